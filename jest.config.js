@@ -1,0 +1,11 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }] },
+  // ESM-only packages used by tests are transformed too.
+  transformIgnorePatterns: ['/node_modules/(?!(jose|oauth4webapi)/)'],
+  setupFiles: ['<rootDir>/test/helpers/env.ts'],
+  testTimeout: 30000,
+};

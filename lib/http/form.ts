@@ -1,0 +1,63 @@
+/**
+ * application/x-www-form-urlencoded request bodies for the OAuth endpoints (RFC 6749 §3.2, App. B).
+ * Parameters without a value are treated as omitted; a parameter sent twice is invalid_request.
+ */
+import { OAuthError, invalidRequest } from '../errors';
+import { getHeader } from './headers';
+import type { HttpRequest } from './request';
+
+export type FormParams = Map<string, string>;
+
+/** Strict form-urlencoded component decoding: `+` is a space, `%XX` must be valid UTF-8. */
+export function decodeFormComponent(raw: string): string {
+  const s = raw.replace(/\+/g, ' ');
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    throw invalidRequest('The request body is not valid form-urlencoded data', 'malformed_body');
+  }
+}
+
+export function parseForm(body: string): FormParams {
+  const params: FormParams = new Map();
+  const seen = new Set<string>();
+  if (body === '') return params;
+  for (const pair of body.split('&')) {
+    if (pair === '') continue;
+    const eq = pair.indexOf('=');
+    const name = decodeFormComponent(eq === -1 ? pair : pair.slice(0, eq));
+    const value = eq === -1 ? '' : decodeFormComponent(pair.slice(eq + 1));
+    if (seen.has(name)) throw invalidRequest(`The parameter "${printable(name)}" is repeated`, 'repeated_parameter');
+    seen.add(name);
+    if (value !== '') params.set(name, value);
+  }
+  return params;
+}
+
+/** Keeps user input in an error description short and printable. */
+export function printable(s: string): string {
+  const clean = s.replace(/[^\x20-\x7e]/g, '?');
+  return clean.length > 40 ? `${clean.slice(0, 40)}…` : clean;
+}
+
+/** POST + form content type + size cap + base64 handling, then parse. */
+export function readFormRequest(req: HttpRequest, maxBodyBytes: number): FormParams {
+  if (req.method !== 'POST') {
+    throw new OAuthError('method_not_allowed', 'Use POST', { status: 405, headers: { Allow: 'POST' }, reason: 'method_not_allowed' });
+  }
+  const contentType = getHeader(req.headers, 'content-type');
+  const mediaType = contentType?.split(';')[0].trim().toLowerCase();
+  if (mediaType !== 'application/x-www-form-urlencoded') {
+    throw invalidRequest('The request must be application/x-www-form-urlencoded', 'bad_content_type');
+  }
+  const raw = req.body ?? '';
+  // Quick bound before decoding: base64 is 4/3 of the bytes it carries.
+  if (raw.length > (req.isBase64Encoded ? Math.ceil((maxBodyBytes * 4) / 3) + 4 : maxBodyBytes * 4)) {
+    throw invalidRequest('The request body is too large', 'body_too_large');
+  }
+  const bytes = req.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
+  if (bytes.length > maxBodyBytes) throw invalidRequest('The request body is too large', 'body_too_large');
+  const text = bytes.toString('utf8');
+  if (text.includes('\uFFFD') && !raw.includes('\uFFFD')) throw invalidRequest('The request body is not valid UTF-8', 'malformed_body');
+  return parseForm(text);
+}
