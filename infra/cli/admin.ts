@@ -1,0 +1,166 @@
+/**
+ * The admin CLI (a stable contract; scripts rely on its commands and --json output):
+ *   npm run --silent admin -- clients create --name NAME --scopes "a b" [--default-scopes "a"] [--lifetime S] [--introspect] [--json]
+ *   npm run --silent admin -- clients list|show ID|rotate-secret ID [--old-secret-ttl S]|retire-secret ID|disable ID|enable ID [--json]
+ *   npm run --silent admin -- revoke --client ID | --sub SUB | --jti JTI [--json]
+ *   npm run --silent admin -- keys rotate|list [--json]
+ * Every command takes --stage S --region R to act on a deployed stage instead of the local stack.
+ */
+import { parseArgs } from 'node:util';
+import { createAuditSink } from '../../lib/audit/create-audit-sink';
+import { ClientAdmin, AdminError, describeClient } from '../../lib/clients/client-admin';
+import { DynamoClientStore } from '../../lib/stores/dynamo/client-store';
+import { ConflictError, NotFoundError } from '../../lib/stores/dynamo/ddb';
+import { CliError, resolveTarget, type CliTarget } from './context';
+import { runRevokeCommand } from './revoke-commands';
+import { runKeysCommand } from './keys-commands';
+import { DynamoKeyStore } from '../../lib/stores/dynamo/key-store';
+
+const USAGE = `usage: npm run --silent admin -- <command> [options]
+  clients create --name NAME --scopes "a b" [--default-scopes "a"] [--lifetime SECONDS] [--introspect]
+  clients list | show ID | rotate-secret ID [--old-secret-ttl SECONDS] | retire-secret ID | disable ID | enable ID
+  revoke --client ID | --sub SUB | --jti JTI
+  keys rotate | keys list
+options: --json (machine output, last line)  --stage S --region R (a deployed stage; default: the local stack)`;
+
+const OPTIONS = {
+  json: { type: 'boolean' },
+  stage: { type: 'string' },
+  region: { type: 'string' },
+  issuer: { type: 'string' },
+  name: { type: 'string' },
+  scopes: { type: 'string' },
+  'default-scopes': { type: 'string' },
+  lifetime: { type: 'string' },
+  introspect: { type: 'boolean' },
+  'old-secret-ttl': { type: 'string' },
+  client: { type: 'string' },
+  sub: { type: 'string' },
+  jti: { type: 'string' },
+  now: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export type AdminValues = ReturnType<typeof parse>['values'];
+const parse = (argv: string[]) => parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+
+const out = (line: string) => process.stdout.write(`${line}\n`);
+const words = (s: string | undefined) => (s ?? '').split(/\s+/).filter(Boolean);
+
+function wholeSeconds(flag: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  if (!/^\d+$/.test(raw)) throw new CliError(`${flag} must be a whole number of seconds`);
+  return Number(raw);
+}
+
+async function clientsCommand(sub: string | undefined, id: string | undefined, v: AdminValues, target: CliTarget): Promise<number> {
+  const audit = createAuditSink(target.config, { functionName: 'admin-cli' });
+  const admin = new ClientAdmin({
+    config: target.config,
+    clients: new DynamoClientStore(target.table),
+    audit,
+    actor: target.actor,
+    onDisable: async (clientId, at, actor) => {
+      const { createRevocationStore } = await import('../../lib/revocation/create-revocation-checker');
+      await createRevocationStore(target.config, { table: target.table }).revokeClient(clientId, { notBefore: at, reason: 'disabled', by: actor });
+    },
+  });
+  const needId = () => {
+    if (!id) throw new CliError(`clients ${sub} needs a client id`);
+    return id;
+  };
+  const show = (value: object, text: string) => out(v.json ? JSON.stringify(value) : text);
+  switch (sub) {
+    case 'create': {
+      const { client, secret } = await admin.create({
+        name: v.name ?? '',
+        scopes: words(v.scopes),
+        defaultScopes: v['default-scopes'] === undefined ? undefined : words(v['default-scopes']),
+        tokenLifetimeSeconds: wholeSeconds('--lifetime', v.lifetime),
+        canIntrospectOthers: v.introspect,
+      });
+      if (!v.json) out('The secret is shown once; store it now.');
+      show(
+        { ...describeClient(client), client_secret: secret },
+        `client_id:     ${client.clientId}\nclient_secret: ${secret}\nscopes:        ${client.allowedScopes.join(' ')}`,
+      );
+      return 0;
+    }
+    case 'list': {
+      const clients = (await new DynamoClientStore(target.table).list()).sort((a, b) => a.createdAt - b.createdAt);
+      if (v.json) out(JSON.stringify({ clients: clients.map(describeClient) }));
+      else if (clients.length === 0) out('no clients');
+      else for (const c of clients) out(`${c.clientId}\t${c.status}\t${c.name}\t${c.allowedScopes.join(' ')}`);
+      return 0;
+    }
+    case 'show': {
+      const c = describeClient(await admin.get(needId()));
+      show(c, JSON.stringify(c, null, 2));
+      return 0;
+    }
+    case 'rotate-secret': {
+      const { client, secret } = await admin.rotateSecret(needId(), wholeSeconds('--old-secret-ttl', v['old-secret-ttl']));
+      if (!v.json) out('The new secret is shown once; the previous one keeps working until `clients retire-secret` or its expiry.');
+      show({ ...describeClient(client), client_secret: secret }, `client_id:     ${client.clientId}\nclient_secret: ${secret}`);
+      return 0;
+    }
+    case 'retire-secret': {
+      const c = await admin.retireSecret(needId());
+      show(describeClient(c), `retired the previous secret of ${c.clientId}`);
+      return 0;
+    }
+    case 'disable':
+    case 'enable': {
+      const c = await admin.setStatus(needId(), sub === 'disable' ? 'disabled' : 'active');
+      show(describeClient(c), `${c.clientId} is now ${c.status}${sub === 'disable' ? '; its existing tokens are revoked' : ''}`);
+      return 0;
+    }
+    default:
+      throw new CliError(`unknown clients command "${sub ?? ''}"\n${USAGE}`, 2);
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  const { values: v, positionals: [command, sub, id] } = parsed;
+  if (v.help || !command) {
+    out(USAGE);
+    return v.help ? 0 : 2;
+  }
+  if (!['clients', 'revoke', 'keys'].includes(command)) {
+    process.stderr.write(`unknown command "${command}"\n${USAGE}\n`);
+    return 2;
+  }
+  let target: CliTarget | undefined;
+  try {
+    target = await resolveTarget({ stage: v.stage, region: v.region, issuer: v.issuer });
+    if (command === 'clients') return await clientsCommand(sub, id, v, target);
+    if (command === 'revoke') return await runRevokeCommand(v, target, out);
+    return await runKeysCommand([sub, ...(v.now ? ['--now'] : [])].filter(Boolean) as string[], {
+      config: target.config,
+      keyStore: new DynamoKeyStore(target.table),
+      json: Boolean(v.json),
+      out,
+      audit: createAuditSink(target.config, { functionName: 'admin-cli' }),
+    });
+  } catch (err) {
+    if (err instanceof CliError || err instanceof AdminError || err instanceof NotFoundError || err instanceof ConflictError) {
+      process.stderr.write(`error: ${err.message}\n`);
+      return err instanceof CliError ? err.exitCode : 1;
+    }
+    process.stderr.write(`error: ${(err as Error).message ?? String(err)}\n`);
+    return 1;
+  } finally {
+    target?.close();
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => process.exit(code));
+}

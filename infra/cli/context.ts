@@ -1,0 +1,71 @@
+/**
+ * Where a CLI command acts: the running local stack (default) or a deployed stage (--stage S --region R,
+ * default AWS credential chain).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { userInfo } from 'node:os';
+import { loadConfig } from '../../lib/config/load-config';
+import type { Config } from '../../lib/config/types';
+import { systemClock } from '../../lib/clock';
+import { createDynamoClient, DocTable } from '../../lib/stores/dynamo/ddb';
+import { functionEnvironment, readServerlessSettings, REPO_ROOT } from '../serverless-config';
+import { stackFilePath, type StackFile } from '../local/stack';
+
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+export const LOCAL_STATE_DIR = process.env.PORTCULLIS_LOCAL_DIR || join(REPO_ROOT, '.local');
+
+export interface CliTarget {
+  config: Config;
+  table: DocTable;
+  local: boolean;
+  actor: string;
+  close(): void;
+}
+
+export async function resolveTarget(opts: { stage?: string; region?: string; issuer?: string }): Promise<CliTarget> {
+  let config: Config;
+  let local = false;
+  if (opts.stage && opts.stage !== 'local') {
+    const settings = readServerlessSettings(undefined, opts.stage);
+    const region = opts.region || process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION;
+    if (!region) throw new CliError('--region is required with --stage (or set AWS_REGION)');
+    config = loadConfig({
+      ...functionEnvironment(settings, opts.stage, { AWS_REGION: region, PORTCULLIS_ISSUER: opts.issuer || settings.stageSettings(opts.stage).issuer || 'https://issuer.invalid' }),
+      PORTCULLIS_AUDIT_SINK: 'cloudwatch',
+      PORTCULLIS_KEY_DIR: join(LOCAL_STATE_DIR, 'keys'),
+    });
+  } else {
+    const file = stackFilePath(LOCAL_STATE_DIR);
+    if (!existsSync(file)) throw new CliError('the local stack is not running: start it with `npm start` (or target a deployed stage with --stage S --region R)');
+    const stack = JSON.parse(readFileSync(file, 'utf8')) as StackFile;
+    config = loadConfig(stack.env);
+    local = true;
+  }
+  const client = createDynamoClient({ region: config.region, endpoint: config.dynamoEndpoint, timeoutMs: 5000 });
+  const table = new DocTable(client, config.tableName, systemClock);
+  if (local) {
+    try {
+      await fetch(config.dynamoEndpoint!, { signal: AbortSignal.timeout(2000) });
+    } catch {
+      client.destroy();
+      throw new CliError('the local stack is not running (its DynamoDB does not answer): start it with `npm start`');
+    }
+  }
+  let actor = 'admin-cli';
+  try {
+    actor = `admin-cli:${userInfo().username}`;
+  } catch {
+    // no user name on this machine
+  }
+  return { config, table, local, actor, close: () => client.destroy() };
+}

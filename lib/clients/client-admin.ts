@@ -1,0 +1,157 @@
+/** Client lifecycle for the admin CLI: create, rotate and retire secrets, disable, enable. */
+import type { AuditSink } from '../audit/types';
+import type { Clock } from '../clock';
+import { epochSeconds, systemClock } from '../clock';
+import type { Config } from '../config/types';
+import type { IdGenerator } from '../ids';
+import { randomIds } from '../ids';
+import { undeclaredScopes } from '../scopes';
+import { hashSecret } from '../secrets';
+import type { ClientRecord, ClientStore, GrantType } from '../stores/types';
+
+export class AdminError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AdminError';
+  }
+}
+
+export interface ClientAdminDeps {
+  config: Config;
+  clients: ClientStore;
+  audit: AuditSink;
+  /** Called when a client is disabled, so its existing tokens stop working too. */
+  onDisable?: (clientId: string, at: number, actor: string) => Promise<void>;
+  clock?: Clock;
+  ids?: IdGenerator;
+  actor?: string;
+}
+
+export interface CreateClientInput {
+  name: string;
+  scopes: string[];
+  defaultScopes?: string[];
+  grantTypes?: GrantType[];
+  tokenLifetimeSeconds?: number;
+  canIntrospectOthers?: boolean;
+}
+
+/** What the CLI shows of a client: never a secret or a hash. */
+export function describeClient(c: ClientRecord) {
+  return {
+    client_id: c.clientId,
+    name: c.name,
+    status: c.status,
+    scopes: c.allowedScopes,
+    default_scopes: c.defaultScopes,
+    grant_types: c.grantTypes,
+    token_lifetime_seconds: c.tokenLifetimeSeconds ?? null,
+    can_introspect_others: Boolean(c.canIntrospectOthers),
+    secrets: c.secrets.map((s, i) => ({
+      slot: i === 0 ? 'current' : 'previous',
+      created_at: new Date(s.createdAt * 1000).toISOString(),
+      expires_at: s.expiresAt ? new Date(s.expiresAt * 1000).toISOString() : null,
+    })),
+    created_at: new Date(c.createdAt * 1000).toISOString(),
+    updated_at: new Date(c.updatedAt * 1000).toISOString(),
+  };
+}
+
+export class ClientAdmin {
+  private readonly clock: Clock;
+  private readonly ids: IdGenerator;
+  private readonly actor: string;
+
+  constructor(private readonly deps: ClientAdminDeps) {
+    this.clock = deps.clock ?? systemClock;
+    this.ids = deps.ids ?? randomIds;
+    this.actor = deps.actor ?? 'admin-cli';
+  }
+
+  private emit(event: 'client.created' | 'client.secret_rotated' | 'client.secret_retired' | 'client.disabled' | 'client.enabled', clientId: string, scopes?: string[]) {
+    this.deps.audit.emit({ event, outcome: 'success', client_id: clientId, scopes_granted: scopes, actor: this.actor });
+  }
+
+  async create(input: CreateClientInput): Promise<{ client: ClientRecord; secret: string }> {
+    const name = input.name.trim();
+    if (!name) throw new AdminError('--name is required');
+    if (input.scopes.length === 0) throw new AdminError('--scopes needs at least one scope');
+    const defaults = input.defaultScopes ?? input.scopes;
+    const undeclared = undeclaredScopes([...input.scopes, ...defaults], this.deps.config.scopes);
+    if (undeclared.length) {
+      throw new AdminError(`undeclared scope(s): ${undeclared.join(', ')}; declared in serverless.yml: ${Object.keys(this.deps.config.scopes).join(', ')}`);
+    }
+    const notAllowed = defaults.filter((s) => !input.scopes.includes(s));
+    if (notAllowed.length) throw new AdminError(`default scope(s) not among the client's scopes: ${notAllowed.join(', ')}`);
+    const lifetime = input.tokenLifetimeSeconds;
+    if (lifetime !== undefined && (!Number.isInteger(lifetime) || lifetime < 1 || lifetime > this.deps.config.maxTokenLifetimeSeconds)) {
+      throw new AdminError(`--lifetime must be a whole number of seconds from 1 to ${this.deps.config.maxTokenLifetimeSeconds}`);
+    }
+    const now = epochSeconds(this.clock);
+    const secret = this.ids.secret();
+    const client: ClientRecord = {
+      clientId: this.ids.clientId(),
+      name,
+      allowedScopes: [...new Set(input.scopes)],
+      defaultScopes: [...new Set(defaults)],
+      grantTypes: input.grantTypes ?? ['client_credentials'],
+      tokenLifetimeSeconds: lifetime,
+      status: 'active',
+      canIntrospectOthers: input.canIntrospectOthers || undefined,
+      secrets: [{ hash: hashSecret(secret), createdAt: now }],
+      createdAt: now,
+      updatedAt: now,
+    };
+    await this.deps.clients.create(client);
+    this.emit('client.created', client.clientId, client.allowedScopes);
+    await this.deps.audit.flush();
+    return { client, secret };
+  }
+
+  async get(clientId: string): Promise<ClientRecord> {
+    const c = await this.deps.clients.get(clientId);
+    if (!c) throw new AdminError(`no client with id "${clientId}"`);
+    return c;
+  }
+
+  /**
+   * A new current secret; the old one keeps working until `retireSecret`, or until
+   * `oldSecretTtlSeconds` from now when given.
+   */
+  async rotateSecret(clientId: string, oldSecretTtlSeconds?: number): Promise<{ client: ClientRecord; secret: string }> {
+    await this.get(clientId);
+    const now = epochSeconds(this.clock);
+    const secret = this.ids.secret();
+    const client = await this.deps.clients.update(clientId, (c) => ({
+      ...c,
+      secrets: [
+        { hash: hashSecret(secret), createdAt: now },
+        { ...c.secrets[0], expiresAt: oldSecretTtlSeconds === undefined ? c.secrets[0].expiresAt : now + oldSecretTtlSeconds },
+      ],
+      updatedAt: now,
+    }));
+    this.emit('client.secret_rotated', clientId);
+    await this.deps.audit.flush();
+    return { client, secret };
+  }
+
+  async retireSecret(clientId: string): Promise<ClientRecord> {
+    const current = await this.get(clientId);
+    if (current.secrets.length < 2) throw new AdminError(`client "${clientId}" has only one secret; nothing to retire`);
+    const client = await this.deps.clients.update(clientId, (c) => ({ ...c, secrets: c.secrets.slice(0, 1), updatedAt: epochSeconds(this.clock) }));
+    this.emit('client.secret_retired', clientId);
+    await this.deps.audit.flush();
+    return client;
+  }
+
+  async setStatus(clientId: string, status: 'active' | 'disabled'): Promise<ClientRecord> {
+    await this.get(clientId);
+    const now = epochSeconds(this.clock);
+    // Revoke first: if this fails, the client stays as it was and the operator retries.
+    if (status === 'disabled' && this.deps.onDisable) await this.deps.onDisable(clientId, now, this.actor);
+    const client = await this.deps.clients.update(clientId, (c) => ({ ...c, status, updatedAt: now }));
+    this.emit(status === 'disabled' ? 'client.disabled' : 'client.enabled', clientId);
+    await this.deps.audit.flush();
+    return client;
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * Keeps client records in memory for a bounded time, so the token endpoint's steady state
+ * needs no DynamoDB read per request. A disabled client or a retired secret takes effect within the TTL.
+ * Unknown ids are cached too (briefly), so guessing ids does not turn into store reads.
+ */
+import type { Clock } from '../clock';
+import { systemClock } from '../clock';
+import type { ClientRecord, ClientStore } from '../stores/types';
+
+interface Entry {
+  at: number;
+  value: ClientRecord | undefined;
+}
+
+export class CachedClientLookup {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(
+    private readonly store: ClientStore,
+    private readonly ttlMs: number,
+    private readonly maxEntries = 10_000,
+    private readonly clock: Clock = systemClock,
+  ) {}
+
+  async get(clientId: string): Promise<ClientRecord | undefined> {
+    const now = this.clock.now();
+    const hit = this.entries.get(clientId);
+    if (hit && now - hit.at < this.ttlMs) return hit.value;
+    const value = await this.store.get(clientId);
+    if (this.entries.size >= this.maxEntries) {
+      // Drop the oldest insertion (Map keeps insertion order).
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
+    }
+    this.entries.delete(clientId);
+    this.entries.set(clientId, { at: now, value });
+    return value;
+  }
+
+  /** Forget a client now (after an admin change in the same process). */
+  invalidate(clientId: string): void {
+    this.entries.delete(clientId);
+  }
+}

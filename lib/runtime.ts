@@ -1,0 +1,43 @@
+/**
+ * The composition root of a Lambda container: builds each dependency once, on first use,
+ * from the configuration. Handlers take what they need from here; tests build their own.
+ */
+import { createAuditSink } from './audit/create-audit-sink';
+import { CachedClientLookup } from './clients/client-cache';
+import { getConfig } from './config/load-config';
+import type { Config } from './config/types';
+import { systemClock } from './clock';
+import { createKeyRing, type KeyRing } from './keys/key-ring';
+import { createDynamoClient, DocTable } from './stores/dynamo/ddb';
+import { DynamoClientStore } from './stores/dynamo/client-store';
+import { DynamoKeyStore } from './stores/dynamo/key-store';
+
+function once<T>(make: () => T): () => T {
+  let value: T | undefined;
+  let made = false;
+  return () => {
+    if (!made) {
+      value = make();
+      made = true;
+    }
+    return value as T;
+  };
+}
+
+const table = once((): DocTable => {
+  const config = getConfig();
+  const client = createDynamoClient({ region: config.region, endpoint: config.dynamoEndpoint, timeoutMs: config.storeTimeoutMs });
+  return new DocTable(client, config.tableName, systemClock);
+});
+const clientStore = once(() => new DynamoClientStore(table()));
+const keyStore = once(() => new DynamoKeyStore(table()));
+
+export const runtime = {
+  config: (): Config => getConfig(),
+  table,
+  clientStore,
+  keyStore,
+  clientLookup: once(() => new CachedClientLookup(clientStore(), getConfig().clientCacheTtlMs)),
+  keyRing: once((): KeyRing => createKeyRing(getConfig(), { keyStore: keyStore() })),
+  audit: once(() => createAuditSink(getConfig())),
+};
