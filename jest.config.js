@@ -7,5 +7,5 @@ module.exports = {
   // ESM-only packages used by tests are transformed too.
   transformIgnorePatterns: ['/node_modules/(?!(jose|oauth4webapi)/)'],
   setupFiles: ['<rootDir>/test/helpers/env.ts'],
-  testTimeout: 30000,
+  testTimeout: 60000,
 };

@@ -7,6 +7,7 @@ import { CachedClientLookup } from './clients/client-cache';
 import { getConfig } from './config/load-config';
 import type { Config } from './config/types';
 import { systemClock } from './clock';
+import { createRevocationStore } from './revocation/create-revocation-checker';
 import { createKeyRing, type KeyRing } from './keys/key-ring';
 import { createDynamoClient, DocTable } from './stores/dynamo/ddb';
 import { DynamoClientStore } from './stores/dynamo/client-store';
@@ -40,4 +41,12 @@ export const runtime = {
   clientLookup: once(() => new CachedClientLookup(clientStore(), getConfig().clientCacheTtlMs)),
   keyRing: once((): KeyRing => createKeyRing(getConfig(), { keyStore: keyStore() })),
   audit: once(() => createAuditSink(getConfig())),
+  revocationStore: once(() => createRevocationStore(getConfig(), { table: table() })),
+  tokenLookupDeps: () => ({
+    config: getConfig(),
+    clients: runtime.clientLookup(),
+    keyRing: runtime.keyRing(),
+    revocations: runtime.revocationStore(),
+    audit: runtime.audit(),
+  }),
 };

@@ -13,6 +13,9 @@ import { DynamoClientStore } from '../../lib/stores/dynamo/client-store';
 import { ConflictError, NotFoundError } from '../../lib/stores/dynamo/ddb';
 import { CliError, resolveTarget, type CliTarget } from './context';
 import { runRevokeCommand } from './revoke-commands';
+import { createRevocationStore } from '../../lib/revocation/create-revocation-checker';
+import { notBeforeForDisable } from '../../lib/revocation/not-before';
+import { systemClock } from '../../lib/clock';
 import { runKeysCommand } from './keys-commands';
 import { DynamoKeyStore } from '../../lib/stores/dynamo/key-store';
 
@@ -60,9 +63,10 @@ async function clientsCommand(sub: string | undefined, id: string | undefined, v
     clients: new DynamoClientStore(target.table),
     audit,
     actor: target.actor,
-    onDisable: async (clientId, at, actor) => {
-      const { createRevocationStore } = await import('../../lib/revocation/create-revocation-checker');
-      await createRevocationStore(target.config, { table: target.table }).revokeClient(clientId, { notBefore: at, reason: 'disabled', by: actor });
+    // Tokens minted by token-endpoint containers that still cache the client as active die too.
+    onDisable: async (clientId, _at, actor) => {
+      const notBefore = notBeforeForDisable(systemClock, target.config.clientCacheTtlMs);
+      await createRevocationStore(target.config, { table: target.table }).revokeClient(clientId, { notBefore, reason: 'disabled', by: actor });
     },
   });
   const needId = () => {

@@ -13,6 +13,8 @@ import { loadConfig } from '../../lib/config/load-config';
 import type { Config } from '../../lib/config/types';
 import { createDynamoClient, DocTable } from '../../lib/stores/dynamo/ddb';
 import { ensureTable } from '../../lib/stores/dynamo/ensure-table';
+import { DynamoKeyStore } from '../../lib/stores/dynamo/key-store';
+import { ensureLocalKey } from '../../lib/keys/local-key';
 import { systemClock } from '../../lib/clock';
 import { functionEnvironment, readServerlessSettings, REPO_ROOT } from '../serverless-config';
 import { readGatewayResponses, startGatewayProxy } from './gateway-proxy';
@@ -102,6 +104,7 @@ export async function startLocalStack(opts: StackOptions): Promise<LocalStack> {
   const client = createDynamoClient({ region: config.region, endpoint: dynamoEndpoint, timeoutMs: 5000 });
   await ensureTable(client, config.tableName);
   const table = new DocTable(client, config.tableName, systemClock);
+  await ensureLocalKey(config, new DynamoKeyStore(table));
 
   // Internal ports of serverless-offline, next to the public one.
   const offlinePort = opts.port + 10;

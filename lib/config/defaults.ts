@@ -20,14 +20,32 @@ export const DEFAULTS = {
   revocationRefreshMs: 1_000,
   /** After this long without a successful refresh the authorizer denies (fail closed). */
   revocationMaxStalenessMs: 5_000,
+  /** Each snapshot refresh re-reads the feed this far behind its last position (GSI eventual consistency). */
+  revocationFeedOverlapMs: 2_000,
+  /** Cold-start load: margin on top of max token lifetime + 2 × skew when reading the feed back in time. */
+  revocationFeedHorizonMarginSeconds: 300,
   /** Verified-token cache entries per authorizer container. */
   verifiedTokenCacheEntries: 10_000,
   /** Minimum time between two JWKS refetches triggered by an unknown kid. */
   jwksRefetchMinIntervalMs: 10_000,
+  /** One JWKS fetch by the authorizer (cold start or unknown kid); a failure keeps the last good keys. */
+  jwksFetchTimeoutMs: 2_000,
+  /** Signing keys: the key ring re-reads the key list after this long (no store read per token). */
+  keyCacheSeconds: 30,
+  /** Signing keys: a stale key list is used at most this long when the store fails (then 503). */
+  keyMaxStalenessSeconds: 60,
+  /** JWKS response Cache-Control max-age; a rotated key is published this long (+ staleness) before it signs. */
+  jwksCacheSeconds: 300,
   /** Timeout of one DynamoDB call; below the Lambda timeout. */
   storeTimeoutMs: 2_000,
   /** Audit batch: flushed when this many events wait, or at the end of an invocation. */
   auditBatchSize: 100,
+  /** Authorizer: buffered audit events are flushed before answering once the oldest is this old. */
+  auditMaxBufferAgeMs: 1_000,
+  /** Timeout of one CloudWatch Logs call (2 attempts); well below the Lambda timeout. */
+  auditRequestTimeoutMs: 1_000,
+  /** After a CloudWatch Logs failure, events go straight to the stdout fallback for this long. */
+  auditFailureBackoffMs: 5_000,
   /** Client secrets: bytes of randomness. */
   clientSecretBytes: 32,
   /** Failed client authentications before back-off starts. */

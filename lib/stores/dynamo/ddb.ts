@@ -8,12 +8,15 @@
  * Only single-item conditional writes: no transactions (dynalite lacks them).
  */
 import {
+  BatchGetItemCommand,
   ConditionalCheckFailedException,
   DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
   QueryCommand,
   type AttributeValue,
+  type BatchGetItemCommandOutput,
+  type KeysAndAttributes,
   type QueryCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import type { Clock } from '../../clock';
@@ -108,7 +111,7 @@ export class DocTable {
     const values: Record<string, AttributeValue> = {};
     if (opts.ifAbsent) {
       // An expired item counts as absent (dynalite never deletes, DynamoDB deletes lazily).
-      ConditionExpression = 'attribute_not_exists(pk) OR expiresAt < :now';
+      ConditionExpression = 'attribute_not_exists(pk) OR expiresAt <= :now';
       values[':now'] = { N: String(epochSeconds(this.clock)) };
     } else if (opts.ifVersion !== undefined) {
       ConditionExpression = 'v = :v';
@@ -166,6 +169,58 @@ export class DocTable {
       ExpressionAttributeValues: { ':p': { S: feed }, ':after': { S: afterSk } },
     });
     return items as Array<StoredDoc<T> & { sk: string; feedSk: string }>;
+  }
+
+  /**
+   * The feed after a position, in write order, paginated: the live items, and the highest position read
+   * with expired items included (so a reader moves past records that are dead but not yet deleted).
+   */
+  async readFeed<T>(
+    feed: string,
+    afterSk: string,
+  ): Promise<{ items: Array<StoredDoc<T> & { sk: string; feedSk: string }>; lastSk?: string }> {
+    const items: Array<StoredDoc<T> & { sk: string; feedSk: string }> = [];
+    let lastSk: string | undefined;
+    let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
+    do {
+      const out = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: FEED_INDEX,
+          KeyConditionExpression: 'gsi1pk = :p AND gsi1sk > :after',
+          ExpressionAttributeValues: { ':p': { S: feed }, ':after': { S: afterSk } },
+          ExclusiveStartKey,
+        }),
+      );
+      for (const item of out.Items ?? []) {
+        const feedSk = item.gsi1sk!.S!;
+        lastSk = feedSk;
+        if (this.alive(item)) items.push({ ...this.toDoc<T>(item), sk: item.sk!.S!, feedSk });
+      }
+      ExclusiveStartKey = out.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return { items, lastSk };
+  }
+
+  /**
+   * Up to 100 items by key in ONE BatchGetItem call (unprocessed keys, which only throttling causes, are retried).
+   * Answers in the order of `keys`: the live item, or undefined.
+   */
+  async batchGet<T>(keys: Array<{ pk: string; sk: string }>, consistent = true): Promise<Array<StoredDoc<T> | undefined>> {
+    const found = new Map<string, StoredDoc<T>>();
+    let request: Record<string, KeysAndAttributes> | undefined = {
+      [this.tableName]: { Keys: keys.map((k) => ({ pk: { S: k.pk }, sk: { S: k.sk } })), ConsistentRead: consistent },
+    };
+    for (let attempt = 0; request; attempt++) {
+      if (attempt === 5) throw new Error('BatchGetItem left keys unprocessed');
+      if (attempt > 0) await new Promise((r) => setTimeout(r, 10 * 2 ** attempt));
+      const out: BatchGetItemCommandOutput = await this.client.send(new BatchGetItemCommand({ RequestItems: request }));
+      for (const item of out.Responses?.[this.tableName] ?? []) {
+        if (this.alive(item)) found.set(JSON.stringify([item.pk!.S!, item.sk!.S!]), this.toDoc<T>(item));
+      }
+      request = out.UnprocessedKeys && Object.keys(out.UnprocessedKeys).length > 0 ? out.UnprocessedKeys : undefined;
+    }
+    return keys.map((k) => found.get(JSON.stringify([k.pk, k.sk])));
   }
 
   private async queryAll<T>(input: QueryCommandInput): Promise<Array<StoredDoc<T> & { sk: string; feedSk?: string }>> {

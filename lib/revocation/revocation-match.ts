@@ -1,0 +1,22 @@
+/** The one rule deciding whether a revocation record kills a token (shared by the store and the snapshot). */
+import type { ClientRevocation, RevocationHit, RevocationRecord, TokenFacts } from './types';
+
+export const clientReason = (r: Pick<ClientRevocation, 'reason'>): 'client_disabled' | 'client_revoked' =>
+  r.reason === 'disabled' ? 'client_disabled' : 'client_revoked';
+
+/** Not-before records kill every token with `iat <= notBefore` (see not-before.ts for the second granularity). */
+export const issuedNotAfter = (token: TokenFacts, notBefore: number): boolean => token.iat <= notBefore;
+
+export function hitFor(record: RevocationRecord | undefined, token: TokenFacts): RevocationHit | undefined {
+  if (!record) return undefined;
+  switch (record.kind) {
+    case 'token':
+      return record.jti === token.jti ? { reason: 'revoked', record } : undefined;
+    case 'client':
+      return record.client_id === token.client_id && issuedNotAfter(token, record.notBefore)
+        ? { reason: clientReason(record), record }
+        : undefined;
+    case 'subject':
+      return record.sub === token.sub && issuedNotAfter(token, record.notBefore) ? { reason: 'subject_revoked', record } : undefined;
+  }
+}

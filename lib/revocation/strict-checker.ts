@@ -1,0 +1,31 @@
+/**
+ * Strict revocation mode (PORTCULLIS_REVOCATION_MODE=strict): one consistent lookup per decision, zero staleness.
+ * The lookup is ONE BatchGetItem of the token's three possible records (jti, client, subject), strongly consistent.
+ * Any failure answers 'revocation_state_stale' (deny), never null (allow).
+ */
+import type { RevocationChecker, RevocationReason, RevocationStore, TokenFacts } from './types';
+
+export class StrictRevocationChecker implements RevocationChecker {
+  constructor(
+    private readonly store: RevocationStore,
+    private readonly onError?: (err: unknown) => void,
+  ) {}
+
+  async check(token: TokenFacts): Promise<RevocationReason | null> {
+    try {
+      return (await this.store.findForToken(token))?.reason ?? null;
+    } catch (err) {
+      try {
+        this.onError?.(err);
+      } catch {
+        // a failing logger must not turn into an allow
+      }
+      return 'revocation_state_stale';
+    }
+  }
+
+  /** Nothing to load. */
+  async ready(): Promise<boolean> {
+    return true;
+  }
+}

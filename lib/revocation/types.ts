@@ -1,0 +1,123 @@
+/** What revocation needs to know of a verified access token. */
+export interface TokenFacts {
+  jti: string;
+  client_id: string;
+  sub: string;
+  /** Epoch seconds. */
+  iat: number;
+  exp: number;
+}
+
+/** Stable reason codes for the audit trail (never shown to the caller in detail). */
+export type RevocationReason =
+  | 'revoked' // this jti was revoked
+  | 'client_revoked' // everything issued to the client before a not-before epoch
+  | 'subject_revoked' // everything issued for the subject before a not-before epoch
+  | 'client_disabled' // the client was disabled after the token was issued
+  | 'revocation_state_stale'; // fail closed: revocation state could not be refreshed within the bound
+
+/**
+ * Used by the authorizer and introspection on every decision.
+ * Never throws: on internal failure it answers 'revocation_state_stale' (deny), never null (allow).
+ * Snapshot mode answers synchronously from memory; strict mode does one consistent lookup.
+ */
+export interface RevocationChecker {
+  check(token: TokenFacts): RevocationReason | null | Promise<RevocationReason | null>;
+  /**
+   * Optional warm-up (snapshot mode: the cold-start load). Call it during Lambda init so the first
+   * decision is answered from memory; resolves true once the state is loaded, false if it failed. Never rejects.
+   */
+  ready?(): Promise<boolean>;
+}
+
+/** Until revocation is wired, nothing is revoked. */
+export const noRevocation: RevocationChecker = { check: () => null };
+
+/** One revoked access token (RFC 7009, or the admin CLI by jti). Stored until `exp` + clock skew. */
+export interface TokenRevocation {
+  kind: 'token';
+  jti: string;
+  /** Absent when revoked by jti alone (admin CLI), where the token itself is not at hand. */
+  client_id?: string;
+  sub?: string;
+  /** The token's exp, epoch seconds. */
+  exp: number;
+  /** When the revocation was recorded, epoch seconds. */
+  revokedAt: number;
+  /** Who revoked: a CLI user, or `client:<id>` for RFC 7009 self-revocation. Never a token or secret. */
+  by?: string;
+}
+
+/**
+ * Every token of the client with `iat <= notBefore` is dead ("not before" is the last dead second,
+ * so tokens minted in the same second as the revoke die too). Stored until notBefore + max lifetime + skew.
+ */
+export interface ClientRevocation {
+  kind: 'client';
+  client_id: string;
+  /** Epoch seconds; only ever moves forward. */
+  notBefore: number;
+  /** `disabled`: the client was disabled (reason `client_disabled`); `revoked`: `revoke --client` (reason `client_revoked`). */
+  reason: 'revoked' | 'disabled';
+  revokedAt: number;
+  by?: string;
+}
+
+/** Every token for the subject (any client) with `iat <= notBefore` is dead. */
+export interface SubjectRevocation {
+  kind: 'subject';
+  sub: string;
+  /** Epoch seconds; only ever moves forward. */
+  notBefore: number;
+  revokedAt: number;
+  by?: string;
+}
+
+export type RevocationRecord = TokenRevocation | ClientRevocation | SubjectRevocation;
+
+/** The record that kills a token, and the reason code it maps to. */
+export interface RevocationHit {
+  reason: Exclude<RevocationReason, 'revocation_state_stale'>;
+  record: RevocationRecord;
+}
+
+/** One record read from the feed (write order). */
+export interface RevocationFeedEntry {
+  record: RevocationRecord;
+  /** TTL, epoch seconds: past it the record is absent. */
+  expiresAt: number;
+  /** Sortable feed position (`<ms, 15 digits>#<random>`). */
+  position: string;
+}
+
+export interface RevocationFeedPage {
+  /** Live records after the requested position, in write order. */
+  entries: RevocationFeedEntry[];
+  /** The highest position read (expired records included), or the requested one when nothing was read. */
+  position: string;
+}
+
+export interface RevokeTokenInput {
+  jti: string;
+  client_id?: string;
+  sub?: string;
+  /** The token's exp; by jti alone (token not at hand) pass now + maxTokenLifetimeSeconds. */
+  exp: number;
+  by?: string;
+}
+
+export interface RevocationStore {
+  /** Idempotent: revoking a revoked jti returns the first record. An already-expired token is not stored. */
+  revokeToken(input: RevokeTokenInput): Promise<TokenRevocation>;
+  /** Moves the client's not-before forward (never back); returns the record in force afterwards. */
+  revokeClient(clientId: string, opts: { notBefore: number; reason: 'revoked' | 'disabled'; by?: string }): Promise<ClientRevocation>;
+  /** Moves the subject's not-before forward (never back); returns the record in force afterwards. */
+  revokeSubject(sub: string, opts: { notBefore: number; by?: string }): Promise<SubjectRevocation>;
+  /** The record that kills this token, or undefined. One consistent BatchGetItem. Throws if the store fails. */
+  findForToken(token: TokenFacts): Promise<RevocationHit | undefined>;
+  /**
+   * Records written after `after` (exclusive) in write order; without `after`, every record that can still be
+   * live (the cold-start load). One Query on the `feed` index (more only past 1 MB of results).
+   */
+  readFeed(after?: string): Promise<RevocationFeedPage>;
+}

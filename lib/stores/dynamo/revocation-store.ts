@@ -1,0 +1,196 @@
+/**
+ * Revocation records in the shared table.
+ *   revocation#token#<jti>      one revoked token          TTL exp + skew
+ *   revocation#client#<id>      client "not before" epoch  TTL notBefore + max lifetime + skew
+ *   revocation#subject#<sub>    subject "not before" epoch TTL notBefore + max lifetime + skew
+ * (sk = "revocation" for all three, so a token's three possible records are one BatchGetItem.)
+ *
+ * Every write also lands in the `feed` GSI (gsi1pk = "revocations", gsi1sk = position), so an authorizer
+ * reads what changed since its last position with one Query. Positions come from a hybrid logical clock
+ * kept in one head item (revocation#feed / head): position ms = max(writer clock, head + 1 ms), written back
+ * with a conditional put. A writer whose clock is behind (an operator's laptop running the CLI) therefore
+ * never writes behind a position that readers may already have passed.
+ * Single-item conditional writes only; no transactions.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../../clock';
+import { epochSeconds, systemClock } from '../../clock';
+import { DEFAULTS } from '../../config/defaults';
+import type { Config } from '../../config/types';
+import { encodePosition, laterPosition, positionBound } from '../../revocation/feed-position';
+import { MAX_NOT_BEFORE_AHEAD_SECONDS } from '../../revocation/not-before';
+import { hitFor } from '../../revocation/revocation-match';
+import type {
+  ClientRevocation,
+  RevocationFeedPage,
+  RevocationHit,
+  RevocationRecord,
+  RevocationStore,
+  RevokeTokenInput,
+  SubjectRevocation,
+  TokenFacts,
+  TokenRevocation,
+} from '../../revocation/types';
+import { ConflictError, type DocTable } from './ddb';
+
+/** gsi1pk of every revocation record. */
+export const REVOCATION_FEED = 'revocations';
+const SK = 'revocation';
+const HEAD = { pk: 'revocation#feed', sk: 'head' };
+export const revocationKeys = {
+  token: (jti: string) => `revocation#token#${jti}`,
+  client: (clientId: string) => `revocation#client#${clientId}`,
+  subject: (sub: string) => `revocation#subject#${sub}`,
+};
+
+export type RevocationStoreOptions = Pick<Config, 'clockSkewSeconds' | 'maxTokenLifetimeSeconds'>;
+
+interface FeedHead {
+  ms: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function requireText(name: string, value: unknown): void {
+  if (typeof value !== 'string' || value === '') throw new TypeError(`${name} must be a non-empty string`);
+}
+
+function requireEpoch(name: string, value: unknown): void {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw new TypeError(`${name} must be epoch seconds`);
+}
+
+export class DynamoRevocationStore implements RevocationStore {
+  constructor(
+    private readonly table: DocTable,
+    private readonly opts: RevocationStoreOptions,
+    private readonly clock: Clock = systemClock,
+    private readonly suffix: () => string = () => randomBytes(5).toString('hex'),
+  ) {}
+
+  /** How far back the cold-start load reads: every record written earlier has expired. */
+  private horizonMs(): number {
+    const { maxTokenLifetimeSeconds, clockSkewSeconds } = this.opts;
+    return (maxTokenLifetimeSeconds + 2 * clockSkewSeconds + DEFAULTS.revocationFeedHorizonMarginSeconds) * 1000;
+  }
+
+  /** The next feed position (hybrid logical clock, see the header). Two calls: a consistent get and a conditional put. */
+  private async nextPosition(): Promise<string> {
+    let head = await this.table.get<FeedHead>(HEAD.pk, HEAD.sk);
+    const ms = Math.max(this.clock.now(), (head?.doc.ms ?? 0) + 1);
+    for (let attempt = 0; attempt < 8; attempt++) {
+      try {
+        await this.table.put<FeedHead>(HEAD.pk, HEAD.sk, { ms }, (head?.v ?? 0) + 1, head ? { ifVersion: head.v } : { ifAbsent: true });
+        return encodePosition(ms, this.suffix());
+      } catch (err) {
+        if (!(err instanceof ConflictError)) throw err;
+      }
+      // A concurrent writer moved the head. Our ms is still after every position written before we read
+      // the head; we only need the head to end up at or past it, so later writers come after us.
+      head = await this.table.get<FeedHead>(HEAD.pk, HEAD.sk);
+      if (head && head.doc.ms >= ms) return encodePosition(ms, this.suffix());
+      await sleep(Math.random() * 10 * (attempt + 1));
+    }
+    throw new ConflictError('the revocation feed head is being changed concurrently');
+  }
+
+  async revokeToken(input: RevokeTokenInput): Promise<TokenRevocation> {
+    requireText('jti', input.jti);
+    requireEpoch('exp', input.exp);
+    const record: TokenRevocation = {
+      kind: 'token',
+      jti: input.jti,
+      ...(input.client_id ? { client_id: input.client_id } : {}),
+      ...(input.sub ? { sub: input.sub } : {}),
+      exp: input.exp,
+      revokedAt: epochSeconds(this.clock),
+      ...(input.by ? { by: input.by } : {}),
+    };
+    const expiresAt = input.exp + this.opts.clockSkewSeconds;
+    // Already expired beyond the skew: no verifier accepts it any more, nothing to store.
+    if (expiresAt <= epochSeconds(this.clock)) return record;
+    const pk = revocationKeys.token(input.jti);
+    const position = await this.nextPosition();
+    try {
+      await this.table.put(pk, SK, record, 1, { ifAbsent: true, expiresAt, gsi1pk: REVOCATION_FEED, gsi1sk: position });
+      return record;
+    } catch (err) {
+      if (!(err instanceof ConflictError)) throw err;
+      const existing = await this.table.get<TokenRevocation>(pk, SK);
+      if (existing) return existing.doc;
+      throw err;
+    }
+  }
+
+  revokeClient(clientId: string, opts: { notBefore: number; reason: 'revoked' | 'disabled'; by?: string }): Promise<ClientRevocation> {
+    requireText('client id', clientId);
+    if (opts.reason !== 'revoked' && opts.reason !== 'disabled') throw new TypeError('reason must be revoked or disabled');
+    return this.moveNotBefore<ClientRevocation>(revocationKeys.client(clientId), opts.notBefore, () => ({
+      kind: 'client',
+      client_id: clientId,
+      notBefore: opts.notBefore,
+      reason: opts.reason,
+      revokedAt: epochSeconds(this.clock),
+      ...(opts.by ? { by: opts.by } : {}),
+    }));
+  }
+
+  revokeSubject(sub: string, opts: { notBefore: number; by?: string }): Promise<SubjectRevocation> {
+    requireText('sub', sub);
+    return this.moveNotBefore<SubjectRevocation>(revocationKeys.subject(sub), opts.notBefore, () => ({
+      kind: 'subject',
+      sub,
+      notBefore: opts.notBefore,
+      revokedAt: epochSeconds(this.clock),
+      ...(opts.by ? { by: opts.by } : {}),
+    }));
+  }
+
+  /** Not-before epochs only move forward: read, then a conditional put on the version read (retried on conflict). */
+  private async moveNotBefore<R extends ClientRevocation | SubjectRevocation>(pk: string, notBefore: number, make: () => R): Promise<R> {
+    requireEpoch('notBefore', notBefore);
+    const now = epochSeconds(this.clock);
+    if (notBefore > now + MAX_NOT_BEFORE_AHEAD_SECONDS) {
+      throw new RangeError(`notBefore may be at most ${MAX_NOT_BEFORE_AHEAD_SECONDS} s in the future`);
+    }
+    const expiresAt = notBefore + this.opts.maxTokenLifetimeSeconds + this.opts.clockSkewSeconds;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const current = await this.table.get<R>(pk, SK);
+      if (current && current.doc.notBefore >= notBefore) return current.doc;
+      const record = make();
+      // Every token it would cover has expired already: nothing to store.
+      if (expiresAt <= epochSeconds(this.clock)) return record;
+      const position = await this.nextPosition();
+      try {
+        await this.table.put(pk, SK, record, (current?.v ?? 0) + 1, {
+          ...(current ? { ifVersion: current.v } : { ifAbsent: true }),
+          expiresAt,
+          gsi1pk: REVOCATION_FEED,
+          gsi1sk: position,
+        });
+        return record;
+      } catch (err) {
+        if (!(err instanceof ConflictError)) throw err;
+      }
+    }
+    throw new ConflictError('the revocation record is being changed concurrently');
+  }
+
+  async findForToken(token: TokenFacts): Promise<RevocationHit | undefined> {
+    const pks = [revocationKeys.token(token.jti), revocationKeys.client(token.client_id), revocationKeys.subject(token.sub)];
+    const found = await this.table.batchGet<RevocationRecord>(pks.map((pk) => ({ pk, sk: SK })));
+    for (const item of found) {
+      const hit = hitFor(item?.doc, token);
+      if (hit) return hit;
+    }
+    return undefined;
+  }
+
+  async readFeed(after?: string): Promise<RevocationFeedPage> {
+    const from = after ?? positionBound(this.clock.now() - this.horizonMs());
+    const { items, lastSk } = await this.table.readFeed<RevocationRecord>(REVOCATION_FEED, from);
+    return {
+      entries: items.map((i) => ({ record: i.doc, expiresAt: i.expiresAt ?? 0, position: i.feedSk })),
+      position: laterPosition(from, lastSk)!,
+    };
+  }
+}
