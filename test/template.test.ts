@@ -92,7 +92,10 @@ test('a production stage deploys without the demo routes; the issuer is the http
 });
 
 test('an http issuer outside the local stage is refused at package time', async () => {
-  await expect(pack('staging', ['--param', 'issuer=http://auth.example.com'])).rejects.toMatchObject({
-    stderr: expect.stringMatching(/issuer must be an https URL/),
-  });
+  const err = await pack('staging', ['--param', 'issuer=http://auth.example.com']).then(
+    () => undefined,
+    (e: { stdout: string; stderr: string }) => e,
+  );
+  expect(err).toBeDefined();
+  expect(`${err!.stdout}${err!.stderr}`).toMatch(/issuer must be an https URL in stage "staging"/);
 }, 120_000);

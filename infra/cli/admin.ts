@@ -8,14 +8,12 @@
  */
 import { parseArgs } from 'node:util';
 import { createAuditSink } from '../../lib/audit/create-audit-sink';
-import { ClientAdmin, AdminError, describeClient } from '../../lib/clients/client-admin';
+import { AdminError, describeClient } from '../../lib/clients/client-admin';
 import { DynamoClientStore } from '../../lib/stores/dynamo/client-store';
 import { ConflictError, NotFoundError } from '../../lib/stores/dynamo/ddb';
 import { CliError, resolveTarget, type CliTarget } from './context';
 import { runRevokeCommand } from './revoke-commands';
-import { createRevocationStore } from '../../lib/revocation/create-revocation-checker';
-import { notBeforeForDisable } from '../../lib/revocation/not-before';
-import { systemClock } from '../../lib/clock';
+import { createClientAdmin } from '../../lib/clients/create-client-admin';
 import { runKeysCommand } from './keys-commands';
 import { DynamoKeyStore } from '../../lib/stores/dynamo/key-store';
 
@@ -58,17 +56,8 @@ function wholeSeconds(flag: string, raw: string | undefined): number | undefined
 
 async function clientsCommand(sub: string | undefined, id: string | undefined, v: AdminValues, target: CliTarget): Promise<number> {
   const audit = createAuditSink(target.config, { functionName: 'admin-cli' });
-  const admin = new ClientAdmin({
-    config: target.config,
-    clients: new DynamoClientStore(target.table),
-    audit,
-    actor: target.actor,
-    // Tokens minted by token-endpoint containers that still cache the client as active die too.
-    onDisable: async (clientId, _at, actor) => {
-      const notBefore = notBeforeForDisable(systemClock, target.config.clientCacheTtlMs);
-      await createRevocationStore(target.config, { table: target.table }).revokeClient(clientId, { notBefore, reason: 'disabled', by: actor });
-    },
-  });
+  const admin = createClientAdmin(target.config, target.table, audit, target.actor);
+
   const needId = () => {
     if (!id) throw new CliError(`clients ${sub} needs a client id`);
     return id;

@@ -5,8 +5,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createAuditSink } from '../../lib/audit/create-audit-sink';
-import { ClientAdmin } from '../../lib/clients/client-admin';
-import { DynamoClientStore } from '../../lib/stores/dynamo/client-store';
+import { createClientAdmin } from '../../lib/clients/create-client-admin';
 import { LOCAL_STATE_DIR } from '../cli/context';
 import { startLocalStack } from './stack';
 
@@ -40,12 +39,7 @@ async function main() {
   );
   const marker = join(LOCAL_STATE_DIR, 'demo-client-id');
   if (firstStart || !existsSync(marker)) {
-    const admin = new ClientAdmin({
-      config: stack.config,
-      clients: new DynamoClientStore(stack.table),
-      audit: createAuditSink(stack.config, { functionName: 'local-start', stdout: () => {} }),
-      actor: 'npm-start',
-    });
+    const admin = createClientAdmin(stack.config, stack.table, createAuditSink(stack.config, { functionName: 'local-start', stdout: () => {} }), 'npm-start');
     const { client, secret } = await admin.create({ name: 'demo', scopes: ['read:data', 'write:data'], defaultScopes: ['read:data'] });
     writeFileSync(marker, `${client.clientId}\n`, { mode: 0o600 });
     process.stdout.write(

@@ -21,7 +21,7 @@ export interface ClientAdminDeps {
   clients: ClientStore;
   audit: AuditSink;
   /** Called when a client is disabled, so its existing tokens stop working too. */
-  onDisable?: (clientId: string, at: number, actor: string) => Promise<void>;
+  onDisable?: (clientId: string, actor: string) => Promise<void>;
   clock?: Clock;
   ids?: IdGenerator;
   actor?: string;
@@ -148,7 +148,7 @@ export class ClientAdmin {
     await this.get(clientId);
     const now = epochSeconds(this.clock);
     // Revoke first: if this fails, the client stays as it was and the operator retries.
-    if (status === 'disabled' && this.deps.onDisable) await this.deps.onDisable(clientId, now, this.actor);
+    if (status === 'disabled' && this.deps.onDisable) await this.deps.onDisable(clientId, this.actor);
     const client = await this.deps.clients.update(clientId, (c) => ({ ...c, status, updatedAt: now }));
     this.emit(status === 'disabled' ? 'client.disabled' : 'client.enabled', clientId);
     await this.deps.audit.flush();

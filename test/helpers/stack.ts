@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalStack, type LocalStack } from '../../infra/local/stack';
 import { createAuditSink } from '../../lib/audit/create-audit-sink';
-import { ClientAdmin, type CreateClientInput } from '../../lib/clients/client-admin';
-import { DynamoClientStore } from '../../lib/stores/dynamo/client-store';
+import type { ClientAdmin, CreateClientInput } from '../../lib/clients/client-admin';
+import { createClientAdmin } from '../../lib/clients/create-client-admin';
 
 const portFree = (port: number) =>
   new Promise<boolean>((resolve) => {
@@ -46,12 +46,7 @@ export async function startTestStack(env: Record<string, string> = {}): Promise<
   } catch (err) {
     throw new Error(`${(err as Error).message}\n${logs.join('').slice(-4000)}`);
   }
-  const admin = new ClientAdmin({
-    config: stack.config,
-    clients: new DynamoClientStore(stack.table),
-    audit: createAuditSink(stack.config, { stdout: () => {} }),
-    actor: 'e2e',
-  });
+  const admin = createClientAdmin(stack.config, stack.table, createAuditSink(stack.config, { stdout: () => {} }), 'e2e');
   const createClient = async (input: Partial<CreateClientInput> = {}) => {
     const { client, secret } = await admin.create({ name: 'e2e', scopes: ['read:data', 'write:data'], defaultScopes: ['read:data'], ...input });
     return { clientId: client.clientId, secret };
