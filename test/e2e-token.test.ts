@@ -1,12 +1,10 @@
 /** End to end over real HTTP against serverless-offline: discovery, token, JWKS, errors, the admin CLI. */
-import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import * as oauth from 'oauth4webapi';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { cli, lastJson } from './helpers/cli';
 import { startTestStack, type TestStack } from './helpers/stack';
 
-const run = promisify(execFile);
 let stack: TestStack;
 beforeAll(async () => {
   stack = await startTestStack();
@@ -81,14 +79,8 @@ test('over HTTP: wrong method 405, bad credentials 401 with WWW-Authenticate, no
 });
 
 describe('admin CLI against the local stack', () => {
-  const admin = (args: string[], dir = stack.stateDir) =>
-    run(process.execPath, [join(__dirname, '../node_modules/tsx/dist/cli.mjs'), join(__dirname, '../infra/cli/admin.ts'), ...args], {
-      env: { ...process.env, PORTCULLIS_LOCAL_DIR: dir },
-    }).then(
-      (r) => ({ code: 0, ...r }),
-      (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
-    );
-  const last = (stdout: string) => JSON.parse(stdout.trim().split('\n').at(-1)!);
+  const admin = (args: string[], dir = stack.stateDir) => cli('admin', args, dir);
+  const last = lastJson;
 
   test('clients create --json prints client_id and client_secret last; the client gets tokens; disable stops it', async () => {
     const created = await admin(['clients', 'create', '--name', 'cli-app', '--scopes', 'read:data', '--json']);
