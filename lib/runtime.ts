@@ -3,6 +3,8 @@
  * from the configuration. Handlers take what they need from here; tests build their own.
  */
 import { createAuditSink } from './audit/create-audit-sink';
+import { withMetrics } from './observability/audit-metrics';
+import { getMetrics } from './observability/metrics';
 import { CachedClientLookup } from './clients/client-cache';
 import { getConfig } from './config/load-config';
 import type { Config } from './config/types';
@@ -40,7 +42,7 @@ export const runtime = {
   keyStore,
   clientLookup: once(() => new CachedClientLookup(clientStore(), getConfig().clientCacheTtlMs)),
   keyRing: once((): KeyRing => createKeyRing(getConfig(), { keyStore: keyStore() })),
-  audit: once(() => createAuditSink(getConfig())),
+  audit: once(() => withMetrics(createAuditSink(getConfig()), getMetrics(getConfig()))),
   revocationStore: once(() => createRevocationStore(getConfig(), { table: table() })),
   tokenLookupDeps: () => ({
     config: getConfig(),

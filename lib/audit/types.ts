@@ -16,7 +16,8 @@ export type AuditEventName =
   | 'client.locked_out'
   | 'revocation.client'
   | 'revocation.subject'
-  | 'keys.rotated';
+  | 'keys.rotated'
+  | 'keys.retired';
 
 export interface AuditEvent {
   /** ISO 8601 with milliseconds. Filled by the audit emitter when absent. */
@@ -43,6 +44,8 @@ export interface AuditEvent {
   /** Small, non-secret extra facts (e.g. kid, not_before). */
   detail?: Record<string, string | number | boolean>;
   schema_version?: number;
+  /** Unique per event (`<container>-<sequence>`), filled by the emitter: de-duplicates a batch that was both written and fallen back. */
+  event_id?: string;
 }
 
 /**

@@ -113,6 +113,11 @@ export function loadConfig(env: Env = process.env): Config {
     },
     jwksUri,
     jwksRefetchMinIntervalMs: num(env, 'PORTCULLIS_JWKS_REFETCH_MIN_INTERVAL_MS', DEFAULTS.jwksRefetchMinIntervalMs),
+    keys: {
+      cacheSeconds: num(env, 'PORTCULLIS_KEY_CACHE_SECONDS', DEFAULTS.keyCacheSeconds),
+      maxStalenessSeconds: num(env, 'PORTCULLIS_KEY_MAX_STALENESS_SECONDS', DEFAULTS.keyMaxStalenessSeconds),
+      jwksCacheSeconds: num(env, 'PORTCULLIS_JWKS_CACHE_SECONDS', DEFAULTS.jwksCacheSeconds),
+    },
     revocation: {
       mode,
       refreshMs: num(env, 'PORTCULLIS_REVOCATION_REFRESH_MS', DEFAULTS.revocationRefreshMs),
@@ -123,7 +128,12 @@ export function loadConfig(env: Env = process.env): Config {
       sink: auditSink,
       logGroup: env.PORTCULLIS_AUDIT_LOG_GROUP || `/${service}/${stage}/audit`,
       file: env.PORTCULLIS_AUDIT_FILE || undefined,
+      endpoint: env.PORTCULLIS_AUDIT_CWL_ENDPOINT || undefined,
+      batchSize: num(env, 'PORTCULLIS_AUDIT_BATCH_SIZE', DEFAULTS.auditBatchSize),
+      maxBufferAgeMs: num(env, 'PORTCULLIS_AUDIT_MAX_BUFFER_AGE_MS', DEFAULTS.auditMaxBufferAgeMs),
+      requestTimeoutMs: num(env, 'PORTCULLIS_AUDIT_REQUEST_TIMEOUT_MS', DEFAULTS.auditRequestTimeoutMs),
     },
+    functionName: env.AWS_LAMBDA_FUNCTION_NAME || undefined,
   };
   if (config.signer.type === 'file' && !config.signer.keyDir) throw new ConfigError('PORTCULLIS_KEY_DIR is required with the file signer');
   if (config.signer.type === 'kms' && !config.signer.kmsKeyId) throw new ConfigError('PORTCULLIS_KMS_KEY_ID is required with the kms signer');

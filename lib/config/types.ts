@@ -39,6 +39,15 @@ export interface Config {
   };
   jwksUri: string;
   jwksRefetchMinIntervalMs: number;
+  /** Signing-key timings (lib/keys/timings.ts resolves them, with DEFAULTS when absent). */
+  keys?: {
+    /** The key ring re-reads the key list after this long. */
+    cacheSeconds: number;
+    /** Longest a container keeps signing from a stale key list when the store fails; then 503. */
+    maxStalenessSeconds: number;
+    /** Cache-Control max-age of the JWKS response: how long a verifier may keep a JWKS. */
+    jwksCacheSeconds: number;
+  };
   revocation: {
     mode: 'snapshot' | 'strict';
     refreshMs: number;
@@ -50,5 +59,15 @@ export interface Config {
     logGroup: string;
     /** Local sink file (JSON lines). */
     file?: string;
+    /** CloudWatch Logs endpoint override (tests, emulators); unset in deployed stages. */
+    endpoint?: string;
+    /** Flush when this many events wait (default DEFAULTS.auditBatchSize). */
+    batchSize?: number;
+    /** The authorizer's maybeFlush() flushes once the oldest buffered event is this old (default DEFAULTS.auditMaxBufferAgeMs). */
+    maxBufferAgeMs?: number;
+    /** Timeout of one CloudWatch Logs call (default DEFAULTS.auditRequestTimeoutMs). */
+    requestTimeoutMs?: number;
   };
+  /** AWS_LAMBDA_FUNCTION_NAME; undefined outside Lambda. */
+  functionName?: string;
 }

@@ -15,6 +15,7 @@ export function apiHandler(
   handle: (req: HttpRequest) => Promise<HttpResponse>,
 ): (event: APIGatewayProxyEvent, context?: Context) => Promise<APIGatewayProxyResult> {
   return async (event, context) => {
+    if (context) logger().addContext(context);
     try {
       const res = await handle(fromApiGateway(event));
       if (res.statusCode >= 500) logger().warn('endpoint answered with a server-side error', { endpoint, status: res.statusCode, request_id: context?.awsRequestId });

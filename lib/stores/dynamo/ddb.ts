@@ -35,7 +35,7 @@ export function createDynamoClient(opts: DynamoOptions): DynamoDBClient {
     region: opts.region,
     endpoint: opts.endpoint,
     maxAttempts: 2,
-    requestHandler: { requestTimeout: opts.timeoutMs, connectionTimeout: opts.timeoutMs },
+    requestHandler: { requestTimeout: opts.timeoutMs, connectionTimeout: opts.timeoutMs, throwOnRequestTimeout: true },
   });
 }
 

@@ -1,0 +1,36 @@
+/**
+ * The audit CLI (a stable contract):
+ *   npm run --silent audit -- tail [--json] [--limit N] [--event NAME] [--client ID] [--since 15m] [--stage S --region R]
+ * Local mode reads .local/audit.log; with --stage it reads the deployed log group /portcullis/S/audit.
+ */
+import { join } from 'node:path';
+import { runTail } from '../../lib/audit/tail/run-tail';
+import { LOCAL_STATE_DIR } from './context';
+
+// The CLI runs on the developer's Node: the SDK's "Node 22 needed from 2027" notice is noise here.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+// Local mode reads the audit file of the local stack's state directory (PORTCULLIS_LOCAL_DIR, default .local/).
+const argv = process.argv.slice(2);
+const deployed = argv.some((a) => a === '--stage' || a.startsWith('--stage='));
+if (!deployed && !argv.some((a) => a === '--file' || a.startsWith('--file='))) argv.push('--file', join(LOCAL_STATE_DIR, 'audit.log'));
+
+runTail(argv, {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+  now: () => Date.now(),
+}).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`audit: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);
+
+// `audit tail | head` closes the pipe early: that is not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});

@@ -1,0 +1,69 @@
+/**
+ * Turns an emitted event into the line a sink writes: scrubbed (scrub.ts), stamped with
+ * time, stage, function, schema version and a unique event id, serialized once.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../clock';
+import { quote, scrubString, scrubTime, serializeScrubbed } from './scrub';
+import { AUDIT_SCHEMA_VERSION, type AuditEvent } from './types';
+
+/** One serialized event: the shape of a CloudWatch Logs InputLogEvent. */
+export interface AuditEntry {
+  /** Epoch milliseconds of `time`. */
+  timestamp: number;
+  /** The event as one line of JSON. */
+  message: string;
+}
+
+let cachedMinute = Number.NaN;
+let cachedPrefix = '';
+/** `new Date(ms).toISOString()` for years 0–9999, with the date part cached per minute. */
+export function isoTime(ms: number): string {
+  const minute = Math.floor(ms / 60_000);
+  if (minute !== cachedMinute) {
+    const iso = new Date(minute * 60_000).toISOString();
+    if (iso.length !== 24) return new Date(ms).toISOString();
+    cachedMinute = minute;
+    cachedPrefix = iso.slice(0, 17);
+  }
+  const rest = ms - minute * 60_000;
+  const sec = Math.floor(rest / 1000);
+  const milli = Math.floor(rest - sec * 1000);
+  return `${cachedPrefix}${sec < 10 ? '0' : ''}${sec}.${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`;
+}
+
+export class AuditEntryBuilder {
+  /** `,"stage":…,"function":…,"schema_version":1,"event_id":"<container>-` */
+  private readonly tail: string;
+  private seq = 0;
+
+  constructor(
+    stage: string,
+    functionName: string,
+    private readonly clock: Clock,
+  ) {
+    const idPrefix = randomBytes(6).toString('hex');
+    this.tail =
+      `,"stage":${quote(scrubString(stage, 64) ?? 'unknown')},"function":${quote(scrubString(functionName, 128) ?? 'unknown')}` +
+      `,"schema_version":${AUDIT_SCHEMA_VERSION},"event_id":"${idPrefix}-`;
+  }
+
+  build(event: AuditEvent): AuditEntry {
+    const given = event !== null && typeof event === 'object' && event.time !== undefined ? scrubTime(event.time) : undefined;
+    const timestamp = given ? Date.parse(given) : this.clock.now();
+    return { timestamp, message: serializeScrubbed(event, given ?? isoTime(timestamp), `${this.tail}${++this.seq}"}`) };
+  }
+}
+
+const SAFE_REASON = /^[A-Za-z0-9_.:-]{1,64}$/;
+
+/** The stdout fallback line: the event marked `"audit_fallback": true`, with why. */
+export function fallbackLine(entry: AuditEntry, reason: string): string {
+  const why = SAFE_REASON.test(reason) ? reason : 'error';
+  return `{"audit_fallback":true,"fallback_reason":"${why}",${entry.message.slice(1)}`;
+}
+
+/** Used when an event could not even be built: the fact is kept, the unscrubbable content is not. */
+export function unbuildableLine(now: number): string {
+  return JSON.stringify({ audit_fallback: true, fallback_reason: 'unserializable_event', time: new Date(now).toISOString() });
+}

@@ -1,0 +1,52 @@
+/**
+ * Operational metrics derived from the audit events, so every decision is counted exactly where it is
+ * audited and no endpoint counts on its own. Counting is an in-memory increment; the EMF write happens
+ * on the sink's flush (once per invocation) or maybeFlush (at most once a second, the authorizer).
+ */
+import type { AuditEvent } from '../audit/types';
+import type { PortcullisAuditSink } from '../audit/create-audit-sink';
+import type { PortcullisMetrics } from './metrics';
+
+export function countAuditEvent(metrics: PortcullisMetrics, e: AuditEvent): void {
+  switch (e.event) {
+    case 'token.issued':
+      metrics.tokenIssued();
+      break;
+    case 'token.denied':
+      // The OAuth error code (invalid_client, invalid_scope, …): what the alarms watch.
+      metrics.tokenDenied(String(e.detail?.error ?? e.reason ?? 'unknown'));
+      break;
+    case 'token.revoked':
+    case 'revocation.client':
+    case 'revocation.subject':
+      if (e.outcome === 'success' && (e.jti || e.event !== 'token.revoked')) metrics.revoked();
+      break;
+    case 'authz.allowed':
+      metrics.authorizerAllow();
+      if (e.latency_ms !== undefined) metrics.authorizerLatency(e.latency_ms);
+      break;
+    case 'authz.denied':
+      metrics.authorizerDeny(e.reason ?? 'unknown');
+      if (e.latency_ms !== undefined) metrics.authorizerLatency(e.latency_ms);
+      break;
+    default:
+  }
+}
+
+/** The audit sink, counting metrics on emit and writing them when it flushes. */
+export function withMetrics(sink: PortcullisAuditSink, metrics: PortcullisMetrics): PortcullisAuditSink {
+  return {
+    emit(e) {
+      countAuditEvent(metrics, e);
+      sink.emit(e);
+    },
+    async flush() {
+      await sink.flush();
+      metrics.flush();
+    },
+    async maybeFlush() {
+      await sink.maybeFlush();
+      metrics.maybeFlush();
+    },
+  };
+}

@@ -1,0 +1,20 @@
+import { MemoryAuditSink } from '../lib/audit/types';
+import { withMetrics } from '../lib/observability/audit-metrics';
+import { createMetrics } from '../lib/observability/metrics';
+import { handleTokenRequest } from '../lib/token-endpoint';
+import { basic, formRequest, tokenFixture } from './helpers/token-fixture';
+
+test('token endpoint decisions become metrics on the sink flush: TokensIssued and TokenDenied{reason=invalid_client}', async () => {
+  const f = await tokenFixture();
+  const lines: string[] = [];
+  const memory = new MemoryAuditSink();
+  const audit = withMetrics({ emit: (e) => memory.emit(e), flush: () => memory.flush(), maybeFlush: async () => {} }, createMetrics({ service: 'portcullis', stage: 't' }, { write: (l) => lines.push(l) }));
+  const deps = { ...f.deps, audit };
+  const { client, secret } = await f.admin.create({ name: 'a', scopes: ['read:data'] });
+  await handleTokenRequest(formRequest('grant_type=client_credentials', { Authorization: basic(client.clientId, secret) }), deps);
+  await handleTokenRequest(formRequest('grant_type=client_credentials', { Authorization: basic(client.clientId, 'nope') }), deps);
+  const emf = lines.map((l) => JSON.parse(l));
+  expect(emf.find((m) => m.TokensIssued === 1)).toBeDefined();
+  expect(emf.find((m) => m.TokenDenied === 1 && m.reason === 'invalid_client')).toBeDefined();
+  expect(memory.events.map((e) => e.event)).toEqual(['token.issued', 'token.denied']);
+});
