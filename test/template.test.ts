@@ -99,3 +99,24 @@ test('an http issuer outside the local stage is refused at package time', async 
   expect(err).toBeDefined();
   expect(`${err!.stdout}${err!.stderr}`).toMatch(/issuer must be an https URL in stage "staging"/);
 }, 120_000);
+
+test('REST gateway responses carry the RFC 6750 answers', () => {
+  const responses = Object.fromEntries(ofType('AWS::ApiGateway::GatewayResponse').map(([, r]) => [r.Properties.ResponseType, r.Properties]));
+  expect(responses.UNAUTHORIZED.StatusCode).toBe('401');
+  expect(responses.UNAUTHORIZED.ResponseParameters['gatewayresponse.header.WWW-Authenticate']).toMatch(/Bearer realm="portcullis", error="invalid_token"/);
+  expect(responses.ACCESS_DENIED.StatusCode).toBe('403');
+  expect(responses.ACCESS_DENIED.ResponseParameters['gatewayresponse.header.WWW-Authenticate']).toBe('context.authorizer.wwwAuthenticate');
+  expect(responses.AUTHORIZER_FAILURE).toBeDefined();
+});
+
+test('audit log group with retention, least-privilege logs permissions on it, and alarms', () => {
+  const group = template.Resources.AuditLogGroup;
+  expect(group.Properties.LogGroupName).toBe('/portcullis/prod/audit');
+  expect(group.Properties.RetentionInDays).toBe(365);
+  for (const role of ['TokenRole', 'RevokeRole', 'IntrospectRole', 'AuthorizerRole']) {
+    const st = statements(template.Resources[role]).find((s) => JSON.stringify(s.Resource).includes('AuditLogGroup'));
+    expect(([] as string[]).concat(st!.Action).sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+  }
+  const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties.MetricName);
+  expect(alarms).toEqual(expect.arrayContaining(['TokenDenied', 'Errors', 'AuditFallback']));
+});

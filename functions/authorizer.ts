@@ -1,0 +1,44 @@
+/**
+ * API Gateway Lambda authorizer (issue 3). Entry points, one decision core (lib/authorizer/decide.ts):
+ *   token          REST API, type TOKEN   (identity source: method.request.header.Authorization)
+ *   request        REST API, type REQUEST (knows the matched resource template: preferred)
+ *   httpApi        HTTP API, payload 2.0, IAM policy responses (cache-safe)
+ *   httpApiSimple  HTTP API, payload 2.0, enableSimpleResponses: true (not route-aware under caching)
+ * Dependencies are built once per container, at cold start; the JWKS fetch starts then.
+ */
+import { createAuditSink } from '../lib/audit/create-audit-sink';
+import { getConfig } from '../lib/config/load-config';
+import { Authorizer } from '../lib/authorizer/decide';
+import { createAuthorizerHandlers } from '../lib/authorizer/handlers';
+import { createRevocationChecker } from '../lib/revocation/create-revocation-checker';
+
+let audit: ReturnType<typeof createAuditSink> | undefined;
+let authorizer: Authorizer | undefined;
+
+function build(): Authorizer {
+  const config = getConfig();
+  audit ??= createAuditSink(config);
+  const log = (message: string, detail?: Record<string, unknown>) => console.error(JSON.stringify({ level: 'error', message, ...detail }));
+  return new Authorizer(config, {
+    audit,
+    revocation: createRevocationChecker(config, { onError: (err) => log('revocation refresh failed (failing closed)', { error: String((err as Error)?.name ?? err) }) }),
+    log,
+  });
+}
+
+// Cold start: build during the init phase so the JWKS fetch overlaps it; a failure is retried per invocation (and denies).
+try {
+  authorizer = build();
+} catch {
+  authorizer = undefined;
+}
+
+const handlers = createAuthorizerHandlers({
+  authorizer: () => (authorizer ??= build()),
+  flush: () => audit?.maybeFlush?.() ?? Promise.resolve(),
+});
+
+export const token = handlers.token;
+export const request = handlers.request;
+export const httpApi = handlers.httpApi;
+export const httpApiSimple = handlers.httpApiSimple;

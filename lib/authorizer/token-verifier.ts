@@ -1,0 +1,190 @@
+/**
+ * Access token verification: cheap checks first (jwt-structure.ts), then the signature with aws-jwt-verify
+ * against the cached JWKS. An unknown `kid` triggers one JWKS refetch, at most once per
+ * config.jwksRefetchMinIntervalMs (single flight); a failed fetch keeps the last good keys.
+ * Keys older than jwksMaxAgeMs (the JWKS Cache-Control max-age) are refreshed in the background,
+ * so a key removed from the JWKS stops being trusted without a cold start.
+ */
+import { JwtVerifier } from 'aws-jwt-verify';
+import {
+  JwkInvalidKtyError,
+  JwkInvalidUseError,
+  JwksNotAvailableInCacheError,
+  JwtExpiredError,
+  JwtInvalidAudienceError,
+  JwtInvalidIssuerError,
+  JwtInvalidSignatureAlgorithmError,
+  JwtInvalidSignatureError,
+  JwtNotBeforeError,
+  JwtParseError,
+  JwtWithoutValidKidError,
+  KidNotFoundInJwksError,
+} from 'aws-jwt-verify/error';
+import type { Fetcher } from 'aws-jwt-verify/https';
+import { SimpleJwksCache, type Jwks, type JwksCache } from 'aws-jwt-verify/jwk';
+import type { DecomposedJwt } from 'aws-jwt-verify/jwt';
+import type { Clock } from '../clock';
+import { systemClock } from '../clock';
+import { createJwksFetcher, normalizeJwks, parseJwks } from './jwks';
+import { precheck, type AccessTokenClaims, type Prechecked } from './jwt-structure';
+import type { TokenReason } from './reasons';
+
+interface VerifyProps {
+  audience: string;
+  graceSeconds: number;
+}
+interface IssuerProps extends VerifyProps {
+  issuer: string;
+  jwksUri: string;
+}
+
+/** Exposes aws-jwt-verify's verification of an already decomposed JWT (we decompose once, ourselves). */
+class DecomposedJwtVerifier extends JwtVerifier<VerifyProps, IssuerProps, false> {
+  constructor(
+    private readonly props: IssuerProps,
+    jwksCache: JwksCache,
+  ) {
+    super(props, jwksCache);
+  }
+  verifyDecomposed(jwt: DecomposedJwt): void {
+    this.verifyDecomposedJwtSync(jwt, this.props.jwksUri, this.props);
+  }
+}
+
+export interface TokenVerifierOptions {
+  issuer: string;
+  audience: string;
+  jwksUri: string;
+  clockSkewSeconds: number;
+  jwksRefetchMinIntervalMs: number;
+  jwksFetchTimeoutMs: number;
+  /** Keys older than this are refreshed in the background (a removed key stops being trusted). */
+  jwksMaxAgeMs: number;
+}
+
+export interface TokenVerifierDeps {
+  clock?: Clock;
+  fetcher?: Fetcher;
+  /** A JWKS to start with instead of fetching at cold start (tests, or keys bundled at deploy time). */
+  jwks?: unknown;
+  /** Told about JWKS fetch failures (never about tokens). */
+  onJwksError?: (err: unknown) => void;
+  /** Called when the trusted key set changes (the verified-token cache must forget tokens of removed keys). */
+  onKeysChanged?: () => void;
+}
+
+export type VerifyOutcome = { ok: true; claims: AccessTokenClaims } | { ok: false; reason: TokenReason | 'internal_error' };
+
+export function signatureFailureReason(err: unknown): TokenReason | 'internal_error' {
+  if (err instanceof KidNotFoundInJwksError || err instanceof JwksNotAvailableInCacheError || err instanceof JwkInvalidUseError) return 'unknown_kid';
+  if (err instanceof JwtInvalidSignatureAlgorithmError || err instanceof JwkInvalidKtyError) return 'alg_mismatch';
+  if (err instanceof JwtInvalidSignatureError) return 'bad_signature';
+  if (err instanceof JwtExpiredError) return 'expired';
+  if (err instanceof JwtNotBeforeError) return 'not_yet_valid';
+  if (err instanceof JwtInvalidIssuerError) return 'wrong_issuer';
+  if (err instanceof JwtInvalidAudienceError) return 'wrong_audience';
+  if (err instanceof JwtParseError || err instanceof JwtWithoutValidKidError) return 'malformed';
+  return 'internal_error';
+}
+
+export class TokenVerifier {
+  private readonly clock: Clock;
+  private readonly expect: { issuer: string; audience: string; clockSkewSeconds: number };
+  private readonly jwksCache: SimpleJwksCache;
+  private readonly jwt: DecomposedJwtVerifier;
+  private lastFetchAt = -Infinity;
+  private loadedAt = -Infinity;
+  private fingerprint = '';
+  private inflight: Promise<boolean> | undefined;
+  private coldStart: Promise<unknown> | undefined;
+
+  constructor(
+    private readonly opts: TokenVerifierOptions,
+    private readonly deps: TokenVerifierDeps = {},
+  ) {
+    this.clock = deps.clock ?? systemClock;
+    this.expect = { issuer: opts.issuer, audience: opts.audience, clockSkewSeconds: opts.clockSkewSeconds };
+    this.jwksCache = new SimpleJwksCache({ fetcher: deps.fetcher ?? createJwksFetcher(opts.jwksFetchTimeoutMs), jwksParser: parseJwks });
+    this.jwt = new DecomposedJwtVerifier(
+      { issuer: opts.issuer, audience: opts.audience, jwksUri: opts.jwksUri, graceSeconds: opts.clockSkewSeconds },
+      this.jwksCache,
+    );
+    if (deps.jwks !== undefined) this.loadJwks(deps.jwks);
+    else this.coldStart = this.refetch().finally(() => (this.coldStart = undefined));
+  }
+
+  /** Replaces the trusted keys (normalized: RS256/ES256 signing keys only). */
+  loadJwks(jwks: unknown): void {
+    this.install(normalizeJwks(jwks));
+  }
+
+  private install(jwks: Jwks): void {
+    this.jwt.cacheJwks(jwks); // also drops KeyObjects derived from the previous set
+    this.loadedAt = this.clock.now();
+    const fingerprint = JSON.stringify(jwks.keys.map((k) => [k.kid, k.alg, k.kty, k.n, k.e, k.crv, k.x, k.y]).sort());
+    if (fingerprint !== this.fingerprint) {
+      const first = this.fingerprint === '';
+      this.fingerprint = fingerprint;
+      if (!first) this.deps.onKeysChanged?.();
+    }
+  }
+
+  /** Resolves once the JWKS fetch in progress (cold start, refetch or background refresh) has settled. */
+  async ready(): Promise<void> {
+    await this.coldStart;
+    await this.inflight;
+  }
+
+  /** Starts a background refresh when the keys are older than jwksMaxAgeMs. Cheap; called on every decision. */
+  maintain(): void {
+    const now = this.clock.now();
+    if (now - this.loadedAt >= this.opts.jwksMaxAgeMs && this.inflight === undefined && this.coldStart === undefined && now - this.lastFetchAt >= this.opts.jwksRefetchMinIntervalMs) {
+      void this.refetch(); // this decision still uses the current keys
+    }
+  }
+
+  verify(token: string): VerifyOutcome | Promise<VerifyOutcome> {
+    if (this.coldStart) return this.coldStart.then(() => this.verify(token));
+    const now = this.clock.now();
+    const pre = precheck(token, this.expect, now / 1000);
+    if (typeof pre === 'string') return { ok: false, reason: pre };
+    const reason = this.checkSignature(pre);
+    if (reason === undefined) return { ok: true, claims: pre.claims };
+    if (reason !== 'unknown_kid' || !this.refetchAllowed()) return { ok: false, reason };
+    return this.refetch().then(() => {
+      const again = this.checkSignature(pre);
+      return again === undefined ? { ok: true, claims: pre.claims } : { ok: false, reason: again };
+    });
+  }
+
+  private checkSignature(pre: Prechecked): TokenReason | 'internal_error' | undefined {
+    try {
+      this.jwt.verifyDecomposed(pre.decomposed);
+      return undefined;
+    } catch (err) {
+      return signatureFailureReason(err);
+    }
+  }
+
+  private refetchAllowed(): boolean {
+    return this.inflight !== undefined || this.clock.now() - this.lastFetchAt >= this.opts.jwksRefetchMinIntervalMs;
+  }
+
+  /** Single flight; never rejects. On failure the previous keys stay (SimpleJwksCache only stores a parsed, usable JWKS). */
+  private refetch(): Promise<boolean> {
+    if (this.inflight) return this.inflight;
+    this.lastFetchAt = this.clock.now();
+    const run = this.jwksCache.getJwks(this.opts.jwksUri).then(
+      (jwks) => {
+        this.install(jwks);
+        return true;
+      },
+      (err: unknown) => {
+        this.deps.onJwksError?.(err);
+        return false;
+      },
+    );
+    this.inflight = run.finally(() => (this.inflight = undefined));
+    return this.inflight;
+  }
+}
