@@ -6,6 +6,7 @@
  *   npm run --silent admin -- keys rotate|list [--json]
  * Every command takes --stage S --region R to act on a deployed stage instead of the local stack.
  */
+import '../quiet-sdk';
 import { parseArgs } from 'node:util';
 import { createAuditSink } from '../../lib/audit/create-audit-sink';
 import { AdminError, describeClient } from '../../lib/clients/client-admin';

@@ -3,12 +3,11 @@
  *   npm run --silent audit -- tail [--json] [--limit N] [--event NAME] [--client ID] [--since 15m] [--stage S --region R]
  * Local mode reads .local/audit.log; with --stage it reads the deployed log group /portcullis/S/audit.
  */
+import '../quiet-sdk';
 import { join } from 'node:path';
 import { runTail } from '../../lib/audit/tail/run-tail';
 import { LOCAL_STATE_DIR } from './context';
 
-// The CLI runs on the developer's Node: the SDK's "Node 22 needed from 2027" notice is noise here.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 // Local mode reads the audit file of the local stack's state directory (PORTCULLIS_LOCAL_DIR, default .local/).
 const argv = process.argv.slice(2);

@@ -2,6 +2,7 @@
  * `npm start`: the whole suite on http://localhost:3000 — see infra/local/stack.ts.
  * On first start it creates a demo client and prints a ready-to-paste curl.
  */
+import '../quiet-sdk';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createAuditSink } from '../../lib/audit/create-audit-sink';

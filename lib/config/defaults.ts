@@ -19,7 +19,7 @@ export const DEFAULTS = {
   /** Revocation snapshot refresh interval in the authorizer. */
   revocationRefreshMs: 1_000,
   /** After this long without a successful refresh the authorizer denies (fail closed). */
-  revocationMaxStalenessMs: 5_000,
+  revocationMaxStalenessMs: 4_000,
   /** Each snapshot refresh re-reads the feed this far behind its last position (GSI eventual consistency). */
   revocationFeedOverlapMs: 2_000,
   /** Cold-start load: margin on top of max token lifetime + 2 × skew when reading the feed back in time. */

@@ -34,6 +34,8 @@ export function createDynamoClient(opts: DynamoOptions): DynamoDBClient {
   return new DynamoDBClient({
     region: opts.region,
     endpoint: opts.endpoint,
+    // The local stack's DynamoDB (dynalite) checks no signature, but the SDK wants credentials to sign with.
+    credentials: opts.endpoint && !process.env.AWS_ACCESS_KEY_ID ? { accessKeyId: 'local', secretAccessKey: 'local' } : undefined,
     maxAttempts: 2,
     requestHandler: { requestTimeout: opts.timeoutMs, connectionTimeout: opts.timeoutMs, throwOnRequestTimeout: true },
   });
