@@ -199,10 +199,11 @@ describe('snapshot mode (default)', () => {
     expect(checker.stats().failures).toBe(1);
     await writer.revokeToken(t); // a revocation the container cannot see
 
-    clock.set(successAt + 5_000);
+    const bound = configFor('snapshot').revocation.maxStalenessMs;
+    clock.set(successAt + bound);
     expect(checker.check(t)).toBeNull();
     await checker.idle();
-    clock.set(successAt + 5_001);
+    clock.set(successAt + bound + 1);
     expect(await checker.check(t)).toBe('revocation_state_stale');
     expect(await checker.check(token())).toBe('revocation_state_stale');
     // while failing, one attempt per refresh interval: the decisions in between are denied without a call

@@ -120,3 +120,24 @@ test('audit log group with retention, least-privilege logs permissions on it, an
   const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties.MetricName);
   expect(alarms).toEqual(expect.arrayContaining(['TokenDenied', 'Errors', 'AuditFallback']));
 });
+
+test('KMS signing key: SIGN_VERIFY RSA_2048, key policy lets the token role sign and the JWKS role read; roles limited to tagged keys', () => {
+  const key = template.Resources.SigningKey;
+  expect(key.Type).toBe('AWS::KMS::Key');
+  expect(key.Properties.KeyUsage).toBe('SIGN_VERIFY');
+  expect(JSON.stringify(key.Properties.KeySpec)).toContain('PortcullisSigningKeySpec');
+  const policy = key.Properties.KeyPolicy.Statement as Array<{ Sid: string; Action: string | string[]; Principal: unknown }>;
+  const sid = (s: string) => policy.find((p) => p.Sid === s)!;
+  expect(([] as string[]).concat(sid('TokenFunctionSigns').Action).sort()).toEqual(['kms:GetPublicKey', 'kms:Sign']);
+  expect(JSON.stringify(sid('TokenFunctionSigns').Principal)).toContain('TokenRole');
+  expect(([] as string[]).concat(sid('JwksFunctionReadsPublicKey').Action)).toEqual(['kms:GetPublicKey']);
+  expect(template.Resources.SigningKeyAlias.Properties.AliasName).toBe('alias/portcullis-prod-signing');
+  const kmsActions = (role: string) =>
+    statements(template.Resources[role])
+      .filter((s) => ([] as string[]).concat(s.Action).some((a) => a.startsWith('kms:')))
+      .map((s) => ({ actions: ([] as string[]).concat(s.Action).sort(), condition: JSON.stringify((s as { Condition?: unknown }).Condition) }));
+  expect(kmsActions('TokenRole')).toEqual([{ actions: ['kms:GetPublicKey', 'kms:Sign'], condition: expect.stringContaining('portcullis:signing-key') }]);
+  expect(kmsActions('JwksRole')).toEqual([{ actions: ['kms:GetPublicKey'], condition: expect.stringContaining('portcullis:signing-key') }]);
+  expect(kmsActions('AuthorizerRole')).toEqual([]);
+  expect(kmsActions('MetadataRole')).toEqual([]);
+});

@@ -22,7 +22,7 @@ const USAGE = `usage: npm run --silent admin -- <command> [options]
   clients create --name NAME --scopes "a b" [--default-scopes "a"] [--lifetime SECONDS] [--introspect]
   clients list | show ID | rotate-secret ID [--old-secret-ttl SECONDS] | retire-secret ID | disable ID | enable ID
   revoke --client ID | --sub SUB | --jti JTI
-  keys rotate | keys list
+  keys list | keys rotate [--now] [--force] | keys retire KID
 options: --json (machine output, last line)  --stage S --region R (a deployed stage; default: the local stack)`;
 
 const OPTIONS = {
@@ -40,6 +40,7 @@ const OPTIONS = {
   sub: { type: 'string' },
   jti: { type: 'string' },
   now: { type: 'boolean' },
+  force: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -136,7 +137,8 @@ export async function main(argv: string[]): Promise<number> {
     target = await resolveTarget({ stage: v.stage, region: v.region, issuer: v.issuer });
     if (command === 'clients') return await clientsCommand(sub, id, v, target);
     if (command === 'revoke') return await runRevokeCommand(v, target, out);
-    return await runKeysCommand([sub, ...(v.now ? ['--now'] : [])].filter(Boolean) as string[], {
+    return await runKeysCommand([sub, id, ...(v.now ? ['--now'] : []), ...(v.force ? ['--force'] : [])].filter(Boolean) as string[], {
+      actor: target.actor,
       config: target.config,
       keyStore: new DynamoKeyStore(target.table),
       json: Boolean(v.json),

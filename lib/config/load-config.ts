@@ -105,6 +105,11 @@ export function loadConfig(env: Env = process.env): Config {
     maxBodyBytes: num(env, 'PORTCULLIS_MAX_BODY_BYTES', DEFAULTS.maxBodyBytes),
     clientCacheTtlMs: num(env, 'PORTCULLIS_CLIENT_CACHE_TTL_MS', DEFAULTS.clientCacheTtlMs),
     storeTimeoutMs: num(env, 'PORTCULLIS_STORE_TIMEOUT_MS', DEFAULTS.storeTimeoutMs),
+    bruteForce: {
+      freeAttempts: num(env, 'PORTCULLIS_BRUTE_FORCE_FREE_ATTEMPTS', DEFAULTS.bruteForceFreeAttempts),
+      baseLockoutSeconds: num(env, 'PORTCULLIS_BRUTE_FORCE_BASE_LOCKOUT_SECONDS', DEFAULTS.bruteForceBaseLockoutSeconds),
+      maxLockoutSeconds: num(env, 'PORTCULLIS_BRUTE_FORCE_MAX_LOCKOUT_SECONDS', DEFAULTS.bruteForceMaxLockoutSeconds),
+    },
     signer: {
       type: signerType,
       alg,

@@ -29,6 +29,14 @@ export interface Config {
   maxBodyBytes: number;
   clientCacheTtlMs: number;
   storeTimeoutMs: number;
+  /** Brute-force protection of client authentication (lib/clients/lockout.ts); DEFAULTS.bruteForce* when absent. */
+  bruteForce?: {
+    /** Failed authentications of one client id before the first lockout. */
+    freeAttempts: number;
+    /** First lockout; doubles with every further failure. */
+    baseLockoutSeconds: number;
+    maxLockoutSeconds: number;
+  };
   signer: {
     type: 'file' | 'kms';
     alg: SigningAlg;
