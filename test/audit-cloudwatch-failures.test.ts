@@ -5,86 +5,16 @@
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { createCloudWatchLogsClient } from '../lib/audit/cloudwatch-client';
 import { CloudWatchAuditSink } from '../lib/audit/cloudwatch-sink';
-import { createAuditSink } from '../lib/audit/create-audit-sink';
 import { StdoutFallback } from '../lib/audit/fallback';
-import type { AuditEvent } from '../lib/audit/types';
 import { FrozenClock } from '../lib/clock';
-import { loadConfig } from '../lib/config/load-config';
-import { FakeCloudWatchLogs, type FailureMode } from './fakes/fake-cloudwatch-logs';
+import type { FailureMode } from './fakes/fake-cloudwatch-logs';
 
-const GROUP = '/portcullis/test/audit';
-const START = Date.UTC(2026, 0, 1, 12, 0, 0);
+import { expectNothingLost, GROUP, issued, START, useFakeCloudWatch } from './helpers/audit-cloudwatch';
 
-let fake: FakeCloudWatchLogs;
-const clients: CloudWatchLogsClient[] = [];
-
-beforeEach(async () => {
-  fake = await FakeCloudWatchLogs.start([GROUP]);
-});
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.destroy();
-  await fake.close();
-});
-
-interface Setup {
-  batchSize?: number;
-  maxAttempts?: number;
-  timeoutMs?: number;
-  streamName?: string;
-}
-
-function setup(opts: Setup = {}) {
-  const clock = new FrozenClock(START);
-  const lines: string[] = [];
-  const fallbackCounts: number[] = [];
-  const client = createCloudWatchLogsClient({ region: 'us-east-1', endpoint: fake.endpoint, timeoutMs: opts.timeoutMs ?? 1000, maxAttempts: opts.maxAttempts ?? 1 });
-  clients.push(client);
-  const config = loadConfig({
-    PORTCULLIS_STAGE: 'test',
-    PORTCULLIS_KEY_DIR: '/nonexistent',
-    PORTCULLIS_AUDIT_SINK: 'cloudwatch',
-    ...(opts.batchSize ? { PORTCULLIS_AUDIT_BATCH_SIZE: String(opts.batchSize) } : {}),
-  });
-  const sink = createAuditSink(config, {
-    clock,
-    client,
-    stdout: (line) => lines.push(line),
-    metrics: { auditFallback: (n) => fallbackCounts.push(n) },
-    functionName: 'portcullis-test-token',
-    drainOnShutdown: false,
-    streamName: opts.streamName,
-  });
-  const fallbackLines = () => lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.audit_fallback === true);
-  const stored = () => fake.events(GROUP).map((e) => JSON.parse(e.message) as Record<string, unknown>);
-  return { sink, clock, lines, fallbackLines, stored, fallbackMetric: () => fallbackCounts.reduce((a, b) => a + b, 0) };
-}
-
-const issued = (i: number, extra: Partial<AuditEvent> = {}): AuditEvent => ({
-  event: 'token.issued',
-  outcome: 'success',
-  client_id: `pc_client${i}`,
-  jti: `jti-${i}`,
-  scopes_requested: ['read:data'],
-  scopes_granted: ['read:data'],
-  route: 'POST /oauth2/token',
-  source_ip: '203.0.113.7',
-  user_agent: 'curl/8.5.0',
-  request_id: `req-${i}`,
-  latency_ms: 12.5,
-  ...extra,
-});
-
-/** Every emitted event is in exactly one place or the other (event_id), none missing. */
-function expectNothingLost(stored: Record<string, unknown>[], fallback: Record<string, unknown>[], emitted: number) {
-  const ids = [...stored, ...fallback].map((e) => e.event_id as string);
-  expect(new Set(ids).size).toBe(emitted);
-  expect(ids).toHaveLength(emitted);
-  const jtis = new Set([...stored, ...fallback].map((e) => e.jti));
-  for (let i = 0; i < emitted; i++) expect(jtis.has(`jti-${i}`)).toBe(true);
-}
+const cw = useFakeCloudWatch();
+const setup = cw.setup;
 
 describe('CloudWatch audit sink: failures fall back to stdout, nothing lost', () => {
   const modes: [string, FailureMode | 'unreachable', string[] | undefined, RegExp][] = [
@@ -98,8 +28,8 @@ describe('CloudWatch audit sink: failures fall back to stdout, nothing lost', ()
 
   test.each(modes)('%s', async (_name, mode, operations, reason) => {
     const { sink, fallbackLines, stored, fallbackMetric } = setup({ timeoutMs: 250 });
-    if (mode === 'unreachable') await fake.makeUnreachable();
-    else fake.fail(mode, { operations });
+    if (mode === 'unreachable') await cw.fake().makeUnreachable();
+    else cw.fake().fail(mode, { operations });
     const n = 25;
     for (let i = 0; i < n; i++) sink.emit(issued(i));
     await sink.flush();
@@ -116,7 +46,7 @@ describe('CloudWatch audit sink: failures fall back to stdout, nothing lost', ()
   });
 
   test('events refused by CloudWatch (rejectedLogEventsInfo) fall back; the rest is stored', async () => {
-    fake.fail('partial', { tooOld: 2, tooNew: 3 });
+    cw.fake().fail('partial', { tooOld: 2, tooNew: 3 });
     const { sink, clock, fallbackLines, stored, fallbackMetric } = setup();
     for (let i = 0; i < 10; i++) {
       sink.emit(issued(i));
@@ -132,16 +62,16 @@ describe('CloudWatch audit sink: failures fall back to stdout, nothing lost', ()
   });
 
   test('after a failure CloudWatch is skipped for the back-off period, then used again', async () => {
-    fake.fail('throttle', { times: 1 });
+    cw.fake().fail('throttle', { times: 1 });
     const { sink, clock, fallbackLines, stored } = setup();
     sink.emit(issued(0));
     await sink.flush();
-    const calls = fake.requests.length;
+    const calls = cw.fake().requests.length;
 
     clock.advance(4_000);
     sink.emit(issued(1));
     await sink.flush();
-    expect(fake.requests.length).toBe(calls);
+    expect(cw.fake().requests.length).toBe(calls);
     expect(fallbackLines().map((l) => l.fallback_reason)).toEqual(['ThrottlingException', 'ThrottlingException_backoff']);
 
     clock.advance(1_000);
@@ -152,10 +82,10 @@ describe('CloudWatch audit sink: failures fall back to stdout, nothing lost', ()
   });
 
   test('when CloudWatch is slower than the traffic, the overflow goes to stdout at once', async () => {
-    fake.fail('hang');
+    cw.fake().fail('hang');
     const lines: string[] = [];
-    const client = createCloudWatchLogsClient({ region: 'us-east-1', endpoint: fake.endpoint, timeoutMs: 250, maxAttempts: 1 });
-    clients.push(client);
+    const client = createCloudWatchLogsClient({ region: 'us-east-1', endpoint: cw.fake().endpoint, timeoutMs: 250, maxAttempts: 1 });
+    cw.track(client);
     const clock = new FrozenClock(START);
     const sink = new CloudWatchAuditSink({
       client,
@@ -187,7 +117,7 @@ describe('CloudWatch audit sink: failures fall back to stdout, nothing lost', ()
       ['jti-2', 'shutdown'],
     ]);
     await sink.flush();
-    expect(fake.calls('PutLogEvents')).toHaveLength(0);
+    expect(cw.fake().calls('PutLogEvents')).toHaveLength(0);
   });
 });
 

@@ -3,84 +3,12 @@
  * (test/fakes/fake-cloudwatch-logs.ts): stream creation, batching, maybeFlush.
  * Failure modes: audit-cloudwatch-failures.test.ts.
  */
-import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { createCloudWatchLogsClient } from '../lib/audit/cloudwatch-client';
-import { createAuditSink } from '../lib/audit/create-audit-sink';
 import type { AuditEvent } from '../lib/audit/types';
-import { FrozenClock } from '../lib/clock';
-import { loadConfig } from '../lib/config/load-config';
-import { FakeCloudWatchLogs } from './fakes/fake-cloudwatch-logs';
 
-const GROUP = '/portcullis/test/audit';
-const START = Date.UTC(2026, 0, 1, 12, 0, 0);
+import { expectNothingLost, GROUP, issued, START, useFakeCloudWatch } from './helpers/audit-cloudwatch';
 
-let fake: FakeCloudWatchLogs;
-const clients: CloudWatchLogsClient[] = [];
-
-beforeEach(async () => {
-  fake = await FakeCloudWatchLogs.start([GROUP]);
-});
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.destroy();
-  await fake.close();
-});
-
-interface Setup {
-  batchSize?: number;
-  maxAttempts?: number;
-  timeoutMs?: number;
-  streamName?: string;
-}
-
-function setup(opts: Setup = {}) {
-  const clock = new FrozenClock(START);
-  const lines: string[] = [];
-  const fallbackCounts: number[] = [];
-  const client = createCloudWatchLogsClient({ region: 'us-east-1', endpoint: fake.endpoint, timeoutMs: opts.timeoutMs ?? 1000, maxAttempts: opts.maxAttempts ?? 1 });
-  clients.push(client);
-  const config = loadConfig({
-    PORTCULLIS_STAGE: 'test',
-    PORTCULLIS_KEY_DIR: '/nonexistent',
-    PORTCULLIS_AUDIT_SINK: 'cloudwatch',
-    ...(opts.batchSize ? { PORTCULLIS_AUDIT_BATCH_SIZE: String(opts.batchSize) } : {}),
-  });
-  const sink = createAuditSink(config, {
-    clock,
-    client,
-    stdout: (line) => lines.push(line),
-    metrics: { auditFallback: (n) => fallbackCounts.push(n) },
-    functionName: 'portcullis-test-token',
-    drainOnShutdown: false,
-    streamName: opts.streamName,
-  });
-  const fallbackLines = () => lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.audit_fallback === true);
-  const stored = () => fake.events(GROUP).map((e) => JSON.parse(e.message) as Record<string, unknown>);
-  return { sink, clock, lines, fallbackLines, stored, fallbackMetric: () => fallbackCounts.reduce((a, b) => a + b, 0) };
-}
-
-const issued = (i: number, extra: Partial<AuditEvent> = {}): AuditEvent => ({
-  event: 'token.issued',
-  outcome: 'success',
-  client_id: `pc_client${i}`,
-  jti: `jti-${i}`,
-  scopes_requested: ['read:data'],
-  scopes_granted: ['read:data'],
-  route: 'POST /oauth2/token',
-  source_ip: '203.0.113.7',
-  user_agent: 'curl/8.5.0',
-  request_id: `req-${i}`,
-  latency_ms: 12.5,
-  ...extra,
-});
-
-/** Every emitted event is in exactly one place or the other (event_id), none missing. */
-function expectNothingLost(stored: Record<string, unknown>[], fallback: Record<string, unknown>[], emitted: number) {
-  const ids = [...stored, ...fallback].map((e) => e.event_id as string);
-  expect(new Set(ids).size).toBe(emitted);
-  expect(ids).toHaveLength(emitted);
-  const jtis = new Set([...stored, ...fallback].map((e) => e.jti));
-  for (let i = 0; i < emitted; i++) expect(jtis.has(`jti-${i}`)).toBe(true);
-}
+const cw = useFakeCloudWatch();
+const setup = cw.setup;
 
 describe('CloudWatch audit sink: delivery', () => {
   test('flush writes the events, stamped, to one log stream created on first use', async () => {
@@ -89,10 +17,10 @@ describe('CloudWatch audit sink: delivery', () => {
     sink.emit({ event: 'token.denied', outcome: 'failure', reason: 'invalid_client', client_id: 'pc_x', source_ip: '198.51.100.2' });
     await sink.flush();
 
-    expect(fake.calls('CreateLogStream')).toHaveLength(1);
-    const stream = fake.calls('CreateLogStream')[0].body.logStreamName as string;
+    expect(cw.fake().calls('CreateLogStream')).toHaveLength(1);
+    const stream = cw.fake().calls('CreateLogStream')[0].body.logStreamName as string;
     expect(stream).toMatch(/^2026\/01\/01\/portcullis-test-token\/[0-9a-f]{16}$/);
-    expect(fake.streams(GROUP)).toEqual([stream]);
+    expect(cw.fake().streams(GROUP)).toEqual([stream]);
     const events = stored();
     expect(events).toHaveLength(2);
     expect(events[0]).toMatchObject({
@@ -107,22 +35,22 @@ describe('CloudWatch audit sink: delivery', () => {
     });
     expect(events[1]).toMatchObject({ event: 'token.denied', reason: 'invalid_client' });
     expect(events[0].event_id).not.toEqual(events[1].event_id);
-    expect(fake.events(GROUP)[0].timestamp).toBe(START);
+    expect(cw.fake().events(GROUP)[0].timestamp).toBe(START);
     expect(lines).toEqual([]);
 
     sink.emit(issued(1));
     await sink.flush();
-    expect(fake.calls('CreateLogStream')).toHaveLength(1);
+    expect(cw.fake().calls('CreateLogStream')).toHaveLength(1);
     expect(stored()).toHaveLength(3);
   });
 
   test('a log stream that already exists is used as is', async () => {
-    fake.seed(GROUP, 'fixed/stream', []);
+    cw.fake().seed(GROUP, 'fixed/stream', []);
     const { sink, lines, stored } = setup({ streamName: 'fixed/stream' });
     sink.emit(issued(0));
     await sink.flush();
     expect(stored()).toHaveLength(1);
-    expect(fake.events(GROUP)[0].logStreamName).toBe('fixed/stream');
+    expect(cw.fake().events(GROUP)[0].logStreamName).toBe('fixed/stream');
     expect(lines).toEqual([]);
   });
 
@@ -130,10 +58,10 @@ describe('CloudWatch audit sink: delivery', () => {
     const { sink, stored } = setup({ batchSize: 10 });
     for (let i = 0; i < 9; i++) sink.emit(issued(i));
     await new Promise((r) => setTimeout(r, 50));
-    expect(fake.requests).toHaveLength(0);
+    expect(cw.fake().requests).toHaveLength(0);
     sink.emit(issued(9));
     await sink.maybeFlush();
-    expect(fake.calls('PutLogEvents')).toHaveLength(1);
+    expect(cw.fake().calls('PutLogEvents')).toHaveLength(1);
     expect(stored()).toHaveLength(10);
   });
 
@@ -147,7 +75,7 @@ describe('CloudWatch audit sink: delivery', () => {
       clock.advance(1);
     }
     await sink.flush();
-    const puts = fake.calls('PutLogEvents');
+    const puts = cw.fake().calls('PutLogEvents');
     const sizes = puts.map((put) => (put.body.logEvents as { message: string }[]).reduce((sum, e) => sum + Buffer.byteLength(e.message) + 26, 0));
     const total = sizes.reduce((a, b) => a + b, 0);
     expect(total).toBeGreaterThan(3 * 1_048_576);
@@ -165,11 +93,11 @@ describe('CloudWatch audit sink: delivery', () => {
   });
 
   test('a transient 500 is retried by the client and the events still land in CloudWatch', async () => {
-    fake.fail('error500', { operations: ['PutLogEvents'], times: 1 });
+    cw.fake().fail('error500', { operations: ['PutLogEvents'], times: 1 });
     const { sink, lines, stored } = setup({ maxAttempts: 2 });
     sink.emit(issued(0));
     await sink.flush();
-    expect(fake.calls('PutLogEvents')).toHaveLength(2);
+    expect(cw.fake().calls('PutLogEvents')).toHaveLength(2);
     expect(stored()).toHaveLength(1);
     expect(lines).toEqual([]);
   });
@@ -183,16 +111,16 @@ describe('CloudWatch audit sink: the authorizer hot path', () => {
     clock.advance(999);
     sink.emit(issued(1));
     await sink.maybeFlush();
-    expect(fake.requests).toHaveLength(0);
+    expect(cw.fake().requests).toHaveLength(0);
 
     clock.advance(1);
     sink.emit(issued(2));
     await sink.maybeFlush();
-    expect(fake.calls('PutLogEvents')).toHaveLength(1);
+    expect(cw.fake().calls('PutLogEvents')).toHaveLength(1);
     expect(stored().map((e) => e.jti)).toEqual(['jti-0', 'jti-1', 'jti-2']);
 
     await sink.maybeFlush();
-    expect(fake.calls('PutLogEvents')).toHaveLength(1);
+    expect(cw.fake().calls('PutLogEvents')).toHaveLength(1);
   });
 
   test('maybeFlush writes a full buffer at once', async () => {

@@ -106,6 +106,16 @@ describe('admin CLI against the local stack', () => {
     expect(last(enabled.stdout).status).toBe('active');
   });
 
+  test('keys list --json shows the active local key, the one the JWKS publishes', async () => {
+    const out = await admin(['keys', 'list', '--json']);
+    expect(out).toMatchObject({ code: 0, stderr: '' });
+    const { keys } = last(out.stdout);
+    const active = keys.find((k: { state: string }) => k.state === 'active');
+    expect(active).toMatchObject({ alg: 'RS256', source: 'file' });
+    const jwks = (await (await fetch(`${stack.url}/.well-known/jwks.json`)).json()) as { keys: Array<{ kid: string }> };
+    expect(jwks.keys.map((k) => k.kid)).toContain(active.kid);
+  });
+
   test('clear errors: undeclared scope, unknown id, local stack not running', async () => {
     const undeclared = await admin(['clients', 'create', '--name', 'x', '--scopes', 'nope:scope']);
     expect(undeclared.code).not.toBe(0);

@@ -22,7 +22,7 @@ import {
 } from '@aws-sdk/client-cloudwatch-logs';
 import type { Clock } from '../clock';
 import { rejectedEntries, splitIntoBatches } from './batches';
-import { AuditEntryBuilder, unbuildableLine, type AuditEntry } from './entry';
+import { AuditEntryBuilder, type AuditEntry } from './entry';
 import type { StdoutFallback } from './fallback';
 import type { Drainable } from './shutdown';
 import { auditStreamName } from './stream-name';
@@ -81,14 +81,8 @@ export class CloudWatchAuditSink implements AuditSink, Drainable {
   }
 
   emit(event: AuditEvent): void {
-    let entry: AuditEntry;
-    try {
-      entry = this.builder.build(event);
-    } catch {
-      this.opts.fallback.line(unbuildableLine(this.opts.clock.now()));
-      this.opts.fallback.count(1);
-      return;
-    }
+    const entry = this.opts.fallback.build(this.builder, event, this.opts.clock.now());
+    if (!entry) return;
     if (this.buffer.length >= this.maxBuffered) {
       this.opts.fallback.write([entry], 'buffer_full');
       return;

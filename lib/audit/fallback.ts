@@ -3,7 +3,8 @@
  * marked `"audit_fallback": true` (Lambda ships stdout to the function's own log group),
  * and counted in the AuditFallback metric.
  */
-import { fallbackLine, type AuditEntry } from './entry';
+import { fallbackLine, unbuildableLine, type AuditEntry, type AuditEntryBuilder } from './entry';
+import type { AuditEvent } from './types';
 
 /** What the audit sinks need of the metrics (lib/observability/metrics.ts provides it). */
 export interface AuditFallbackMetrics {
@@ -21,6 +22,17 @@ export class StdoutFallback {
     private readonly stdout: LineWriter,
     private readonly metrics: AuditFallbackMetrics,
   ) {}
+
+  /** Builds the entry; an event that cannot be serialized is still counted, as a fallback line without its fields. */
+  build(builder: AuditEntryBuilder, event: AuditEvent, now: number): AuditEntry | undefined {
+    try {
+      return builder.build(event);
+    } catch {
+      this.line(unbuildableLine(now));
+      this.count(1);
+      return undefined;
+    }
+  }
 
   write(entries: readonly AuditEntry[], reason: string): void {
     if (!entries.length) return;

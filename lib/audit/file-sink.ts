@@ -7,7 +7,7 @@
 import { appendFileSync, chmodSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Clock } from '../clock';
-import { AuditEntryBuilder, fallbackLine, unbuildableLine, type AuditEntry } from './entry';
+import { AuditEntryBuilder, fallbackLine } from './entry';
 import type { StdoutFallback } from './fallback';
 import type { AuditEvent, AuditSink } from './types';
 
@@ -31,14 +31,8 @@ export class FileAuditSink implements AuditSink {
   }
 
   emit(event: AuditEvent): void {
-    let entry: AuditEntry;
-    try {
-      entry = this.builder.build(event);
-    } catch {
-      this.opts.fallback.line(unbuildableLine(this.opts.clock.now()));
-      this.opts.fallback.count(1);
-      return;
-    }
+    const entry = this.opts.fallback.build(this.builder, event, this.opts.clock.now());
+    if (!entry) return;
     try {
       this.append(entry.message);
     } catch (err) {

@@ -7,21 +7,9 @@ import type { DecomposedJwt } from 'aws-jwt-verify/jwt';
 import type { JwtHeader, JwtPayload } from 'aws-jwt-verify/jwt-model';
 import { MAX_TOKEN_CHARS } from './bearer';
 import type { TokenReason } from './reasons';
+import type { AccessTokenClaims } from '../tokens/claims';
 
-/** RFC 9068 §2.2 access token claims, as issued by the portcullis token endpoint. */
-export interface AccessTokenClaims {
-  iss: string;
-  sub: string;
-  aud: string;
-  client_id: string;
-  /** Space-delimited. */
-  scope: string;
-  /** Epoch seconds. */
-  iat: number;
-  exp: number;
-  nbf?: number;
-  jti: string;
-}
+export type { AccessTokenClaims } from '../tokens/claims';
 
 export interface Expectations {
   issuer: string;
@@ -39,6 +27,7 @@ export const ALLOWED_ALGS: ReadonlySet<string> = new Set(['RS256', 'ES256']);
 /** Headers that point at keys or demand extensions: never honoured, so refused (RFC 8725 §3.10). */
 const FORBIDDEN_HEADERS = ['jku', 'x5u', 'jwk', 'x5c', 'crit'] as const;
 const B64URL = /^[A-Za-z0-9_-]+$/;
+const B64URL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 const MAX_KID_CHARS = 256;
 
 const hasOwn = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
@@ -54,12 +43,25 @@ function parseJson(b64: string): Record<string, unknown> | undefined {
   }
 }
 
+/**
+ * Canonical unpadded base64url (RFC 7515 §2): the alphabet only, a possible length, and zero unused bits in the
+ * last character. Node's decoder ignores padding, stray characters and those bits, so without this one signed
+ * token would have many spellings that all verify (each a fresh verified-token cache entry).
+ */
+export function isCanonicalB64url(s: string): boolean {
+  const rest = s.length % 4;
+  if (rest === 1 || !B64URL.test(s)) return false;
+  if (rest === 0) return true;
+  return (B64URL_ALPHABET.indexOf(s[s.length - 1]) & (rest === 2 ? 0x0f : 0x03)) === 0;
+}
+
 type HeaderCheck = { header: Record<string, unknown> } | TokenReason;
 
 /**
  * Tokens of one key share one header, so header checks are memoized by its base64url text (bounded).
- * Payload and signature characters are not re-validated: the signature covers their exact text, and
- * only the issuer can sign, so lenient base64 decoding cannot change what a valid token says.
+ * Payload characters are not re-validated: the signature covers their exact text, and only the issuer
+ * can sign, so lenient base64 decoding cannot change what a valid token says. The signature itself is
+ * not covered by anything, so it must be canonical base64url (isCanonicalB64url).
  */
 const headerMemo = new Map<string, HeaderCheck>();
 const HEADER_MEMO_MAX = 256;
@@ -102,7 +104,7 @@ export function precheck(token: string, expect: Expectations, nowSeconds: number
 
   const h = checkHeader(headerB64);
   if (typeof h === 'string') return h;
-  if (signatureB64.length === 0) return 'malformed';
+  if (!isCanonicalB64url(signatureB64)) return 'malformed';
   // ES256 (JWS, RFC 7518 §3.4): r || s, 64 bytes = 86 base64url characters. Anything else cannot verify.
   if (h.header.alg === 'ES256' && signatureB64.length !== 86) return 'bad_signature';
 

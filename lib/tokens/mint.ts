@@ -3,17 +3,9 @@ import type { Clock } from '../clock';
 import { epochSeconds } from '../clock';
 import type { IdGenerator } from '../ids';
 import type { Signer } from '../keys/signer';
+import type { AccessTokenClaims } from './claims';
 
-export interface AccessTokenClaims {
-  iss: string;
-  sub: string;
-  aud: string;
-  client_id: string;
-  scope: string;
-  iat: number;
-  exp: number;
-  jti: string;
-}
+export type { AccessTokenClaims };
 
 export interface MintInput {
   issuer: string;
