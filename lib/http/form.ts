@@ -8,6 +8,8 @@ import type { HttpRequest } from './request';
 
 export type FormParams = Map<string, string>;
 
+const BASE64_BODY = /^[A-Za-z0-9+/]*={0,2}$/;
+
 /** Strict form-urlencoded component decoding: `+` is a space, `%XX` must be valid UTF-8. */
 export function decodeFormComponent(raw: string): string {
   const s = raw.replace(/\+/g, ' ');
@@ -27,17 +29,17 @@ export function parseForm(body: string): FormParams {
     const eq = pair.indexOf('=');
     const name = decodeFormComponent(eq === -1 ? pair : pair.slice(0, eq));
     const value = eq === -1 ? '' : decodeFormComponent(pair.slice(eq + 1));
-    if (seen.has(name)) throw invalidRequest(`The parameter "${printable(name)}" is repeated`, 'repeated_parameter');
+    if (seen.has(name)) throw invalidRequest(`The parameter ${printable(name)} is repeated`, 'repeated_parameter');
     seen.add(name);
     if (value !== '') params.set(name, value);
   }
   return params;
 }
 
-/** Keeps user input in an error description short and printable. */
+/** Keeps user input in an error description short and inside the RFC 6749 §5.2 character set (no double quote, no backslash). */
 export function printable(s: string): string {
-  const clean = s.replace(/[^\x20-\x7e]/g, '?');
-  return clean.length > 40 ? `${clean.slice(0, 40)}…` : clean;
+  const clean = s.replace(/[^\x20\x21\x23-\x5b\x5d-\x7e]/g, '?');
+  return clean.length > 40 ? `${clean.slice(0, 40)}...` : clean;
 }
 
 /** POST + form content type + size cap + base64 handling, then parse. */
@@ -55,6 +57,8 @@ export function readFormRequest(req: HttpRequest, maxBodyBytes: number): FormPar
   if (raw.length > (req.isBase64Encoded ? Math.ceil((maxBodyBytes * 4) / 3) + 4 : maxBodyBytes * 4)) {
     throw invalidRequest('The request body is too large', 'body_too_large');
   }
+  // API Gateway sends padded standard base64; Node's decoder would skip anything else, so refuse it instead.
+  if (req.isBase64Encoded && (raw.length % 4 !== 0 || !BASE64_BODY.test(raw))) throw invalidRequest('The request body is not valid base64', 'malformed_body');
   const bytes = req.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
   if (bytes.length > maxBodyBytes) throw invalidRequest('The request body is too large', 'body_too_large');
   const text = bytes.toString('utf8');
