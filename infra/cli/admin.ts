@@ -4,6 +4,8 @@
  *   npm run --silent admin -- clients list|show ID|rotate-secret ID [--old-secret-ttl S]|retire-secret ID|disable ID|enable ID [--json]
  *   npm run --silent admin -- revoke --client ID | --sub SUB | --jti JTI [--json]
  *   npm run --silent admin -- keys rotate|list [--json]
+ *   npm run --silent admin -- explain TOKEN|- [--route "GET /demo/data"] [--json]     (exit 0 allow, 1 deny)
+ *   npm run --silent admin -- doctor [--serverless FILE] [--json]                     (exit 1 when an error is found)
  * Every command takes --stage S --region R to act on a deployed stage instead of the local stack.
  */
 import '../quiet-sdk';
@@ -17,12 +19,16 @@ import { runRevokeCommand } from './revoke-commands';
 import { createClientAdmin } from '../../lib/clients/create-client-admin';
 import { runKeysCommand } from './keys-commands';
 import { DynamoKeyStore } from '../../lib/stores/dynamo/key-store';
+import { runExplainCommand } from './explain-command';
+import { runDoctorCommand } from './doctor-command';
 
 const USAGE = `usage: npm run --silent admin -- <command> [options]
   clients create --name NAME --scopes "a b" [--default-scopes "a"] [--lifetime SECONDS] [--introspect]
   clients list | show ID | rotate-secret ID [--old-secret-ttl SECONDS] | retire-secret ID | disable ID | enable ID
   revoke --client ID | --sub SUB | --jti JTI
   keys list | keys rotate [--now] [--force] | keys retire KID
+  explain TOKEN|- [--route "METHOD /path"]   why the authorizer allows or denies a token (exit 0 allow, 1 deny)
+  doctor [--serverless FILE]                  check the configuration and live state (exit 1 when an error is found)
 options: --json (machine output, last line)  --stage S --region R (a deployed stage; default: the local stack)`;
 
 const OPTIONS = {
@@ -41,6 +47,8 @@ const OPTIONS = {
   jti: { type: 'string' },
   now: { type: 'boolean' },
   force: { type: 'boolean' },
+  route: { type: 'string' },
+  serverless: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -128,6 +136,10 @@ export async function main(argv: string[]): Promise<number> {
     out(USAGE);
     return v.help ? 0 : 2;
   }
+  const err = (line: string) => process.stderr.write(`${line}\n`);
+  const where = { json: v.json, stage: v.stage, region: v.region, issuer: v.issuer };
+  if (command === 'explain') return runExplainCommand({ ...where, token: sub, extra: parsed.positionals.slice(2), route: v.route }, { out, err });
+  if (command === 'doctor') return runDoctorCommand({ ...where, extra: parsed.positionals.slice(1), serverlessFile: v.serverless }, { out, err });
   if (!['clients', 'revoke', 'keys'].includes(command)) {
     process.stderr.write(`unknown command "${command}"\n${USAGE}\n`);
     return 2;

@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { userInfo } from 'node:os';
 import { loadConfig } from '../../lib/config/load-config';
+import { UNKNOWN_ISSUER } from '../../lib/troubleshoot/unknown-issuer';
 import type { Config } from '../../lib/config/types';
 import { systemClock } from '../../lib/clock';
 import { createDynamoClient, DocTable } from '../../lib/stores/dynamo/ddb';
@@ -40,7 +41,7 @@ export async function resolveTarget(opts: { stage?: string; region?: string; iss
     const region = opts.region || process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION;
     if (!region) throw new CliError('--region is required with --stage (or set AWS_REGION)');
     config = loadConfig({
-      ...functionEnvironment(settings, opts.stage, { AWS_REGION: region, PORTCULLIS_ISSUER: opts.issuer || settings.stageSettings(opts.stage).issuer || 'https://issuer.invalid' }),
+      ...functionEnvironment(settings, opts.stage, { AWS_REGION: region, PORTCULLIS_ISSUER: opts.issuer || settings.stageSettings(opts.stage).issuer || UNKNOWN_ISSUER }),
       PORTCULLIS_AUDIT_SINK: 'cloudwatch',
       PORTCULLIS_KEY_DIR: join(LOCAL_STATE_DIR, 'keys'),
     });

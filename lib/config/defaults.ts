@@ -30,6 +30,8 @@ export const DEFAULTS = {
   jwksRefetchMinIntervalMs: 10_000,
   /** One JWKS fetch by the authorizer (cold start or unknown kid); a failure keeps the last good keys. */
   jwksFetchTimeoutMs: 2_000,
+  /** `admin explain` / `admin doctor`: one JWKS or metadata fetch (a cold local function can take seconds). */
+  troubleshootFetchTimeoutMs: 10_000,
   /** Signing keys: the key ring re-reads the key list after this long (no store read per token). */
   keyCacheSeconds: 30,
   /** Signing keys: a stale key list is used at most this long when the store fails (then 503). */
