@@ -3,6 +3,4 @@ import { runtime } from '../lib/runtime';
 import { handleTokenRequest } from '../lib/token-endpoint';
 
 /** POST /oauth2/token */
-export const handler = apiHandler('token', (req) =>
-  handleTokenRequest(req, { config: runtime.config(), clients: runtime.clientLookup(), keyRing: runtime.keyRing(), audit: runtime.audit() }),
-);
+export const handler = apiHandler('token', (req) => handleTokenRequest(req, runtime.tokenEndpointDeps()));

@@ -2,10 +2,13 @@
 import type { Clock } from './clock';
 import { readClientCredentials, verifyClient, type ClientCredentials } from './clients/client-auth';
 import type { CachedClientLookup } from './clients/client-cache';
+import { COUNTED_FAILURES, type ClientLockout } from './clients/lockout';
+import { OAuthError } from './errors';
 import { readFormRequest, type FormParams } from './http/form';
 import type { HttpRequest } from './http/request';
 import type { ClientRecord } from './stores/types';
 import { guardStore } from './store-guard';
+import { auditContext } from './request-context';
 
 export interface AuthenticatedRequest {
   params: FormParams;
@@ -19,13 +22,35 @@ export interface AuthenticatedRequest {
  */
 export async function authenticateFormRequest(
   req: HttpRequest,
-  deps: { clients: CachedClientLookup; maxBodyBytes: number; clock: Clock },
+  deps: { clients: CachedClientLookup; maxBodyBytes: number; clock: Clock; lockout?: ClientLockout },
   progress: { params?: FormParams; creds?: ClientCredentials } = {},
   beforeAuth?: (params: FormParams) => void,
 ): Promise<AuthenticatedRequest> {
   const params = (progress.params = readFormRequest(req, deps.maxBodyBytes));
   beforeAuth?.(params);
   const creds = (progress.creds = readClientCredentials(req, params));
-  const client = verifyClient(await guardStore(deps.clients.get(creds.clientId)), creds, deps.clock);
+  const { lockout } = deps;
+  // Brute force (lib/clients/lockout.ts): a locked id is refused before its secret is looked at.
+  const gate = lockout?.gate(creds.clientId);
+  const stored = await guardStore(gate ? withGate(deps.clients.get(creds.clientId), gate) : deps.clients.get(creds.clientId));
+  let client: ClientRecord;
+  try {
+    client = verifyClient(stored, creds, deps.clock);
+  } catch (err) {
+    if (lockout && err instanceof OAuthError && COUNTED_FAILURES.has(err.reason)) {
+      await guardStore(lockout.failed(creds.clientId, { reason: err.reason, context: auditContext(req) }));
+    }
+    throw err;
+  }
+  const reset = lockout?.succeeded(creds.clientId);
+  if (reset) await reset;
   return { params, creds, client };
+}
+
+/** Both settle before the request goes on (nothing left running into the next invocation); the lockout's answer first. */
+async function withGate<T>(lookup: Promise<T>, gate: Promise<void>): Promise<T> {
+  const [found, gated] = await Promise.allSettled([lookup, gate]);
+  if (gated.status === 'rejected') throw gated.reason;
+  if (found.status === 'rejected') throw found.reason;
+  return found.value;
 }

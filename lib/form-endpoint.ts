@@ -8,6 +8,7 @@ import type { Clock } from './clock';
 import { systemClock } from './clock';
 import type { ClientCredentials } from './clients/client-auth';
 import type { CachedClientLookup } from './clients/client-cache';
+import type { ClientLockout } from './clients/lockout';
 import { authenticateFormRequest, type AuthenticatedRequest } from './client-authentication';
 import type { Config } from './config/types';
 import { serializeError } from './errors';
@@ -21,6 +22,8 @@ export interface FormEndpointDeps {
   clients: CachedClientLookup;
   audit: AuditSink;
   clock?: Clock;
+  /** Brute-force protection of client authentication; none when absent (unit tests). */
+  lockout?: ClientLockout;
 }
 
 export type AuditFields = Omit<AuditEvent, 'event' | 'outcome'> & { outcome?: AuditEvent['outcome'] };
@@ -46,7 +49,7 @@ export async function runFormEndpoint(
     });
   let response: HttpResponse;
   try {
-    const auth = await authenticateFormRequest(req, { clients: deps.clients, maxBodyBytes: deps.config.maxBodyBytes, clock }, progress, beforeAuth);
+    const auth = await authenticateFormRequest(req, { clients: deps.clients, maxBodyBytes: deps.config.maxBodyBytes, clock, lockout: deps.lockout }, progress, beforeAuth);
     const result = await work(auth, clock);
     emit(result.audit);
     response = result.response;

@@ -6,6 +6,8 @@ import { createAuditSink } from './audit/create-audit-sink';
 import { withMetrics } from './observability/audit-metrics';
 import { getMetrics } from './observability/metrics';
 import { CachedClientLookup } from './clients/client-cache';
+import { ClientLockout } from './clients/lockout';
+import { lockoutPolicy } from './clients/lockout-policy';
 import { getConfig } from './config/load-config';
 import type { Config } from './config/types';
 import { systemClock } from './clock';
@@ -14,6 +16,7 @@ import { createKeyRing, type KeyRing } from './keys/key-ring';
 import { createDynamoClient, DocTable } from './stores/dynamo/ddb';
 import { DynamoClientStore } from './stores/dynamo/client-store';
 import { DynamoKeyStore } from './stores/dynamo/key-store';
+import { DynamoLockoutStore } from './stores/dynamo/lockout-store';
 
 function once<T>(make: () => T): () => T {
   let value: T | undefined;
@@ -44,11 +47,28 @@ export const runtime = {
   keyRing: once((): KeyRing => createKeyRing(getConfig(), { keyStore: keyStore() })),
   audit: once(() => withMetrics(createAuditSink(getConfig()), getMetrics(getConfig()))),
   revocationStore: once(() => createRevocationStore(getConfig(), { table: table() })),
+  /** Brute-force lockout of client authentication, shared by the token, revoke and introspect endpoints. */
+  lockout: once(
+    (): ClientLockout =>
+      new ClientLockout(new DynamoLockoutStore(table()), {
+        policy: lockoutPolicy(getConfig()),
+        cacheTtlMs: getConfig().clientCacheTtlMs,
+        audit: runtime.audit(),
+      }),
+  ),
+  tokenEndpointDeps: () => ({
+    config: getConfig(),
+    clients: runtime.clientLookup(),
+    keyRing: runtime.keyRing(),
+    audit: runtime.audit(),
+    lockout: runtime.lockout(),
+  }),
   tokenLookupDeps: () => ({
     config: getConfig(),
     clients: runtime.clientLookup(),
     keyRing: runtime.keyRing(),
     revocations: runtime.revocationStore(),
     audit: runtime.audit(),
+    lockout: runtime.lockout(),
   }),
 };

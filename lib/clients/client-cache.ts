@@ -7,6 +7,9 @@ import type { Clock } from '../clock';
 import { systemClock } from '../clock';
 import type { ClientRecord, ClientStore } from '../stores/types';
 
+/** Longer ids are unknown without a store read. */
+export const MAX_CLIENT_ID_CHARS = 256;
+
 interface Entry {
   at: number;
   value: ClientRecord | undefined;
@@ -23,6 +26,8 @@ export class CachedClientLookup {
   ) {}
 
   async get(clientId: string): Promise<ClientRecord | undefined> {
+    // No client has such an id (they are generated, ~20 characters); DynamoDB would refuse the key anyway.
+    if (clientId.length > MAX_CLIENT_ID_CHARS) return undefined;
     const now = this.clock.now();
     const hit = this.entries.get(clientId);
     if (hit && now - hit.at < this.ttlMs) return hit.value;

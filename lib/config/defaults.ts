@@ -38,8 +38,8 @@ export const DEFAULTS = {
   keyMaxStalenessSeconds: 60,
   /** JWKS response Cache-Control max-age; a rotated key is published this long (+ staleness) before it signs. */
   jwksCacheSeconds: 300,
-  /** Timeout of one DynamoDB call; below the Lambda timeout. */
-  storeTimeoutMs: 2_000,
+  /** Timeout of one DynamoDB or KMS attempt (2 attempts): two store calls in a row stay below the 6 s Lambda timeout. */
+  storeTimeoutMs: 1_000,
   /** Audit batch: flushed when this many events wait, or at the end of an invocation. */
   auditBatchSize: 100,
   /** Authorizer: buffered audit events are flushed before answering once the oldest is this old. */
