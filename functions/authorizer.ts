@@ -8,6 +8,9 @@
  */
 import { createAuditSink } from '../lib/audit/create-audit-sink';
 import { getConfig } from '../lib/config/load-config';
+import { getLogger } from '../lib/observability/logger';
+import { withMetrics } from '../lib/observability/audit-metrics';
+import { getMetrics } from '../lib/observability/metrics';
 import { Authorizer } from '../lib/authorizer/decide';
 import { createAuthorizerHandlers } from '../lib/authorizer/handlers';
 import { createRevocationChecker } from '../lib/revocation/create-revocation-checker';
@@ -17,8 +20,10 @@ let authorizer: Authorizer | undefined;
 
 function build(): Authorizer {
   const config = getConfig();
-  audit ??= createAuditSink(config);
-  const log = (message: string, detail?: Record<string, unknown>) => console.error(JSON.stringify({ level: 'error', message, ...detail }));
+  // Allow/deny counts and latency become EMF metrics, written at most once a second (maybeFlush).
+  audit ??= withMetrics(createAuditSink(config), getMetrics(config));
+  const logger = getLogger(config);
+  const log = (message: string, detail?: Record<string, unknown>) => logger.error(message, detail ?? {});
   return new Authorizer(config, {
     audit,
     revocation: createRevocationChecker(config, { onError: (err) => log('revocation refresh failed (failing closed)', { error: String((err as Error)?.name ?? err) }) }),
