@@ -24,11 +24,10 @@ function build(): Authorizer {
   audit ??= withMetrics(createAuditSink(config), getMetrics(config));
   const logger = getLogger(config);
   const log = (message: string, detail?: Record<string, unknown>) => logger.error(message, detail ?? {});
-  return new Authorizer(config, {
-    audit,
-    revocation: createRevocationChecker(config, { onError: (err) => log('revocation refresh failed (failing closed)', { error: String((err as Error)?.name ?? err) }) }),
-    log,
-  });
+  const revocation = createRevocationChecker(config, { onError: (err) => log('revocation refresh failed (failing closed)', { error: String((err as Error)?.name ?? err) }) });
+  // The first revocation load overlaps the JWKS fetch instead of following it (ready() never rejects).
+  void revocation.ready?.();
+  return new Authorizer(config, { audit, revocation, log });
 }
 
 // Cold start: build during the init phase so the JWKS fetch overlaps it; a failure is retried per invocation (and denies).

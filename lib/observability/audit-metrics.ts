@@ -1,7 +1,7 @@
 /**
  * Operational metrics derived from the audit events, so every decision is counted exactly where it is
  * audited and no endpoint counts on its own. Counting is an in-memory increment; the EMF write happens
- * on the sink's flush (once per invocation) or maybeFlush (at most once a second, the authorizer).
+ * at most once a second per container, on the sink's flush or maybeFlush.
  */
 import type { AuditEvent } from '../audit/types';
 import type { PortcullisAuditSink } from '../audit/create-audit-sink';
@@ -42,7 +42,8 @@ export function withMetrics(sink: PortcullisAuditSink, metrics: PortcullisMetric
     },
     async flush() {
       await sink.flush();
-      metrics.flush();
+      // EMF lines are operational, not audit: written at most once a second per container.
+      metrics.maybeFlush();
     },
     async maybeFlush() {
       await sink.maybeFlush();
