@@ -23,6 +23,7 @@ export function createCloudWatchLogsClient(opts: CloudWatchLogsOptions): CloudWa
 }
 
 const DEFERRED = Symbol('portcullis.logEvents');
+const EMPTY_EVENTS = '"logEvents":[]';
 /** Carried from the initialize step to the build step on the call's own context. */
 type Deferred = { [DEFERRED]?: PutLogEventsCommandInput['logEvents'] };
 
@@ -48,9 +49,12 @@ function fastLogEventsBody(client: CloudWatchLogsClient): void {
       const request = args.request as { body?: unknown } | undefined;
       if (events && request && (typeof request.body === 'string' || request.body instanceof Uint8Array)) {
         const text = typeof request.body === 'string' ? request.body : Buffer.from(request.body).toString('utf8');
-        const body = JSON.parse(text) as Record<string, unknown>;
-        body.logEvents = events;
-        request.body = JSON.stringify(body);
+        // The SDK wrote `"logEvents":[]`: splice the array in rather than parse and rewrite the whole body.
+        const at = text.indexOf(EMPTY_EVENTS);
+        request.body =
+          at >= 0
+            ? `${text.slice(0, at)}"logEvents":${JSON.stringify(events)}${text.slice(at + EMPTY_EVENTS.length)}`
+            : JSON.stringify({ ...(JSON.parse(text) as object), logEvents: events });
       }
       return next(args);
     },

@@ -1,0 +1,190 @@
+/**
+ * The benchmark harness: runs every part in order and returns one result object (bench/results.ts).
+ * `runBench` is what `npm run bench` (bench/run.ts) and test/bench-quick.test.ts call.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { benchAuthorizer } from './authorizer/bench-authorizer';
+import { auditBreakdown } from './authorizer/audit-breakdown';
+import { countDdbCalls } from './authorizer/ddb-calls';
+import { buildBundles } from './cold/bundles';
+import { measureColdInit } from './cold/cold-init';
+import { requireSplit } from './cold/require-split';
+import { startFunctionFixture, PROD_STAGE } from './cold/function-fixture';
+import { httpDirect, httpLocalStack, type HttpFigures } from './http/http-bench';
+import { FULL, QUICK, type Plan } from './plans';
+import { runProfiles } from './profile/run-profiles';
+import { evaluateGoals, type BenchResults, type Figure, type MeasureKey } from './results';
+import { startBackends } from './support/backends';
+import { BENCH_LOG_GROUP } from './support/bench-config';
+import { loadAverage, machineInfo, versions } from './support/machine';
+import { round } from './support/stats';
+import { benchToken } from './token/bench-token';
+
+export interface BenchOptions {
+  quick: boolean;
+  /** Progress lines (default: none). */
+  log?: (line: string) => void;
+  /** Where the .cpuprofile files go (full run); default a temporary directory. */
+  profileDir?: string;
+  /** Override parts of the plan (tests, experiments). */
+  plan?: Partial<Plan>;
+}
+
+const PROD_LOG_GROUP = `/portcullis/${PROD_STAGE}/audit`;
+
+const r3 = (x: number) => round(x, 3);
+const r1 = (x: number) => round(x, 1);
+
+export async function runBench(opts: BenchOptions): Promise<BenchResults> {
+  const log = opts.log ?? (() => {});
+  const plan: Plan = { ...(opts.quick ? QUICK : FULL), ...opts.plan };
+  const started = Date.now();
+  const loadBefore = loadAverage();
+  const workDir = mkdtempSync(join(tmpdir(), 'portcullis-bench-'));
+  const section = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+    const t = Date.now();
+    log(`${name}…`);
+    const out = await work();
+    log(`${name}: ${((Date.now() - t) / 1000).toFixed(1)} s (load ${loadAverage()[0]})`);
+    return out;
+  };
+
+  const backends = await startBackends([BENCH_LOG_GROUP, PROD_LOG_GROUP]);
+  try {
+    const authz = await section('authorizer CPU', () => benchAuthorizer(backends, plan.authorizer));
+    const audit = await section('audit cost breakdown', () => auditBreakdown(backends, authz.events, plan.auditBreakdown));
+    const ddb = await section('DynamoDB calls per decision', () => countDdbCalls(backends, plan.ddbCalls));
+    const token = await section('token endpoint CPU', () => benchToken(backends, plan.token));
+    const bundles = await section(`bundles (${plan.bundles})`, () => buildBundles(plan.bundles, workDir));
+    const fixture = await startFunctionFixture(backends, { prod: PROD_LOG_GROUP });
+    const { cold, requireCosts, direct, stack, stackError, profiles } = await (async () => {
+      try {
+        const cold = await section('cold starts', () => measureColdInit(bundles, fixture, plan.coldSamples));
+        const requireCosts = plan.requireSplitSamples ? await section('require time by dependency', () => requireSplit(workDir, plan.requireSplitSamples)) : [];
+        const direct = await section('HTTP, bundles behind node:http', () => httpDirect(bundles, fixture, plan.http));
+        let stack: HttpFigures | undefined;
+        let stackError: string | undefined;
+        if (plan.localStack) {
+          // Information only: a local stack that cannot start does not void the run.
+          try {
+            stack = await section('HTTP, local stack (serverless-offline)', () => httpLocalStack(plan.http));
+          } catch (err) {
+            stackError = (err as Error).message.split('\n')[0];
+            log(`local stack failed: ${stackError}`);
+          }
+        }
+        const profiles = plan.profiles
+          ? await section('profiles', () =>
+              runProfiles(backends, { dir: opts.profileDir ?? join(workDir, 'profiles'), workDir, fixture, authorizerTable: authz.tableName }),
+            )
+          : {};
+        return { cold, requireCosts, direct, stack, stackError, profiles };
+      } finally {
+        await fixture.close();
+      }
+    })();
+    const http = stack ?? direct;
+
+    const measures: Record<MeasureKey, Figure> = {
+      authorizer_decision_ratio: r3(authz.decisionRatio.median),
+      aws_jwt_verify_ratio: r3(authz.awsJwtVerifyRatio.median),
+      jose_ratio: r3(authz.joseRatio.median),
+      authorizer_repeat_token_ratio: r3(authz.repeatRatio.median),
+      authorizer_ddb_calls_per_decision: { snapshot: round(ddb.snapshot.perDecision, 4), strict: r3(ddb.strict.perDecision) },
+      audit_emit_share: r3(authz.auditShare.median),
+      token_issue_ratio: { RS256: r3(token.algs.RS256.issueRatio.median), ES256: r3(token.algs.ES256.issueRatio.median) },
+      token_issue_ratio_amortized_audit: {
+        RS256: r3(token.algs.RS256.issueRatioAmortizedAudit.median),
+        ES256: r3(token.algs.ES256.issueRatioAmortizedAudit.median),
+      },
+      token_issue_ratio_without_audit: { RS256: r3(token.algs.RS256.issueRatioWithoutAudit.median), ES256: r3(token.algs.ES256.issueRatioWithoutAudit.median) },
+      authorizer_cold_init_ms: r1(cold.authorizer.totalMs),
+      token_cold_init_ms: r1(cold.token.totalMs),
+      bundle_bytes: {
+        authorizer_js: bundles.bundles.authorizer.jsBytes,
+        authorizer_zip: bundles.bundles.authorizer.zipBytes,
+        token_js: bundles.bundles.token.jsBytes,
+        token_zip: bundles.bundles.token.zipBytes,
+      },
+      http_token_rps: r1(http.token.rps),
+      http_authorized_rps: r1(http.authorized.rps),
+      http_direct_token_rps: r1(direct.token.rps),
+      http_direct_authorized_rps: r1(direct.authorized.rps),
+    };
+
+    const rawUs: Record<string, number> = {};
+    const wallUs: Record<string, number> = {};
+    const perOp = [
+      ...Object.entries(authz.perOp).map(([name, v]) => [name === 'raw_verify' ? `raw_verify_${authz.alg}` : name, v] as const),
+      ...(['RS256', 'ES256'] as const).flatMap((alg) => Object.entries(token.algs[alg].perOp)),
+    ];
+    for (const [name, v] of perOp) {
+      rawUs[name] = r1(v.cpuUs);
+      wallUs[name] = r1(v.wallUs);
+    }
+    rawUs.audit_entry_build = r1(audit.entryBuildUs);
+    rawUs.put_log_events_1_event = r1(audit.putLogEvents1Us);
+    rawUs.put_log_events_100_events = r1(audit.putLogEvents100Us);
+    rawUs.json_stringify_100_events = r1(audit.jsonBody100Us);
+
+    return {
+      schema: 1,
+      generatedAt: new Date().toISOString(),
+      mode: opts.quick ? 'quick' : 'full',
+      durationS: r1((Date.now() - started) / 1000),
+      machine: { ...machineInfo(), loadBefore, loadAfter: loadAverage() },
+      versions: versions(),
+      measures,
+      goals: evaluateGoals(measures),
+      rawUs,
+      details: {
+        plan,
+        wall_us: wallUs,
+        authorizer: {
+          alg: authz.alg,
+          spreads: {
+            authorizer_decision_ratio: authz.decisionRatio,
+            authorizer_repeat_token_ratio: authz.repeatRatio,
+            aws_jwt_verify_ratio: authz.awsJwtVerifyRatio,
+            jose_ratio: authz.joseRatio,
+            decision_without_audit_ratio: authz.noAuditRatio,
+            repeat_token_without_audit_ratio: authz.repeatNoAuditRatio,
+            audit_emit_share: authz.auditShare,
+          },
+          audit_share_by_difference: r3(authz.auditShareByDifference),
+          decisions: authz.decisions,
+          async_decisions: authz.asyncDecisions,
+          audit_fallback_lines: authz.auditFallback,
+          internal_errors: authz.errors,
+          revocation_snapshot: authz.snapshotSize,
+        },
+        audit_breakdown: Object.fromEntries(Object.entries(audit).map(([k, v]) => [k, r1(v)])),
+        ddb_calls: ddb,
+        token: {
+          spreads: Object.fromEntries(
+            (['RS256', 'ES256'] as const).map((a) => [
+              a,
+              { confirmed: token.algs[a].issueRatio, amortized: token.algs[a].issueRatioAmortizedAudit, without_audit: token.algs[a].issueRatioWithoutAudit },
+            ]),
+          ),
+          requests: token.requests,
+          audit_fallback_lines: token.auditFallback,
+        },
+        cold: { ...cold, require_by_dependency: requireCosts.map((c) => ({ ...c, requireMs: r1(c.requireMs) })) },
+        bundles: {
+          source: bundles.source,
+          build_ms: bundles.buildMs,
+          all_zip_bytes: bundles.allZipBytes,
+          composition: { authorizer: bundles.composition.authorizer.slice(0, 15), token: bundles.composition.token.slice(0, 15) },
+        },
+        http: { measured: http.via, local_stack: stack, local_stack_error: stackError, direct },
+      },
+      profiles,
+    };
+  } finally {
+    await backends.close();
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}

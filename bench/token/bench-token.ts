@@ -1,0 +1,117 @@
+/**
+ * Token endpoint CPU, side by side: raw crypto.sign of a token-sized signing input (the floor) against
+ * handleTokenRequest (form, client authentication, scope, mint, sign with the file key, audit confirmed),
+ * with the audit confirmed per request (production), flushed amortized, and without it, for RS256 and ES256. Every response is checked to be a 200.
+ */
+import { sign } from 'node:crypto';
+import { handleTokenRequest, type TokenEndpointDeps } from '../../lib/token-endpoint';
+import type { HttpRequest } from '../../lib/http/request';
+import type { BackendEndpoints } from '../support/bench-config';
+import { interleave, perOp, ratio, type Variant } from '../support/measure';
+import type { Spread } from '../support/stats';
+import type { Alg } from '../support/tokens';
+import { buildTokenRig, type TokenRig } from './rig';
+
+export interface TokenPlan {
+  rounds: number;
+  warmupRounds: number;
+  /** Untimed requests (and signatures) of each variant first. */
+  warmupOps: number;
+  /** Requests per batch for RS256 (ES256 batches are scaled to take about as long). */
+  rs256PerBatch: number;
+  es256PerBatch: number;
+}
+
+export interface TokenAlgFigures {
+  /** Token core requests/s ÷ raw signatures/s (= raw sign CPU ÷ request CPU). */
+  issueRatio: Spread;
+  /** The same with the audit flushed amortized (maybeFlush) instead of confirmed per request. */
+  issueRatioAmortizedAudit: Spread;
+  /** The same without the audit sink. */
+  issueRatioWithoutAudit: Spread;
+  perOp: Record<string, { cpuUs: number; wallUs: number }>;
+}
+
+export interface TokenFigures {
+  algs: Record<Alg, TokenAlgFigures>;
+  requests: number;
+  auditFallback: number;
+}
+
+class IssueLoop {
+  requests = 0;
+  failures: number[] = [];
+
+  constructor(
+    private readonly req: HttpRequest,
+    private readonly deps: TokenEndpointDeps,
+  ) {}
+
+  async run(n: number): Promise<void> {
+    for (let i = 0; i < n; i++) {
+      const res = await handleTokenRequest(this.req, this.deps);
+      this.requests++;
+      if (res.statusCode !== 200) this.failures.push(res.statusCode);
+    }
+  }
+}
+
+/** A signing input the size of a real access token's. */
+async function realisticSigningInput(rig: TokenRig): Promise<Buffer> {
+  const res = await handleTokenRequest(rig.request, rig.depsWithoutAudit);
+  if (res.statusCode !== 200) throw new Error(`token benchmark: the token endpoint answered ${res.statusCode}: ${res.body}`);
+  const token = (JSON.parse(res.body) as { access_token: string }).access_token;
+  return Buffer.from(token.slice(0, token.lastIndexOf('.')));
+}
+
+export async function benchToken(backends: BackendEndpoints, plan: TokenPlan): Promise<TokenFigures> {
+  const algs: Alg[] = ['RS256', 'ES256'];
+  const rigs = await Promise.all(algs.map((alg) => buildTokenRig(backends, alg)));
+  try {
+    const variants: Variant[] = [];
+    const loops: IssueLoop[] = [];
+    for (const rig of rigs) {
+      const ops = rig.alg === 'RS256' ? plan.rs256PerBatch : plan.es256PerBatch;
+      const input = await realisticSigningInput(rig);
+      const key = rig.alg === 'ES256' ? { key: rig.privateKey, dsaEncoding: 'ieee-p1363' as const } : rig.privateKey;
+      const withAudit = new IssueLoop(rig.request, rig.deps);
+      const amortized = new IssueLoop(rig.request, rig.depsAmortizedAudit);
+      const withoutAudit = new IssueLoop(rig.request, rig.depsWithoutAudit);
+      loops.push(withAudit, amortized, withoutAudit);
+      variants.push(
+        {
+          name: `raw_sign_${rig.alg}`,
+          ops,
+          run(n) {
+            for (let i = 0; i < n; i++) sign('sha256', input, key);
+          },
+        },
+        { name: `token_core_${rig.alg}`, ops, run: (n) => withAudit.run(n) },
+        // its PutLogEvents happen inside the requests that trigger them (100 events or 1 s), as in a container
+        { name: `token_core_amortized_audit_${rig.alg}`, ops, run: (n) => amortized.run(n) },
+        { name: `token_core_no_audit_${rig.alg}`, ops, run: (n) => withoutAudit.run(n) },
+      );
+    }
+    const samples = await interleave(variants, { rounds: plan.rounds, warmupRounds: plan.warmupRounds, warmupOps: plan.warmupOps });
+    const failures = loops.flatMap((l) => l.failures);
+    if (failures.length) throw new Error(`token benchmark: ${failures.length} requests failed (status ${[...new Set(failures)].join(', ')})`);
+
+    const figures = {} as Record<Alg, TokenAlgFigures>;
+    for (const alg of algs) {
+      const names = [`raw_sign_${alg}`, `token_core_${alg}`, `token_core_amortized_audit_${alg}`, `token_core_no_audit_${alg}`];
+      figures[alg] = {
+        issueRatio: ratio(samples, `raw_sign_${alg}`, `token_core_${alg}`),
+        issueRatioAmortizedAudit: ratio(samples, `raw_sign_${alg}`, `token_core_amortized_audit_${alg}`),
+        issueRatioWithoutAudit: ratio(samples, `raw_sign_${alg}`, `token_core_no_audit_${alg}`),
+        perOp: Object.fromEntries(names.map((n) => [n, perOp(samples, n)])),
+      };
+    }
+    return {
+      algs: figures,
+      requests: loops.reduce((a, l) => a + l.requests, 0),
+      auditFallback: rigs.reduce((a, r) => a + r.counters.auditFallback, 0),
+    };
+  } finally {
+    for (const rig of rigs) rig.close();
+  }
+}

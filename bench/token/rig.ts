@@ -1,0 +1,111 @@
+/**
+ * The token endpoint wired as functions/token.ts wires it (lib/runtime.ts): clients in DynamoDB behind the
+ * bounded-staleness client cache, the key ring over the key store with a file key made at run time, and the
+ * CloudWatch Logs audit sink with the derived EMF metrics (EMF lines discarded, their serialization kept).
+ */
+import { createPrivateKey, type KeyObject } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createAuditSink } from '../../lib/audit/create-audit-sink';
+import { MemoryAuditSink, type AuditSink } from '../../lib/audit/types';
+import { CachedClientLookup } from '../../lib/clients/client-cache';
+import { createClientAdmin } from '../../lib/clients/create-client-admin';
+import { systemClock } from '../../lib/clock';
+import type { Config } from '../../lib/config/types';
+import type { HttpRequest } from '../../lib/http/request';
+import { createKeyRing } from '../../lib/keys/key-ring';
+import { ensureLocalKey } from '../../lib/keys/local-key';
+import { withMetrics } from '../../lib/observability/audit-metrics';
+import { ClientLockout } from '../../lib/clients/lockout';
+import { lockoutPolicy } from '../../lib/clients/lockout-policy';
+import { DynamoLockoutStore } from '../../lib/stores/dynamo/lockout-store';
+import { createMetrics } from '../../lib/observability/metrics';
+import { createDynamoClient, DocTable } from '../../lib/stores/dynamo/ddb';
+import { DynamoClientStore } from '../../lib/stores/dynamo/client-store';
+import { DynamoKeyStore } from '../../lib/stores/dynamo/key-store';
+import type { TokenEndpointDeps } from '../../lib/token-endpoint';
+import { benchConfig, createTable, type BackendEndpoints } from '../support/bench-config';
+import type { Alg } from '../support/tokens';
+
+export interface TokenRig {
+  alg: Alg;
+  config: Config;
+  /** Production wiring: CloudWatch Logs audit, flushed (confirmed) before each answer. */
+  deps: TokenEndpointDeps;
+  /**
+   * The same sink flushed as the authorizer flushes it (maybeFlush: a batch per 100 events or per second)
+   * instead of confirmed before each answer: what an amortized audit would cost.
+   */
+  depsAmortizedAudit: TokenEndpointDeps;
+  /** The same with an audit sink that does nothing: what the audit costs is the difference. */
+  depsWithoutAudit: TokenEndpointDeps;
+  /** The active signing key, for the raw crypto.sign baseline. */
+  privateKey: KeyObject;
+  request: HttpRequest;
+  counters: { auditFallback: number };
+  close(): void;
+}
+
+const NO_AUDIT: AuditSink = { emit: () => {}, flush: async () => {} };
+
+export const basicAuth = (id: string, secret: string) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
+
+/** The form request a client_credentials client sends. */
+export const tokenRequest = (clientId: string, secret: string): HttpRequest => ({
+  method: 'POST',
+  headers: { 'Content-Type': 'application/x-www-form-urlencoded', Authorization: basicAuth(clientId, secret) },
+  body: 'grant_type=client_credentials&scope=read%3Adata',
+  isBase64Encoded: false,
+  sourceIp: '203.0.113.10',
+  userAgent: 'portcullis-bench/1',
+  requestId: 'bench-request',
+});
+
+export async function buildTokenRig(backends: BackendEndpoints, alg: Alg): Promise<TokenRig> {
+  const keyDir = mkdtempSync(join(tmpdir(), 'portcullis-bench-keys-'));
+  const config = benchConfig(backends, { PORTCULLIS_TABLE: `bench-token-${alg.toLowerCase()}`, PORTCULLIS_SIGNING_ALG: alg, PORTCULLIS_KEY_DIR: keyDir });
+  await createTable(config);
+  const table = new DocTable(createDynamoClient({ region: config.region, endpoint: config.dynamoEndpoint, timeoutMs: config.storeTimeoutMs }), config.tableName, systemClock);
+  const keyStore = new DynamoKeyStore(table);
+  const { record } = await ensureLocalKey(config, keyStore);
+  const privateKey = createPrivateKey(readFileSync(join(keyDir, record.ref)));
+
+  const { client, secret } = await createClientAdmin(config, table, new MemoryAuditSink(), 'bench').create({
+    name: 'bench',
+    scopes: ['read:data', 'write:data'],
+    defaultScopes: ['read:data'],
+  });
+
+  const counters = { auditFallback: 0 };
+  const newSink = () =>
+    withMetrics(
+      createAuditSink(config, {
+        stdout: () => {},
+        metrics: { auditFallback: (n) => (counters.auditFallback += n) },
+        drainOnShutdown: false,
+        functionName: 'portcullis-bench-token',
+      }),
+      createMetrics(config, { write: () => {} }),
+    );
+  const audit = newSink();
+  const amortized = newSink();
+  const shared = {
+    config,
+    clients: new CachedClientLookup(new DynamoClientStore(table), config.clientCacheTtlMs),
+    keyRing: createKeyRing(config, { keyStore }),
+    // As lib/runtime.ts wires it: the happy path reads the lockout state at most once per client cache lifetime.
+    lockout: new ClientLockout(new DynamoLockoutStore(table), { policy: lockoutPolicy(config), cacheTtlMs: config.clientCacheTtlMs, audit: new MemoryAuditSink() }),
+  };
+  return {
+    alg,
+    config,
+    deps: { ...shared, audit },
+    depsAmortizedAudit: { ...shared, audit: { emit: (e) => amortized.emit(e), flush: () => amortized.maybeFlush() } },
+    depsWithoutAudit: { ...shared, audit: NO_AUDIT },
+    privateKey,
+    request: tokenRequest(client.clientId, secret),
+    counters,
+    close: () => rmSync(keyDir, { recursive: true, force: true }),
+  };
+}
