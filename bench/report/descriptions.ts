@@ -12,7 +12,7 @@ export const DESCRIPTIONS: Record<MeasureKey, string> = {
   audit_emit_share: "CPU of the audit sink's `emit` per decision (scrub, serialize, buffer, and its share of the batched PutLogEvents call) ÷ CPU of the full decision.",
   token_issue_ratio:
     'Token endpoint core (form, client authentication against the cached DynamoDB client record, scope, mint, sign with the file key, audit confirmed before the answer as deployed: one PutLogEvents per request), requests/s ÷ raw `crypto.sign`/s of the same algorithm.',
-  token_issue_ratio_amortized_audit: 'The same, with the audit sink flushed the way the authorizer flushes it (a batch per 100 events or per second) instead of before each answer.',
+  token_issue_ratio_amortized_audit: 'The same, with the audit sink flushed the way the authorizer flushes it (a batch per 1000 events or per second) instead of before each answer.',
   token_issue_ratio_without_audit: 'The same, with an audit sink that does nothing: the core alone.',
   authorizer_cold_init_ms: '`require` of the bundled, minified authorizer artifact plus its first decision (JWKS fetch and revocation snapshot load over loopback), median of fresh node processes. Node start-up itself is not included.',
   token_cold_init_ms: 'The same for the token function: `require` plus the first token (client lookup, key list, sign, audit write).',
