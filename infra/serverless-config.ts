@@ -6,33 +6,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
+import type { DeclaredRoute, DeclaredSettings } from '../lib/config/declared-settings';
 
 export const REPO_ROOT = join(__dirname, '..');
 
-/** An API route of a function in serverless.yml. */
-export interface DeclaredRoute {
-  function: string;
-  api: 'rest' | 'http';
-  method: string;
-  /** Leading slash, API Gateway syntax. */
-  path: string;
-  /** Name of the authorizer attached, if any. */
-  authorizer?: string;
-}
+export type { DeclaredRoute } from '../lib/config/declared-settings';
 
-export interface ServerlessSettings {
-  /** Every http/httpApi event of every function (the demo only where the stage deploys it). */
-  apiRoutes: DeclaredRoute[];
+export interface ServerlessSettings extends DeclaredSettings {
   service: string;
-  scopes: Record<string, string>;
-  routes: Record<string, unknown>;
-  audience: string;
-  signingAlg: string;
-  tokenLifetimeSeconds: number;
-  maxTokenLifetimeSeconds: number;
-  clockSkewSeconds: number;
-  authorizerCacheSeconds: number;
-  revocation: { mode: string; refreshMs: number; maxStalenessMs: number };
   stageSettings(stage: string): { signer: string; auditSink: string; demo: boolean; issuer?: string };
 }
 

@@ -1,5 +1,3 @@
-import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { epochSeconds, FrozenClock } from '../lib/clock';
 import { loadConfig } from '../lib/config/load-config';
 import type { Config } from '../lib/config/types';
@@ -10,55 +8,17 @@ import { StrictRevocationChecker } from '../lib/revocation/strict-checker';
 import type { RevocationChecker, RevocationReason, TokenFacts } from '../lib/revocation/types';
 import { createDynamoClient, DocTable } from '../lib/stores/dynamo/ddb';
 import { DynamoRevocationStore, REVOCATION_FEED, revocationKeys } from '../lib/stores/dynamo/revocation-store';
+import { startDynamoFaultProxy, type DynamoFaultProxy } from './helpers/dynamo-fault-proxy';
 import { startDynalite, type TestDynamo } from './helpers/dynalite';
 
 /**
  * An HTTP proxy in front of dynalite: counts every DynamoDB request on the wire (by X-Amz-Target),
  * and can be switched down (every connection is cut) to simulate an unreachable store.
  */
-interface WireProxy {
-  endpoint: string;
-  calls: string[];
-  setDown(down: boolean): void;
-  close(): Promise<void>;
-}
-
-async function startWireProxy(target: string): Promise<WireProxy> {
-  let down = false;
-  const calls: string[] = [];
-  const sockets = new Set<Socket>();
-  const server = http.createServer((req, res) => {
-    if (down) {
-      req.socket.destroy();
-      return;
-    }
-    calls.push(String(req.headers['x-amz-target'] ?? '?').split('.').pop()!);
-    const upstream = http.request(`${target}${req.url}`, { method: req.method, headers: req.headers }, (up) => {
-      res.writeHead(up.statusCode ?? 502, up.headers);
-      up.pipe(res);
-    });
-    upstream.on('error', () => req.socket.destroy());
-    req.pipe(upstream);
-  });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    calls,
-    setDown(d) {
-      down = d;
-      if (d) for (const s of sockets) s.destroy();
-    },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
 
 const clock = new FrozenClock(Date.UTC(2026, 5, 1, 12));
 let ddb: TestDynamo;
-let proxy: WireProxy;
+let proxy: DynamoFaultProxy;
 let writer: DynamoRevocationStore;
 const clients: Array<{ destroy(): void }> = [];
 
@@ -88,11 +48,11 @@ function snapshotChecker(): SnapshotRevocationChecker {
 
 beforeAll(async () => {
   ddb = await startDynalite({ clock });
-  proxy = await startWireProxy(ddb.endpoint);
+  proxy = await startDynamoFaultProxy(ddb.endpoint);
   // revocations are written straight to dynalite (not counted, never down): the lead's endpoints / CLI
   writer = new DynamoRevocationStore(ddb.table, { maxTokenLifetimeSeconds: 3600, clockSkewSeconds: 30 }, clock);
 });
-afterEach(() => proxy.setDown(false));
+afterEach(() => proxy.heal());
 afterAll(async () => {
   for (const c of clients) c.destroy();
   await proxy.close();
@@ -190,7 +150,7 @@ describe('snapshot mode (default)', () => {
     await checker.ready();
     const t = token();
     const successAt = clock.now();
-    proxy.setDown(true);
+    proxy.fail('down');
 
     // within the staleness bound: answered from the last snapshot, while the refresh fails in the background
     clock.advance(1_000);
@@ -211,14 +171,14 @@ describe('snapshot mode (default)', () => {
     expect(checker.check(token())).toBe('revocation_state_stale');
     expect(checker.stats().failures).toBe(failuresBefore);
 
-    proxy.setDown(false);
+    proxy.heal();
     clock.advance(1_000);
     expect(await checker.check(t)).toBe('revoked');
     expect(checker.check(token())).toBeNull();
   });
 
   test('cold start against an unreachable store denies', async () => {
-    proxy.setDown(true);
+    proxy.fail('down');
     const checker = snapshotChecker();
     expect(await checker.check(token())).toBe('revocation_state_stale');
     expect(await checker.ready()).toBe(false);
@@ -319,9 +279,9 @@ describe('strict mode', () => {
   });
 
   test('a store failure denies', async () => {
-    proxy.setDown(true);
+    proxy.fail('down');
     expect(await checker.check(token())).toBe('revocation_state_stale');
-    proxy.setDown(false);
+    proxy.heal();
     expect(await checker.check(token())).toBeNull();
   });
 });

@@ -22,7 +22,7 @@ import { handleTokenRequest, type TokenEndpointDeps } from '../../lib/token-endp
 import { jwksOf, makeKey, mint, PREFIX, realNowClock, testConfig, type TestKey } from '../authorizer-fixtures';
 import { startDynalite, type TestDynamo } from '../helpers/dynalite';
 import { basic, formRequest, tokenFixture } from '../helpers/token-fixture';
-import { startDynamoFaultProxy, type DynamoFault, type DynamoFaultProxy } from './dynamo-fault-proxy';
+import { startDynamoFaultProxy, type DynamoFault, type DynamoFaultProxy } from '../helpers/dynamo-fault-proxy';
 
 /** Short, so a hang costs the test little; the logic is the same at the 1000 ms default. */
 const STORE_TIMEOUT_MS = 300;

@@ -1,29 +1,11 @@
 /**
- * What `doctor` reads from serverless.yml: the subset of infra/serverless-config.ts ServerlessSettings it
- * checks (structurally the same, so the CLI passes readServerlessSettings(file, stage) straight in).
+ * What `doctor` reads from serverless.yml (lib/config/declared-settings.ts; the CLI passes
+ * readServerlessSettings(file, stage) straight in).
  */
-export interface DeclaredApiRoute {
-  function: string;
-  api: 'rest' | 'http';
-  method: string;
-  path: string;
-  /** Name of the authorizer attached, if any. */
-  authorizer?: string;
-}
+import type { DeclaredRoute, DeclaredSettings } from '../../config/declared-settings';
 
-export interface DeclaredSettings {
-  apiRoutes: DeclaredApiRoute[];
-  scopes: Record<string, string>;
-  /** custom.portcullis.routes (+ demoRoutes where the stage deploys the demo), unparsed. */
-  routes: Record<string, unknown>;
-  audience: string;
-  signingAlg: string;
-  tokenLifetimeSeconds: number;
-  maxTokenLifetimeSeconds: number;
-  clockSkewSeconds: number;
-  authorizerCacheSeconds: number;
-  revocation: { mode: string; refreshMs: number; maxStalenessMs: number };
-}
+export type { DeclaredSettings };
+export type DeclaredApiRoute = DeclaredRoute;
 
 export interface DeclaredSource {
   settings: DeclaredSettings;
