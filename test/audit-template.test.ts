@@ -57,13 +57,12 @@ describe('audit.yml', () => {
     expect(a).toMatchObject({ Statistic: 'Sum', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'notBreaching' });
   });
 
-  test('authorizer errors raise an alarm on the Lambda Errors metric of each authorizer function', () => {
-    const errors = alarms.filter(([, r]) => r.Properties.Namespace === 'AWS/Lambda' && r.Properties.MetricName === 'Errors');
-    const functions = errors.map(([, r]) => r.Properties.Dimensions[0]);
-    expect(functions).toEqual([
-      { Name: 'FunctionName', Value: { Ref: 'AuthorizerLambdaFunction' } },
-      { Name: 'FunctionName', Value: { Ref: 'AuthorizerHttpApiLambdaFunction' } },
-    ]);
+  test('authorizer internal errors raise an alarm on AuthorizerDeny{reason=internal_error}, not on Lambda Errors (every REST 401 is one)', () => {
+    const a = alarm('AuthorizerDeny')!;
+    expect(a.Namespace).toBe(METRICS_NAMESPACE);
+    expect(a.Dimensions).toEqual(expect.arrayContaining([{ Name: 'reason', Value: 'internal_error' }]));
+    expect(alarms.some(([, r]) => r.Properties.MetricName === 'Errors')).toBe(false);
+    expect(alarm('Throttles')!.Dimensions).toEqual([{ Name: 'FunctionName', Value: { Ref: 'AuthorizerLambdaFunction' } }]);
   });
 
   test('every alarm notifies the optional SNS topic, and the topic exists only when asked for', () => {
