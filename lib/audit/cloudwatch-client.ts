@@ -48,7 +48,11 @@ function fastLogEventsBody(client: CloudWatchLogsClient): void {
       const events = (context as Deferred)[DEFERRED];
       const request = args.request as { body?: unknown } | undefined;
       if (events && request && (typeof request.body === 'string' || request.body instanceof Uint8Array)) {
-        const text = typeof request.body === 'string' ? request.body : Buffer.from(request.body).toString('utf8');
+        // From the bytes themselves: the SDK's body adapter warns when read through its string methods.
+        const text =
+          typeof request.body === 'string'
+            ? request.body
+            : Buffer.from(request.body.buffer, request.body.byteOffset, request.body.byteLength).toString('utf8');
         // The SDK wrote `"logEvents":[]`: splice the array in rather than parse and rewrite the whole body.
         const at = text.indexOf(EMPTY_EVENTS);
         request.body =
