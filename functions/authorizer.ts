@@ -21,7 +21,7 @@ let authorizer: Authorizer | undefined;
 function build(): Authorizer {
   const config = getConfig();
   // Allow/deny counts and latency become EMF metrics, written at most once a second (maybeFlush).
-  audit ??= withMetrics(createAuditSink(config), getMetrics(config));
+  audit ??= withMetrics(createAuditSink(config, { journal: false }), getMetrics(config));
   const logger = getLogger(config);
   const log = (message: string, detail?: Record<string, unknown>) => logger.error(message, detail ?? {});
   const revocation = createRevocationChecker(config, { onError: (err) => log('revocation refresh failed (failing closed)', { error: String((err as Error)?.name ?? err) }) });

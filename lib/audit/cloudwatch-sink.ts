@@ -22,7 +22,7 @@ import {
 } from '@aws-sdk/client-cloudwatch-logs';
 import type { Clock } from '../clock';
 import { rejectedEntries, splitIntoBatches } from './batches';
-import { AuditEntryBuilder, type AuditEntry } from './entry';
+import { AuditEntryBuilder, journalLine, type AuditEntry } from './entry';
 import type { StdoutFallback } from './fallback';
 import type { Drainable } from './shutdown';
 import { auditStreamName } from './stream-name';
@@ -45,6 +45,11 @@ export interface CloudWatchSinkOptions {
   maxBufferedEvents?: number;
   /** Fixed log stream name (tests); default `YYYY/MM/DD/<function>/<random>`. */
   streamName?: string;
+  /**
+   * Confirm by journal: every event is also printed to stdout when emitted (Lambda ships it to the function's
+   * log group), and `flush` only writes to CloudWatch Logs when `maybeFlush` would. See README: Audit trail.
+   */
+  journal?: boolean;
 }
 
 const RESOLVED = Promise.resolve();
@@ -83,6 +88,7 @@ export class CloudWatchAuditSink implements AuditSink, Drainable {
   emit(event: AuditEvent): void {
     const entry = this.opts.fallback.build(this.builder, event, this.opts.clock.now());
     if (!entry) return;
+    if (this.opts.journal) this.opts.fallback.line(journalLine(entry));
     if (this.buffer.length >= this.maxBuffered) {
       this.opts.fallback.write([entry], 'buffer_full');
       return;
@@ -93,14 +99,21 @@ export class CloudWatchAuditSink implements AuditSink, Drainable {
   }
 
   async flush(): Promise<void> {
+    // Journaled events are already confirmed on stdout: they reach CloudWatch Logs in batches.
+    if (this.opts.journal) return this.maybeFlush();
+    return this.writeAll();
+  }
+
+  /** Writes everything buffered now, whatever the confirmation mode. */
+  async writeAll(): Promise<void> {
     while (this.inflight || this.buffer.length) await this.kick();
   }
 
   /** The authorizer's amortized flush (see the module comment). */
   maybeFlush(): Promise<void> {
-    if (this.inflight) return this.flush();
+    if (this.inflight) return this.writeAll();
     if (!this.buffer.length) return RESOLVED;
-    if (this.buffer.length >= this.batchSize || this.opts.clock.now() - this.oldestAt >= this.opts.maxBufferAgeMs) return this.flush();
+    if (this.buffer.length >= this.batchSize || this.opts.clock.now() - this.oldestAt >= this.opts.maxBufferAgeMs) return this.writeAll();
     return RESOLVED;
   }
 

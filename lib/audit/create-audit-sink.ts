@@ -32,6 +32,8 @@ export interface AuditSinkDeps {
   drainOnShutdown?: boolean;
   /** Fixed log stream name (tests). */
   streamName?: string;
+  /** Confirm by journal (default: config.audit.confirm === 'journal'); the authorizer never journals. */
+  journal?: boolean;
 }
 
 export type PortcullisAuditSink = AuditSink & {
@@ -62,6 +64,7 @@ export function createAuditSink(config: Config, deps: AuditSinkDeps = {}): Portc
     maxBufferAgeMs: audit.maxBufferAgeMs ?? DEFAULTS.auditMaxBufferAgeMs,
     failureBackoffMs: DEFAULTS.auditFailureBackoffMs,
     streamName: deps.streamName,
+    journal: deps.journal ?? audit.confirm === 'journal',
   });
   if (deps.drainOnShutdown ?? true) drainOnShutdown(sink);
   return sink;

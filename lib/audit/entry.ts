@@ -63,6 +63,11 @@ export function fallbackLine(entry: AuditEntry, reason: string): string {
   return `{"audit_fallback":true,"fallback_reason":"${why}",${entry.message.slice(1)}`;
 }
 
+/** The journal line (audit.confirm = journal): the event on stdout at once, marked `"audit_journal": true`. */
+export function journalLine(entry: AuditEntry): string {
+  return `{"audit_journal":true,${entry.message.slice(1)}`;
+}
+
 /** Used when an event could not even be built: the fact is kept, the unscrubbable content is not. */
 export function unbuildableLine(now: number): string {
   return JSON.stringify({ audit_fallback: true, fallback_reason: 'unserializable_event', time: new Date(now).toISOString() });

@@ -82,6 +82,8 @@ export function loadConfig(env: Env = process.env): Config {
   if (mode !== 'snapshot' && mode !== 'strict') throw new ConfigError(`PORTCULLIS_REVOCATION_MODE must be snapshot or strict`);
   const auditSink = env.PORTCULLIS_AUDIT_SINK || (stage === 'local' ? 'file' : 'cloudwatch');
   if (auditSink !== 'file' && auditSink !== 'cloudwatch') throw new ConfigError(`PORTCULLIS_AUDIT_SINK must be file or cloudwatch`);
+  const auditConfirm = env.PORTCULLIS_AUDIT_CONFIRM || 'cloudwatch';
+  if (auditConfirm !== 'cloudwatch' && auditConfirm !== 'journal') throw new ConfigError('PORTCULLIS_AUDIT_CONFIRM must be cloudwatch or journal');
   const jwksUri = env.PORTCULLIS_JWKS_URI || `${issuer}/.well-known/jwks.json`;
   assertSecureUrl('PORTCULLIS_JWKS_URI', jwksUri);
   const scopes = json<ScopeCatalogue>(env, 'PORTCULLIS_SCOPES', {});
@@ -137,6 +139,7 @@ export function loadConfig(env: Env = process.env): Config {
       batchSize: num(env, 'PORTCULLIS_AUDIT_BATCH_SIZE', DEFAULTS.auditBatchSize),
       maxBufferAgeMs: num(env, 'PORTCULLIS_AUDIT_MAX_BUFFER_AGE_MS', DEFAULTS.auditMaxBufferAgeMs),
       requestTimeoutMs: num(env, 'PORTCULLIS_AUDIT_REQUEST_TIMEOUT_MS', DEFAULTS.auditRequestTimeoutMs),
+      confirm: auditConfirm,
     },
     functionName: env.AWS_LAMBDA_FUNCTION_NAME || undefined,
   };

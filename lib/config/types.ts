@@ -69,6 +69,12 @@ export interface Config {
     file?: string;
     /** CloudWatch Logs endpoint override (tests, emulators); unset in deployed stages. */
     endpoint?: string;
+    /**
+     * How the token, revoke and introspect functions confirm an event before answering: `cloudwatch` (written
+     * to the audit log group, one PutLogEvents per request) or `journal` (printed to stdout at once, written to
+     * the audit log group in batches). README: Audit trail.
+     */
+    confirm?: 'cloudwatch' | 'journal';
     /** Flush when this many events wait (default DEFAULTS.auditBatchSize). */
     batchSize?: number;
     /** The authorizer's maybeFlush() flushes once the oldest buffered event is this old (default DEFAULTS.auditMaxBufferAgeMs). */
