@@ -51,6 +51,8 @@ class PortcullisPlugin {
       }
     }
 
+    this.checkAttachedRoutes(service, routes, Number(pc.authorizerCacheSeconds) || 0);
+
     const env = (service.provider.environment = service.provider.environment || {});
     env.PORTCULLIS_SCOPES = JSON.stringify(scopes);
     env.PORTCULLIS_ROUTES = JSON.stringify(routes);
@@ -75,5 +77,43 @@ class PortcullisPlugin {
     }
   }
 }
+
+/** `GET /users/{id}` and `GET /users/{userId}` are the same route; `{proxy+}` stays greedy. */
+const routeShape = (method, path) =>
+  `${String(method).toUpperCase()} /${String(path).replace(/^\/+/, '').replace(/\{[^}]+\+\}/g, '{+}').replace(/\{[^}+]+\}/g, '{}')}`;
+
+/**
+ * Every API route the portcullis authorizer is attached to must be in the route table. Uncached, a missing route
+ * is only refused (deny by default); with an authorizer result cache it is worse: a cached policy whose wildcard
+ * (`GET/users/*`) also matches the missing route (`GET /users/{id}/admin`) would be replayed on it.
+ */
+PortcullisPlugin.prototype.checkAttachedRoutes = function checkAttachedRoutes(service, routes, cacheSeconds) {
+  const table = new Set();
+  for (const key of Object.keys(routes)) {
+    const m = /^\s*([A-Za-z*]+)\s+(\/\S*)\s*$/.exec(key);
+    if (m) table.add(routeShape(m[1] === '*' ? 'ANY' : m[1], m[2]));
+  }
+  const missing = [];
+  for (const [name, fn] of Object.entries(service.functions || {})) {
+    for (const ev of (fn && fn.events) || []) {
+      const http = ev.http;
+      const httpApi = ev.httpApi;
+      const e = http || httpApi;
+      if (!e || typeof e !== 'object') continue;
+      const auth = e.authorizer;
+      const authName = typeof auth === 'string' ? auth : auth && auth.name;
+      if (authName !== 'authorizer' && authName !== 'portcullisHttpApi') continue;
+      const shape = routeShape(e.method, e.path);
+      const any = routeShape('ANY', e.path);
+      if (!table.has(shape) && !table.has(any)) missing.push(`${name}: ${shape}`);
+    }
+  }
+  if (missing.length === 0) return;
+  const list = missing.join(', ');
+  if (cacheSeconds > 0) {
+    throw this.error(`authorizerCacheSeconds is ${cacheSeconds} but these routes use the authorizer without an entry in custom.portcullis.routes: ${list}. Declare them (a cached policy could otherwise be replayed on them), or set authorizerCacheSeconds to 0`);
+  }
+  (this.log.warning || this.log.warn || console.warn).call(this.log, `portcullis: these routes use the authorizer but are not in custom.portcullis.routes, so every request to them is refused: ${list}`);
+};
 
 module.exports = PortcullisPlugin;

@@ -184,3 +184,40 @@ test('findForToken is one BatchGetItem call, strongly consistent', async () => {
   expect(JSON.stringify(sent[0].input)).toContain('"ConsistentRead":true');
   client.destroy();
 });
+
+describe('a write that becomes visible late', () => {
+  test('is written again at a fresh feed position, so warm readers that moved past its first position still see it', async () => {
+    const { DocTable } = await import('../lib/stores/dynamo/ddb');
+    const { DynamoRevocationStore } = await import('../lib/stores/dynamo/revocation-store');
+    const { FrozenClock } = await import('../lib/clock');
+    const { startDynalite } = await import('./helpers/dynalite');
+    const clock = new FrozenClock(Date.UTC(2026, 6, 1));
+    const ddb = await startDynalite({ clock, tableName: 'late-writes' });
+    try {
+      // The first PutItem of a revocation record takes 3 s (a timed-out first attempt, then a retry).
+      const slow = new DocTable(ddb.table.client, ddb.tableName, clock);
+      const put = slow.put.bind(slow);
+      let slowed = false;
+      slow.put = async (pk, sk, doc, v, opts) => {
+        if (opts?.gsi1sk && !slowed) {
+          slowed = true;
+          clock.advance(3_000);
+        }
+        return put(pk, sk, doc, v, opts);
+      };
+      const store = new DynamoRevocationStore(slow, { maxTokenLifetimeSeconds: 3600, clockSkewSeconds: 30 }, clock);
+      const before = await store.readFeed();
+      await store.revokeToken({ jti: 'late', exp: Math.floor(clock.now() / 1000) + 600 });
+      const page = await store.readFeed(before.position);
+      const late = page.entries.filter((e) => e.record.kind === 'token' && e.record.jti === 'late');
+      expect(late).toHaveLength(1);
+      // Its position is inside the readers' look-back window of now, not 3 s behind it.
+      const { positionMs } = await import('../lib/revocation/feed-position');
+      const { DEFAULTS } = await import('../lib/config/defaults');
+      expect(slowed).toBe(true);
+      expect(clock.now() - positionMs(late[0].position)).toBeLessThanOrEqual(DEFAULTS.revocationFeedOverlapMs / 2);
+    } finally {
+      await ddb.close();
+    }
+  });
+});

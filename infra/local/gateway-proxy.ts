@@ -45,7 +45,17 @@ export function startGatewayProxy(opts: ProxyOptions): Promise<Server> {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
-      const target = new URL(req.url ?? '/', opts.upstream);
+      // Only the path and query go upstream: an absolute-form target (`GET http://other-host/…`) is not followed.
+      const raw = req.url ?? '/';
+      if (!raw.startsWith('/')) {
+        res.writeHead(400, { 'content-type': 'application/json' });
+        res.end('{"message":"Bad Request"}');
+        return;
+      }
+      const target = new URL(opts.upstream);
+      const parsed = new URL(raw, 'http://local');
+      target.pathname = parsed.pathname;
+      target.search = parsed.search;
       const up = httpRequest(
         target,
         { method: req.method, headers: { ...req.headers, host: target.host } },

@@ -150,6 +150,9 @@ export class ClientAdmin {
     // Revoke first: if this fails, the client stays as it was and the operator retries.
     if (status === 'disabled' && this.deps.onDisable) await this.deps.onDisable(clientId, this.actor);
     const client = await this.deps.clients.update(clientId, (c) => ({ ...c, status, updatedAt: now }));
+    // Again once the status is written: a token-endpoint container that read the still-active record just before
+    // may mint tokens for one client-cache lifetime after this moment; the not-before must cover those too.
+    if (status === 'disabled' && this.deps.onDisable) await this.deps.onDisable(clientId, this.actor);
     this.emit(status === 'disabled' ? 'client.disabled' : 'client.enabled', clientId);
     await this.deps.audit.flush();
     return client;

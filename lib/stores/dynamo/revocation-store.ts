@@ -17,7 +17,7 @@ import type { Clock } from '../../clock';
 import { epochSeconds, systemClock } from '../../clock';
 import { DEFAULTS } from '../../config/defaults';
 import type { Config } from '../../config/types';
-import { encodePosition, laterPosition, positionBound } from '../../revocation/feed-position';
+import { encodePosition, laterPosition, positionBound, positionMs } from '../../revocation/feed-position';
 import { MAX_NOT_BEFORE_AHEAD_SECONDS } from '../../revocation/not-before';
 import { hitFor } from '../../revocation/revocation-match';
 import type {
@@ -93,6 +93,21 @@ export class DynamoRevocationStore implements RevocationStore {
     throw new ConflictError('the revocation feed head is being changed concurrently');
   }
 
+  /**
+   * Readers look back only `revocationFeedOverlapMs` behind the newest position they have seen. A write that
+   * became visible much later than its reserved position (a slow or retried put) could fall behind that
+   * window for warm readers: it is written again at a fresh position (a no-op if the record changed since).
+   */
+  private async republishIfLate(pk: string, doc: RevocationRecord, v: number, position: string, expiresAt: number): Promise<void> {
+    if (this.clock.now() - positionMs(position) <= DEFAULTS.revocationFeedOverlapMs / 2) return;
+    const fresh = await this.nextPosition();
+    try {
+      await this.table.put(pk, SK, doc, v + 1, { ifVersion: v, expiresAt, gsi1pk: REVOCATION_FEED, gsi1sk: fresh });
+    } catch (err) {
+      if (!(err instanceof ConflictError)) throw err;
+    }
+  }
+
   async revokeToken(input: RevokeTokenInput): Promise<TokenRevocation> {
     requireText('jti', input.jti);
     requireEpoch('exp', input.exp);
@@ -112,6 +127,7 @@ export class DynamoRevocationStore implements RevocationStore {
     const position = await this.nextPosition();
     try {
       await this.table.put(pk, SK, record, 1, { ifAbsent: true, expiresAt, gsi1pk: REVOCATION_FEED, gsi1sk: position });
+      await this.republishIfLate(pk, record, 1, position, expiresAt);
       return record;
     } catch (err) {
       if (!(err instanceof ConflictError)) throw err;
@@ -161,12 +177,14 @@ export class DynamoRevocationStore implements RevocationStore {
       if (expiresAt <= epochSeconds(this.clock)) return record;
       const position = await this.nextPosition();
       try {
-        await this.table.put(pk, SK, record, (current?.v ?? 0) + 1, {
+        const v = (current?.v ?? 0) + 1;
+        await this.table.put(pk, SK, record, v, {
           ...(current ? { ifVersion: current.v } : { ifAbsent: true }),
           expiresAt,
           gsi1pk: REVOCATION_FEED,
           gsi1sk: position,
         });
+        await this.republishIfLate(pk, record, v, position, expiresAt);
         return record;
       } catch (err) {
         if (!(err instanceof ConflictError)) throw err;
