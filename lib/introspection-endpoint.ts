@@ -4,32 +4,22 @@
  * `clients create --introspect`) may introspect any token. Anything else — revoked, expired,
  * malformed, foreign issuer, unknown, or not the caller's to see — is exactly `{"active": false}`.
  */
-import { runFormEndpoint } from './form-endpoint';
 import type { HttpRequest } from './http/request';
 import { noStoreJson, type HttpResponse } from './http/response';
-import { requireToken, type TokenLookupDeps } from './revocation-endpoint';
 import { guardStore } from './store-guard';
-import { verifyOwnToken } from './tokens/verify-own-token';
+import { runTokenLookupEndpoint, type TokenLookupDeps } from './token-lookup-endpoint';
 
 export function handleIntrospectionRequest(req: HttpRequest, deps: TokenLookupDeps): Promise<HttpResponse> {
-  const events = { success: 'token.introspected', failure: 'token.introspected' } as const;
-  return runFormEndpoint(
-    req,
-    deps,
-    events,
-    async ({ params, client }, clock) => {
-      const verified = await guardStore(verifyOwnToken(params.get('token')!, { config: deps.config, keyRing: deps.keyRing, clock }));
-      const c = verified.claims;
-      let inactive: string | undefined = verified.reason;
-      if (c && c.client_id !== client.clientId && !client.canIntrospectOthers) inactive = 'not_permitted';
-      if (c && !inactive) {
-        const hit = await guardStore(deps.revocations.findForToken({ jti: c.jti, client_id: c.client_id, sub: c.sub, iat: c.iat, exp: c.exp }));
-        if (hit) inactive = hit.reason;
-      }
-      if (inactive || !c) return { response: noStoreJson(200, { active: false }), audit: { reason: `inactive:${inactive}` } };
-      const body = { active: true, scope: c.scope, client_id: c.client_id, sub: c.sub, aud: c.aud, iss: c.iss, exp: c.exp, iat: c.iat, jti: c.jti, token_type: 'Bearer' };
-      return { response: noStoreJson(200, body), audit: { reason: 'active', jti: c.jti, sub: c.sub } };
-    },
-    requireToken,
-  );
+  return runTokenLookupEndpoint(req, deps, 'token.introspected', async (verified, client) => {
+    const c = verified.claims;
+    let inactive: string | undefined = verified.reason;
+    if (c && c.client_id !== client.clientId && !client.canIntrospectOthers) inactive = 'not_permitted';
+    if (c && !inactive) {
+      const hit = await guardStore(deps.revocations.findForToken({ jti: c.jti, client_id: c.client_id, sub: c.sub, iat: c.iat, exp: c.exp }));
+      if (hit) inactive = hit.reason;
+    }
+    if (inactive || !c) return { response: noStoreJson(200, { active: false }), audit: { reason: `inactive:${inactive}` } };
+    const body = { active: true, scope: c.scope, client_id: c.client_id, sub: c.sub, aud: c.aud, iss: c.iss, exp: c.exp, iat: c.iat, jti: c.jti, token_type: 'Bearer' };
+    return { response: noStoreJson(200, body), audit: { reason: 'active', jti: c.jti, sub: c.sub } };
+  });
 }

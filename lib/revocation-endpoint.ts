@@ -4,44 +4,23 @@
  * A valid token issued to another client is refused with 400 unauthorized_client (§2.1) and not revoked.
  * A store failure is 503 with Retry-After, never a silent 200.
  */
-import type { CachedClientLookup } from './clients/client-cache';
 import { OAuthError } from './errors';
-import { runFormEndpoint, type FormEndpointDeps } from './form-endpoint';
-import type { FormParams } from './http/form';
 import type { HttpRequest } from './http/request';
 import { empty, type HttpResponse } from './http/response';
-import type { KeyRing } from './keys/key-ring';
-import type { RevocationStore } from './revocation/types';
 import { guardStore } from './store-guard';
-import { verifyOwnToken } from './tokens/verify-own-token';
+import { runTokenLookupEndpoint, type TokenLookupDeps } from './token-lookup-endpoint';
 
-export interface TokenLookupDeps extends FormEndpointDeps {
-  clients: CachedClientLookup;
-  keyRing: KeyRing;
-  revocations: RevocationStore;
-}
-
-export const requireToken = (params: FormParams): void => {
-  if (!params.get('token')) throw new OAuthError('invalid_request', 'The token parameter is required', { reason: 'missing_token' });
-};
+export type { TokenLookupDeps };
 
 export function handleRevocationRequest(req: HttpRequest, deps: TokenLookupDeps): Promise<HttpResponse> {
-  const events = { success: 'token.revoked', failure: 'token.revoked' } as const;
-  return runFormEndpoint(
-    req,
-    deps,
-    events,
-    async ({ params, client }, clock) => {
-      // token_type_hint is only a hint (§2.1): the one kind of token this server issues is searched whatever it says.
-      const verified = await guardStore(verifyOwnToken(params.get('token')!, { config: deps.config, keyRing: deps.keyRing, clock }));
-      if (!verified.claims) return { response: empty(200), audit: { reason: `nothing_to_revoke:${verified.reason}` } };
-      const { jti, client_id, sub, exp } = verified.claims;
-      if (client_id !== client.clientId) {
-        throw new OAuthError('unauthorized_client', 'The token was not issued to this client', { reason: 'foreign_token' });
-      }
-      await guardStore(deps.revocations.revokeToken({ jti, client_id, sub, exp, by: `client:${client.clientId}` }));
-      return { response: empty(200), audit: { jti, sub } };
-    },
-    requireToken,
-  );
+  // token_type_hint is only a hint (§2.1): the one kind of token this server issues is searched whatever it says.
+  return runTokenLookupEndpoint(req, deps, 'token.revoked', async (verified, client) => {
+    if (!verified.claims) return { response: empty(200), audit: { reason: `nothing_to_revoke:${verified.reason}` } };
+    const { jti, client_id, sub, exp } = verified.claims;
+    if (client_id !== client.clientId) {
+      throw new OAuthError('unauthorized_client', 'The token was not issued to this client', { reason: 'foreign_token' });
+    }
+    await guardStore(deps.revocations.revokeToken({ jti, client_id, sub, exp, by: `client:${client.clientId}` }));
+    return { response: empty(200), audit: { jti, sub } };
+  });
 }
