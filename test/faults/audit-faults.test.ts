@@ -3,30 +3,19 @@
  * and no audit event is lost — each one is in CloudWatch or in the stdout fallback
  * (real SDK client against the wire-level fake, test/fakes/fake-cloudwatch-logs.ts).
  */
-import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { createCloudWatchLogsClient } from '../../lib/audit/cloudwatch-client';
 import { createAuditSink } from '../../lib/audit/create-audit-sink';
 import { handleTokenRequest } from '../../lib/token-endpoint';
-import { FakeCloudWatchLogs } from '../fakes/fake-cloudwatch-logs';
+import { GROUP, useFakeCloudWatch } from '../helpers/audit-cloudwatch';
 import { basic, formRequest, tokenFixture } from '../helpers/token-fixture';
 
-const GROUP = '/portcullis/test/audit';
 const TIMEOUT_MS = 200;
-
-let fake: FakeCloudWatchLogs;
-const clients: CloudWatchLogsClient[] = [];
-beforeEach(async () => {
-  fake = await FakeCloudWatchLogs.start([GROUP]);
-});
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.destroy();
-  await fake.close();
-});
+const cw = useFakeCloudWatch();
 
 async function setup() {
   const f = await tokenFixture({ env: { PORTCULLIS_STAGE: 'test', PORTCULLIS_AUDIT_SINK: 'cloudwatch', PORTCULLIS_AUDIT_LOG_GROUP: GROUP } });
-  const client = createCloudWatchLogsClient({ region: 'us-east-1', endpoint: fake.endpoint, timeoutMs: TIMEOUT_MS, maxAttempts: 2 });
-  clients.push(client);
+  const client = createCloudWatchLogsClient({ region: 'us-east-1', endpoint: cw.fake().endpoint, timeoutMs: TIMEOUT_MS, maxAttempts: 2 });
+  cw.track(client);
   const stdout: string[] = [];
   const audit = createAuditSink(f.config, {
     clock: f.clock,
@@ -41,7 +30,7 @@ async function setup() {
   const call = (sec = secret) => handleTokenRequest(formRequest('grant_type=client_credentials', { Authorization: basic(app.clientId, sec) }), deps);
   /** Every audit event of the run, from wherever it ended up (a timed-out write may be in both: dedupe on event_id). */
   const everywhere = () => {
-    const stored = fake.events(GROUP).map((e) => JSON.parse(e.message) as Record<string, unknown>);
+    const stored = cw.fake().events(GROUP).map((e) => JSON.parse(e.message) as Record<string, unknown>);
     const fallback = stdout.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.audit_fallback === true);
     const byId = new Map<unknown, Record<string, unknown>>();
     for (const e of [...stored, ...fallback]) byId.set(e.event_id, e);
@@ -55,8 +44,8 @@ const jtiOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1], 'ba
 describe('CloudWatch Logs unavailable: tokens still issued, nothing lost', () => {
   test.each(['error500', 'throttle', 'hang', 'unreachable'] as const)('CloudWatch Logs %s', async (mode) => {
     const s = await setup();
-    if (mode === 'unreachable') await fake.makeUnreachable();
-    else fake.fail(mode);
+    if (mode === 'unreachable') await cw.fake().makeUnreachable();
+    else cw.fake().fail(mode);
 
     const tokens: string[] = [];
     for (let i = 0; i < 3; i++) {
@@ -81,10 +70,10 @@ describe('CloudWatch Logs unavailable: tokens still issued, nothing lost', () =>
 
   test('after CloudWatch Logs recovers (and the failure back-off has passed), events go to CloudWatch again', async () => {
     const s = await setup();
-    fake.fail('error500');
+    cw.fake().fail('error500');
     expect((await s.call()).statusCode).toBe(200);
     expect(s.everywhere().fallback).toHaveLength(1);
-    fake.heal();
+    cw.fake().heal();
     s.clock.advance(5_000); // DEFAULTS.auditFailureBackoffMs
     const res = await s.call();
     expect(res.statusCode).toBe(200);
