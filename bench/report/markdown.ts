@@ -1,4 +1,5 @@
 /** BENCHMARKS.md from a run: results against the goals, the figures behind them, profiles, analysis, how to reproduce. */
+import type { AuditBreakdown } from '../authorizer/audit-breakdown';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeGoal, MEASURE_KEYS, type BenchResults } from '../results';
@@ -20,14 +21,7 @@ type Details = {
     strict: { decisions: number; calls: Record<string, number> };
   };
   token: { spreads: Record<string, Record<string, Spread>>; requests: number };
-  audit_breakdown: {
-    entryBuildUs: number;
-    putLogEvents1Us: number;
-    putLogEvents100Us: number;
-    jsonBody100Us: number;
-    fixedSharePerEventUs: number;
-    sdkSerializationPerEventUs: number;
-  };
+  audit_breakdown: AuditBreakdown;
   cold: Record<'authorizer' | 'token', ColdRow> & { require_by_dependency: { name: string; bytes: number; requireMs: number }[] };
   bundles: { source: string; build_ms: number; all_zip_bytes: Record<string, number>; composition: Record<string, [string, number][]> };
   http: { measured: string; local_stack?: HttpRun; local_stack_error?: string; direct: HttpRun };

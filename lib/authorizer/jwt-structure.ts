@@ -25,15 +25,16 @@ export interface Prechecked {
 /** Never RSA-PSS, HMAC, EdDSA or `none`: exactly what the token endpoint signs with. */
 export const ALLOWED_ALGS: ReadonlySet<string> = new Set(['RS256', 'ES256']);
 /** Headers that point at keys or demand extensions: never honoured, so refused (RFC 8725 §3.10). */
-const FORBIDDEN_HEADERS = ['jku', 'x5u', 'jwk', 'x5c', 'crit'] as const;
-const B64URL = /^[A-Za-z0-9_-]+$/;
+export const FORBIDDEN_HEADERS = ['jku', 'x5u', 'jwk', 'x5c', 'crit'] as const;
+export const B64URL = /^[A-Za-z0-9_-]+$/;
 const B64URL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-const MAX_KID_CHARS = 256;
+export const MAX_KID_CHARS = 256;
 
-const hasOwn = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
-const nonEmptyString = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
+export const hasOwn = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
+export const nonEmptyString = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
 
-function parseJson(b64: string): Record<string, unknown> | undefined {
+/** A JWS segment as a JSON object, or undefined. */
+export function parseJson(b64: string): Record<string, unknown> | undefined {
   try {
     // Plain JSON.parse: a "__proto__" key becomes an own property, and claims are only ever read.
     const v: unknown = JSON.parse(Buffer.from(b64, 'base64url').toString('utf8'));
@@ -87,7 +88,7 @@ function checkHeaderUncached(headerB64: string): HeaderCheck {
 }
 
 /** `typ` is a media type: case-insensitive, `application/` prefix optional (RFC 7515 §4.1.9, RFC 9068 §4). */
-function isAtJwt(typ: unknown): boolean {
+export function isAtJwt(typ: unknown): boolean {
   if (typeof typ !== 'string') return false;
   const t = typ.toLowerCase();
   return t === 'at+jwt' || t === 'application/at+jwt';

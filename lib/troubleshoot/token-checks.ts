@@ -5,14 +5,22 @@
  * can be decoded, so the reader sees everything that is wrong (the verdict is the first failure).
  */
 import { MAX_TOKEN_CHARS } from '../authorizer/bearer';
-import { ALLOWED_ALGS, isCanonicalB64url, isExpired, type Expectations } from '../authorizer/jwt-structure';
+import {
+  ALLOWED_ALGS,
+  B64URL,
+  FORBIDDEN_HEADERS,
+  hasOwn,
+  isAtJwt,
+  isCanonicalB64url,
+  isExpired,
+  MAX_KID_CHARS,
+  nonEmptyString,
+  parseJson,
+  type Expectations,
+} from '../authorizer/jwt-structure';
 import { humanDuration, isoSeconds, relative } from './durations';
 import type { ExplainCheck } from './types';
 
-/** Same list as jwt-structure.ts: headers that point at keys or demand extensions. */
-const FORBIDDEN_HEADERS = ['jku', 'x5u', 'jwk', 'x5c', 'crit'];
-const B64URL = /^[A-Za-z0-9_-]+$/;
-const MAX_KID_CHARS = 256;
 /** ES256 JWS signature r||s: 64 bytes = 86 base64url characters. */
 const ES256_SIGNATURE_CHARS = 86;
 
@@ -28,18 +36,8 @@ export interface TokenCheckResult {
   checks: ExplainCheck[];
 }
 
-const hasOwn = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
-const nonEmptyString = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
 const show = (v: unknown): string => (typeof v === 'string' ? `"${v.length > 80 ? `${v.slice(0, 77)}...` : v}"` : JSON.stringify(v) ?? String(v));
 
-function decodeJson(b64: string): Record<string, unknown> | undefined {
-  try {
-    const v: unknown = JSON.parse(Buffer.from(b64, 'base64url').toString('utf8'));
-    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 const skipped = (name: string, why: string): ExplainCheck => ({ name, status: 'skip', detail: `not checked: ${why}` });
 
@@ -50,7 +48,7 @@ function structure(token: string): { check: ExplainCheck; parts?: [string, strin
   if (parts.length !== 3) return fail(`a JWS compact token has three dot-separated parts; this one has ${parts.length} (an opaque or encrypted token?)`);
   const [h] = parts;
   if (!B64URL.test(h)) return fail('the header part is not base64url');
-  const header = decodeJson(h);
+  const header = parseJson(h);
   if (!header) return fail('the header part does not decode to a JSON object');
   return { check: { name: 'structure', status: 'pass', detail: `three dot-separated parts, ${token.length} characters; the header is JSON` }, parts: parts as [string, string, string], header };
 }
@@ -66,8 +64,7 @@ function headerCheck(header: Record<string, unknown>): ExplainCheck {
       detail: `${seen}: alg ${show(alg)} is not accepted (only ${[...ALLOWED_ALGS].join(', ')}; never none, HMAC or PS*)`,
     };
   }
-  const typ = typeof header.typ === 'string' ? header.typ.toLowerCase() : undefined;
-  if (typ !== 'at+jwt' && typ !== 'application/at+jwt') {
+  if (!isAtJwt(header.typ)) {
     return {
       name: 'header',
       status: 'fail',
@@ -101,7 +98,7 @@ function encodingCheck(alg: unknown, parts: [string, string, string]): { check: 
       check: { name: 'encoding', status: 'fail', reason: 'bad_signature', detail: `an ES256 signature is 64 bytes (${ES256_SIGNATURE_CHARS} characters); this one has ${s.length} characters, so it cannot verify` },
     };
   }
-  const payload = decodeJson(p);
+  const payload = parseJson(p);
   if (!payload) return { check: { name: 'encoding', status: 'fail', reason: 'malformed', detail: 'the payload part does not decode to a JSON object' } };
   return { check: { name: 'encoding', status: 'pass', detail: 'the payload is a JSON object; a signature is present' }, payload };
 }
@@ -190,7 +187,7 @@ export function tokenChecks(token: string, expect: Expectations, nowSeconds: num
   const enc = encodingCheck(s.header.alg, s.parts);
   checks.push(enc.check);
   // The payload is decoded for the later rows even when the signature part is unusable.
-  const payload = enc.payload ?? decodeJson(s.parts[1]);
+  const payload = enc.payload ?? parseJson(s.parts[1]);
   decoded.payload = payload;
   if (!payload) return { decoded, checks: [...checks, ...names.slice(2).map((n) => skipped(n, 'the payload could not be decoded'))] };
   const claims = claimsCheck(payload);
