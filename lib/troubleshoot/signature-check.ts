@@ -1,11 +1,11 @@
 /**
  * `explain`: the signature row. The key is looked up by `kid` in the keys the authorizer trusts (only a
  * lookup key into our own JWKS, RFC 8725 §3.10), its algorithm must be the token's, and the signature is
- * verified with node:crypto exactly as lib/tokens/verify-own-token.ts does. Runs even when an earlier
+ * verified with the same node:crypto check as lib/tokens/verify-own-token.ts (lib/tokens/jws-signature.ts). Runs even when an earlier
  * check failed (so "expired, but genuine" can be told from "forged"); the verdict stays the first failure.
  */
-import { createPublicKey, verify } from 'node:crypto';
 import type { Jwk } from 'aws-jwt-verify/jwk';
+import { verifyJwsSignature } from '../tokens/jws-signature';
 import type { DecodedToken } from './token-checks';
 import { describeKeyState, type KeyView } from './key-view';
 import type { ExplainCheck } from './types';
@@ -36,13 +36,7 @@ export function signatureCheck(token: string, decoded: DecodedToken, keys: KeyVi
     return { name: 'signature', status: 'fail', reason: 'alg_mismatch', detail: `the token says alg ${String(header.alg)} but ${where} is a ${String(jwk.alg)} key (one algorithm per key)` };
   }
   const [h, p, s] = token.split('.');
-  let ok = false;
-  try {
-    const key = createPublicKey({ key: { ...jwk } as never, format: 'jwk' });
-    ok = verify('sha256', Buffer.from(`${h}.${p}`, 'ascii'), jwk.alg === 'ES256' ? { key, dsaEncoding: 'ieee-p1363' } : key, Buffer.from(s, 'base64url'));
-  } catch {
-    ok = false;
-  }
+  const ok = verifyJwsSignature(jwk as { kid: string; alg?: string }, `${h}.${p}`, s);
   if (!ok) {
     return {
       name: 'signature',
