@@ -8,4 +8,6 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!(jose|oauth4webapi)/)'],
   setupFiles: ['<rootDir>/test/helpers/env.ts'],
   testTimeout: 60000,
+  // The CI watchdog (.ci/watchdog.js) learns which test file is running from this reporter.
+  reporters: ['default', '<rootDir>/.ci/progress-reporter.js'],
 };

@@ -1,4 +1,5 @@
 /** End to end over real HTTP against serverless-offline: discovery, token, JWKS, errors, the admin CLI. */
+import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import * as oauth from 'oauth4webapi';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
@@ -35,6 +36,12 @@ test('a real OAuth client gets a token through discovery, and jose verifies it a
   expect(protectedHeader.alg).toBe('RS256');
   expect(payload.client_id).toBe(clientId);
   expect(payload.sub).toBe(clientId);
+});
+
+test('serverless-offline (whose worker threads run the functions) runs on the same Node 22 binary as the tests', () => {
+  expect(stack.offlinePid).toBeDefined();
+  expect(realpathSync(`/proc/${stack.offlinePid}/exe`)).toBe(realpathSync(process.execPath));
+  expect(process.versions.node.split('.')[0]).toBe('22');
 });
 
 test('metadata: issuer exactly the configured one, endpoints and methods advertised', async () => {

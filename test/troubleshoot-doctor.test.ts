@@ -64,6 +64,7 @@ test('a healthy stack and a broken serverless.yml, side by side', async () => {
   expect(find(healthy.report, 'revocation.bound', 'info')[0].message).toMatch(/at most 6 s/);
   expect(find(healthy.report, 'routes.authorizer', 'ok')).toHaveLength(1);
   expect(find(healthy.report, 'audit.destination', 'ok')).toHaveLength(1);
+  expect(find(healthy.report, 'runtime.node', 'ok')[0].message).toMatch(/Node v22\.\d+\.\d+, the major of the Lambda runtime \(nodejs22\.x\)/);
 
   // Broken: every route problem, each with a fix; exit 1.
   expect(bad.code).toBe(1);

@@ -99,7 +99,7 @@ export async function esbuildFunction(fn: FunctionName, outfile: string, overrid
     bundle: true,
     minify: overrides.minify ?? s.minify ?? true,
     sourcemap: s.sourcemap ?? false,
-    target: s.target ?? 'node20',
+    target: s.target ?? 'node22',
     platform: s.platform ?? 'node',
     format: s.format ?? 'cjs',
     mainFields: s.mainFields,

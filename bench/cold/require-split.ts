@@ -60,7 +60,7 @@ export async function requireSplit(workDir: string, samples: number): Promise<Re
       outfile: file,
       bundle: true,
       minify: true,
-      target: settings.target ?? 'node20',
+      target: settings.target ?? 'node22',
       platform: 'node',
       format: 'cjs',
       mainFields: settings.mainFields,

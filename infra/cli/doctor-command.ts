@@ -11,6 +11,7 @@ import { runDoctor } from '../../lib/troubleshoot/doctor/doctor';
 import type { DeclaredSource } from '../../lib/troubleshoot/doctor/declared';
 import { doctorLines } from '../../lib/troubleshoot/doctor/format-doctor';
 import type { DoctorReport } from '../../lib/troubleshoot/types';
+import { lambdaNodeMajor } from '../node-runtime';
 import { readServerlessSettings, REPO_ROOT } from '../serverless-config';
 import { safeJson } from '../../lib/troubleshoot/safe-text';
 import { CliError, resolveTarget, type CliTarget } from './context';
@@ -31,12 +32,26 @@ export interface DoctorIo {
   err(line: string): void;
 }
 
+function lambdaMajorOf(file: string): DeclaredSource['runtime'] {
+  try {
+    return { node: process.version, lambdaMajor: lambdaNodeMajor(file) };
+  } catch {
+    return undefined; // no nodejsNN.x runtime declared: nothing to compare
+  }
+}
+
 /** serverless.yml as doctor checks it: the settings the functions get, plus the audit retention. */
 export function readDeclared(file: string, stage: string): DeclaredSource {
   const settings = readServerlessSettings(file, stage);
   const doc = load(readFileSync(file, 'utf8')) as { custom?: { portcullis?: { audit?: { retentionDays?: unknown } } } };
   const days = Number(doc.custom?.portcullis?.audit?.retentionDays);
-  return { settings, file, auditRetentionDays: Number.isInteger(days) && days > 0 ? days : undefined, stageIssuer: settings.stageSettings(stage).issuer || undefined };
+  return {
+    settings,
+    file,
+    auditRetentionDays: Number.isInteger(days) && days > 0 ? days : undefined,
+    stageIssuer: settings.stageSettings(stage).issuer || undefined,
+    runtime: lambdaMajorOf(file),
+  };
 }
 
 function print(report: DoctorReport, args: DoctorArgs, io: DoctorIo): number {

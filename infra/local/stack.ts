@@ -43,6 +43,8 @@ export interface LocalStack {
   config: Config;
   env: Record<string, string>;
   table: DocTable;
+  /** The serverless-offline process (the functions run in its worker threads). */
+  offlinePid?: number;
   stop(): Promise<void>;
 }
 
@@ -167,5 +169,5 @@ export async function startLocalStack(opts: StackOptions): Promise<LocalStack> {
   }
   const stackFile: StackFile = { url, dynamoEndpoint, pid: process.pid, env };
   writeFileSync(stackFilePath(opts.stateDir), JSON.stringify(stackFile, null, 2), { mode: 0o600 });
-  return { url, dynamoEndpoint, config, env, table, stop };
+  return { url, dynamoEndpoint, config, env, table, offlinePid: child.pid, stop };
 }

@@ -8,13 +8,14 @@ import { join } from 'node:path';
 import { createAuditSink } from '../../lib/audit/create-audit-sink';
 import { createClientAdmin } from '../../lib/clients/create-client-admin';
 import { LOCAL_STATE_DIR } from '../cli/context';
+import { nodeRuntimeLine } from '../node-runtime';
 import { startLocalStack } from './stack';
 
 async function main() {
   const port = Number(process.env.PORT || 3000);
   const verbose = process.argv.includes('--verbose');
   const firstStart = !existsSync(join(LOCAL_STATE_DIR, 'dynamodb'));
-  process.stdout.write('portcullis: starting the local stack…\n');
+  process.stdout.write(`portcullis: starting the local stack on ${nodeRuntimeLine()}…\n`);
   const stack = await startLocalStack({
     port,
     stateDir: LOCAL_STATE_DIR,

@@ -16,6 +16,14 @@ const stable = (v: unknown): string => JSON.stringify(v, (_k, x: unknown) => (x 
 export function configChecks(config: Config, src: DeclaredSource, local: boolean): Finding[] {
   const out: Finding[] = [];
   const s = src.settings;
+  if (src.runtime) {
+    const { node, lambdaMajor } = src.runtime;
+    out.push(
+      Number(node.replace(/^v/, '').split('.')[0]) === lambdaMajor
+        ? ok('runtime.node', `the CLIs run on Node ${node}, the major of the Lambda runtime (nodejs${lambdaMajor}.x)`)
+        : warning('runtime.node', `the CLIs run on Node ${node}, but Lambda runs nodejs${lambdaMajor}.x`, `run them through npm (npm run --silent admin -- …), which uses the project's node@${lambdaMajor} devDependency`),
+    );
+  }
   const restart = local ? 'restart the local stack (npm start) to pick up serverless.yml' : `deploy (serverless deploy --stage ${config.stage}) so the functions run with ${src.file}`;
 
   // Drift: what the functions run with against what serverless.yml says.

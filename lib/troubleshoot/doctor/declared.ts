@@ -15,4 +15,6 @@ export interface DeclaredSource {
   auditRetentionDays?: number;
   /** custom.stages.<stage>.issuer, when set. */
   stageIssuer?: string;
+  /** The Node this CLI runs on and the Lambda runtime's major (provider.runtime), when known. */
+  runtime?: { node: string; lambdaMajor: number };
 }
