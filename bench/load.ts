@@ -5,11 +5,11 @@
  * one audit event per request. Prints the counts and exits non-zero on any violation.
  */
 import '../infra/quiet-sdk';
-import '../test/helpers/env';
+import '../testkit/env';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { checkLoadInvariants, runLoad } from '../test/load/run-load';
-import { startTestStack } from '../test/helpers/stack';
+import { checkLoadInvariants, runLoad } from '../testkit/load/run-load';
+import { startTestStack } from '../testkit/stack';
 
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { seconds: { type: 'string', default: '30' } } });

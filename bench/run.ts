@@ -2,7 +2,7 @@
  * `npm run bench [-- --quick]`: runs the harness, prints the table, writes the results JSON and BENCHMARKS.md.
  * Exit code 0 even when a goal is missed (the report says so); 1 when the harness itself failed.
  */
-import '../test/helpers/env';
+import '../testkit/env';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { REPO_ROOT } from '../infra/serverless-config';

@@ -13,7 +13,7 @@ import { withMetrics } from '../lib/observability/audit-metrics';
 import { getMetrics } from '../lib/observability/metrics';
 import { Authorizer } from '../lib/authorizer/decide';
 import { createAuthorizerHandlers } from '../lib/authorizer/handlers';
-import { createRevocationChecker } from '../lib/revocation/create-revocation-checker';
+import { createRevocationChecker } from '../lib/composition/revocation';
 
 let audit: ReturnType<typeof createAuditSink> | undefined;
 let authorizer: Authorizer | undefined;

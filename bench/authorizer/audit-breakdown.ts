@@ -7,7 +7,7 @@ import { CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-clo
 import { createCloudWatchLogsClient } from '../../lib/audit/cloudwatch-client';
 import { AuditEntryBuilder, type AuditEntry } from '../../lib/audit/entry';
 import type { AuditEvent } from '../../lib/audit/types';
-import { systemClock } from '../../lib/clock';
+import { systemClock } from '../../lib/core/clock';
 import { BENCH_LOG_GROUP, type BackendEndpoints } from '../support/bench-config';
 import { interleave, perOp, type Variant } from '../support/measure';
 

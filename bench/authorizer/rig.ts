@@ -7,7 +7,7 @@ import { createAuditSink, type PortcullisAuditSink } from '../../lib/audit/creat
 import type { AuditSink } from '../../lib/audit/types';
 import { Authorizer, type AuthzRequest } from '../../lib/authorizer/decide';
 import type { Config } from '../../lib/config/types';
-import { createRevocationChecker, createRevocationStore } from '../../lib/revocation/create-revocation-checker';
+import { createRevocationChecker, createRevocationStore } from '../../lib/composition/revocation';
 import type { RevocationChecker } from '../../lib/revocation/types';
 import { BENCH_ARN, BENCH_ROUTE, benchConfig, createTable, type BackendEndpoints } from '../support/bench-config';
 import { jwksOf, type BenchKey } from '../support/tokens';

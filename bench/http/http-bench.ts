@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { startTestStack } from '../../test/helpers/stack';
+import { startTestStack } from '../../testkit/stack';
 import type { Bundles } from '../cold/bundles';
 import type { FunctionFixture } from '../cold/function-fixture';
 import { basicAuth } from '../token/rig';

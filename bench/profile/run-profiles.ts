@@ -13,7 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { REPO_ROOT } from '../../infra/serverless-config';
 import { MemoryAuditSink } from '../../lib/audit/types';
 import { Authorizer } from '../../lib/authorizer/decide';
-import { handleTokenRequest } from '../../lib/token-endpoint';
+import { handleTokenRequest } from '../../lib/endpoints/token';
 import { claimsFor } from '../authorizer/bench-authorizer';
 import { buildAuthorizerRig, requestFor } from '../authorizer/rig';
 import { esbuildFunction } from '../cold/bundles';

@@ -9,7 +9,7 @@
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { FakeCloudWatchLogs } from '../../test/fakes/fake-cloudwatch-logs';
+import { FakeCloudWatchLogs } from '../../testkit/fakes/fake-cloudwatch-logs';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const dynalite = require('dynalite') as (opts: { createTableMs: number }) => Server;

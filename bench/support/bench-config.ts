@@ -6,7 +6,7 @@
 import { readServerlessSettings } from '../../infra/serverless-config';
 import { loadConfig } from '../../lib/config/load-config';
 import type { Config } from '../../lib/config/types';
-import { createDynamoClient } from '../../lib/stores/dynamo/ddb';
+import { createDynamoClient } from '../../lib/stores/dynamo/doc-table';
 import { ensureTable } from '../../lib/stores/dynamo/ensure-table';
 
 export const BENCH_ISSUER = 'https://auth.bench.test';

@@ -4,7 +4,7 @@
  * with the audit confirmed per request (production), flushed amortized, and without it, for RS256 and ES256. Every response is checked to be a 200.
  */
 import { sign } from 'node:crypto';
-import { handleTokenRequest, type TokenEndpointDeps } from '../../lib/token-endpoint';
+import { handleTokenRequest, type TokenEndpointDeps } from '../../lib/endpoints/token';
 import type { HttpRequest } from '../../lib/http/request';
 import type { BackendEndpoints } from '../support/bench-config';
 import { interleave, perOp, ratio, type Variant } from '../support/measure';

@@ -5,7 +5,7 @@
  */
 import '../quiet-sdk';
 import { join } from 'node:path';
-import { runTail } from '../../lib/audit/tail/run-tail';
+import { runTail } from './audit/run-tail';
 import { LOCAL_STATE_DIR } from './context';
 
 

@@ -6,10 +6,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { userInfo } from 'node:os';
 import { loadConfig } from '../../lib/config/load-config';
-import { UNKNOWN_ISSUER } from '../../lib/troubleshoot/unknown-issuer';
+import { UNKNOWN_ISSUER } from './troubleshoot/unknown-issuer';
 import type { Config } from '../../lib/config/types';
-import { systemClock } from '../../lib/clock';
-import { createDynamoClient, DocTable } from '../../lib/stores/dynamo/ddb';
+import { systemClock } from '../../lib/core/clock';
+import { createDynamoClient, DocTable } from '../../lib/stores/dynamo/doc-table';
 import { functionEnvironment, readServerlessSettings, REPO_ROOT } from '../serverless-config';
 import { stackFilePath, type StackFile } from '../local/stack';
 

@@ -7,13 +7,13 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { load } from 'js-yaml';
-import { runDoctor } from '../../lib/troubleshoot/doctor/doctor';
-import type { DeclaredSource } from '../../lib/troubleshoot/doctor/declared';
-import { doctorLines } from '../../lib/troubleshoot/doctor/format-doctor';
-import type { DoctorReport } from '../../lib/troubleshoot/types';
+import { runDoctor } from './troubleshoot/doctor/doctor';
+import type { DeclaredSource } from './troubleshoot/doctor/declared';
+import { doctorLines } from './troubleshoot/doctor/format-doctor';
+import type { DoctorReport } from './troubleshoot/types';
 import { lambdaNodeMajor } from '../node-runtime';
 import { readServerlessSettings, REPO_ROOT } from '../serverless-config';
-import { safeJson } from '../../lib/troubleshoot/safe-text';
+import { safeJson } from './troubleshoot/safe-text';
 import { CliError, resolveTarget, type CliTarget } from './context';
 
 export const DOCTOR_USAGE = 'doctor [--serverless FILE]   (exit 1 when an error is found)';

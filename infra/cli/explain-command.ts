@@ -6,10 +6,10 @@
  * Exit codes: 0 allow, 1 deny, 2 usage, 3 could not explain (stack not running, no credentials, ...).
  */
 import { readServerlessSettings } from '../serverless-config';
-import { explainDepsFor, explainToken } from '../../lib/troubleshoot/explain';
-import { explanationLines } from '../../lib/troubleshoot/format-explain';
-import { parseRouteArg } from '../../lib/troubleshoot/route-check';
-import { safeJson } from '../../lib/troubleshoot/safe-text';
+import { explainDepsFor, explainToken } from './troubleshoot/explain';
+import { explanationLines } from './troubleshoot/format-explain';
+import { parseRouteArg } from './troubleshoot/route-check';
+import { safeJson } from './troubleshoot/safe-text';
 import { CliError, resolveTarget, type CliTarget } from './context';
 
 export const EXPLAIN_USAGE = 'explain TOKEN|- [--route "METHOD /path"]   (exit 0 allow, 1 deny)';

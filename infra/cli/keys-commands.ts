@@ -10,11 +10,11 @@
  */
 import type { KMSClient } from '@aws-sdk/client-kms';
 import type { AuditSink } from '../../lib/audit/types';
-import type { Clock } from '../../lib/clock';
+import type { Clock } from '../../lib/core/clock';
 import type { Config } from '../../lib/config/types';
 import { listKeys, retireKey, rotateKeys } from '../../lib/keys/rotation';
 import type { ScheduledKey } from '../../lib/keys/schedule';
-import type { KeyStore } from '../../lib/stores/types';
+import type { KeyStore } from '../../lib/stores/ports';
 
 export interface KeysCommandContext {
   config: Config;

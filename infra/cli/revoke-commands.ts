@@ -1,7 +1,7 @@
 /** `admin revoke --client ID | --sub SUB | --jti JTI`: a not-before epoch, or one token by its jti. */
 import { createAuditSink } from '../../lib/audit/create-audit-sink';
-import { epochSeconds, systemClock } from '../../lib/clock';
-import { createRevocationStore } from '../../lib/revocation/create-revocation-checker';
+import { epochSeconds, systemClock } from '../../lib/core/clock';
+import { createRevocationStore } from '../../lib/composition/revocation';
 import { CliError, type CliTarget } from './context';
 
 export async function runRevokeCommand(

@@ -11,11 +11,11 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { loadConfig } from '../../lib/config/load-config';
 import type { Config } from '../../lib/config/types';
-import { createDynamoClient, DocTable } from '../../lib/stores/dynamo/ddb';
+import { createDynamoClient, DocTable } from '../../lib/stores/dynamo/doc-table';
 import { ensureTable } from '../../lib/stores/dynamo/ensure-table';
 import { DynamoKeyStore } from '../../lib/stores/dynamo/key-store';
 import { ensureLocalKey } from '../../lib/keys/local-key';
-import { systemClock } from '../../lib/clock';
+import { systemClock } from '../../lib/core/clock';
 import { functionEnvironment, readServerlessSettings, REPO_ROOT } from '../serverless-config';
 import { readGatewayResponses, startGatewayProxy } from './gateway-proxy';
 

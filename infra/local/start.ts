@@ -6,7 +6,7 @@ import '../quiet-sdk';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createAuditSink } from '../../lib/audit/create-audit-sink';
-import { createClientAdmin } from '../../lib/clients/create-client-admin';
+import { createClientAdmin } from '../../lib/composition/client-admin';
 import { LOCAL_STATE_DIR } from '../cli/context';
 import { nodeRuntimeLine } from '../node-runtime';
 import { startLocalStack } from './stack';

@@ -20,7 +20,7 @@ import {
   ResourceAlreadyExistsException,
   type CloudWatchLogsClient,
 } from '@aws-sdk/client-cloudwatch-logs';
-import type { Clock } from '../clock';
+import type { Clock } from '../core/clock';
 import { rejectedEntries, splitIntoBatches } from './batches';
 import { AuditEntryBuilder, journalLine, type AuditEntry } from './entry';
 import type { StdoutFallback } from './fallback';

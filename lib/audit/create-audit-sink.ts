@@ -6,7 +6,7 @@
  * confirmed: written or fallen back); the authorizer `await audit.maybeFlush()` (amortized).
  */
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { systemClock, type Clock } from '../clock';
+import { systemClock, type Clock } from '../core/clock';
 import { DEFAULTS } from '../config/defaults';
 import type { Config } from '../config/types';
 import { getMetrics } from '../observability/metrics';

@@ -3,7 +3,7 @@
  * time, stage, function, schema version and a unique event id, serialized once.
  */
 import { randomBytes } from 'node:crypto';
-import type { Clock } from '../clock';
+import type { Clock } from '../core/clock';
 import { quote, scrubString, scrubTime, serializeScrubbed } from './scrub';
 import { AUDIT_SCHEMA_VERSION, type AuditEvent } from './types';
 

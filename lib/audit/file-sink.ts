@@ -6,7 +6,7 @@
  */
 import { appendFileSync, chmodSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Clock } from '../clock';
+import type { Clock } from '../core/clock';
 import { AuditEntryBuilder, fallbackLine } from './entry';
 import type { StdoutFallback } from './fallback';
 import type { AuditEvent, AuditSink } from './types';

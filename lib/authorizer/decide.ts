@@ -7,13 +7,13 @@
  * Fail closed: anything thrown becomes a 401 deny (`internal_error`). Every decision is audited; no token is.
  */
 import type { AuditEvent, AuditSink } from '../audit/types';
-import type { Clock } from '../clock';
-import { systemClock } from '../clock';
+import type { Clock } from '../core/clock';
+import { systemClock } from '../core/clock';
 import { DEFAULTS } from '../config/defaults';
 import type { Config } from '../config/types';
 import type { RevocationChecker, RevocationReason, TokenFacts } from '../revocation/types';
 import { extractBearer } from './bearer';
-import { isExpired, type AccessTokenClaims } from './jwt-structure';
+import { isExpired, type AccessTokenClaims } from '../jose/precheck';
 import { PolicyBuilder, withDeniedRequest, type ScopeGrant } from './policy';
 import type { DenyReason, ScopeReason } from './reasons';
 import { compileRoutes, parseMethodArn, RouteTable, type CompiledRoute, type ParsedArn } from './routes';

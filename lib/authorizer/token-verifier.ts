@@ -23,10 +23,10 @@ import {
 import type { Fetcher } from 'aws-jwt-verify/https';
 import { SimpleJwksCache, type Jwks, type JwksCache } from 'aws-jwt-verify/jwk';
 import type { DecomposedJwt } from 'aws-jwt-verify/jwt';
-import type { Clock } from '../clock';
-import { systemClock } from '../clock';
-import { createJwksFetcher, normalizeJwks, parseJwks } from './jwks';
-import { precheck, type AccessTokenClaims, type Prechecked } from './jwt-structure';
+import type { Clock } from '../core/clock';
+import { systemClock } from '../core/clock';
+import { createJwksFetcher, normalizeJwks, parseJwks } from '../jose/jwks';
+import { precheck, type AccessTokenClaims, type Prechecked } from '../jose/precheck';
 import type { TokenReason } from './reasons';
 
 interface VerifyProps {

@@ -1,13 +1,13 @@
 /** Client lifecycle for the admin CLI: create, rotate and retire secrets, disable, enable. */
 import type { AuditSink } from '../audit/types';
-import type { Clock } from '../clock';
-import { epochSeconds, systemClock } from '../clock';
+import type { Clock } from '../core/clock';
+import { epochSeconds, systemClock } from '../core/clock';
 import type { Config } from '../config/types';
-import type { IdGenerator } from '../ids';
-import { randomIds } from '../ids';
-import { undeclaredScopes } from '../scopes';
-import { hashSecret } from '../secrets';
-import type { ClientRecord, ClientStore, GrantType } from '../stores/types';
+import type { IdGenerator } from '../core/ids';
+import { randomIds } from '../core/ids';
+import { undeclaredScopes } from '../oauth/scopes';
+import { hashSecret } from '../client-auth/client-secret';
+import type { ClientRecord, ClientStore, GrantType } from '../stores/ports';
 
 export class AdminError extends Error {
   constructor(message: string) {

@@ -3,9 +3,9 @@
  * needs no DynamoDB read per request. A disabled client or a retired secret takes effect within the TTL.
  * Unknown ids are cached too (briefly), so guessing ids does not turn into store reads.
  */
-import type { Clock } from '../clock';
-import { systemClock } from '../clock';
-import type { ClientRecord, ClientStore } from '../stores/types';
+import type { Clock } from '../core/clock';
+import { systemClock } from '../core/clock';
+import type { ClientRecord, ClientStore } from '../stores/ports';
 
 /** Longer ids are unknown without a store read. */
 export const MAX_CLIENT_ID_CHARS = 256;

@@ -1,10 +1,10 @@
 /** RFC 6749 §4.4 client credentials grant: the client acts on its own behalf; no refresh token (§4.4.3). */
 import type { Config } from '../config/types';
-import { OAuthError } from '../errors';
+import { OAuthError } from '../core/errors';
 import type { FormParams } from '../http/form';
-import { grantScopes, parseScope } from '../scopes';
-import type { ClientRecord } from '../stores/types';
-import type { MintInput } from '../tokens/mint';
+import { grantScopes, parseScope } from '../oauth/scopes';
+import type { ClientRecord } from '../stores/ports';
+import type { MintInput } from '../tokens/access-token';
 
 export function clientCredentialsGrant(params: FormParams, client: ClientRecord, config: Config): MintInput {
   if (!client.grantTypes.includes('client_credentials')) {

@@ -2,7 +2,7 @@
  * application/x-www-form-urlencoded request bodies for the OAuth endpoints (RFC 6749 §3.2, App. B).
  * Parameters without a value are treated as omitted; a parameter sent twice is invalid_request.
  */
-import { OAuthError, invalidRequest } from '../errors';
+import { OAuthError, invalidRequest } from '../core/errors';
 import { getHeader } from './headers';
 import type { HttpRequest } from './request';
 

@@ -1,4 +1,4 @@
-import { serializeError } from '../errors';
+import { serializeError } from '../core/errors';
 
 export interface HttpResponse {
   statusCode: number;

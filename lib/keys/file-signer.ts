@@ -6,7 +6,7 @@ import { createPrivateKey, sign, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { SigningAlg } from '../config/types';
-import { publicJwkOf } from './jwk';
+import { publicJwkOf } from '../jose/jwk';
 import type { PublicJwk, Signer } from './signer';
 
 /** A key file name under the key directory: no path separators, no dot-files. */

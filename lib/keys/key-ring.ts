@@ -11,11 +11,11 @@
  * active key (kms), or generates a local key (file, see local-key.ts).
  */
 import type { KMSClient } from '@aws-sdk/client-kms';
-import type { Clock } from '../clock';
-import { epochSeconds, systemClock } from '../clock';
+import type { Clock } from '../core/clock';
+import { epochSeconds, systemClock } from '../core/clock';
 import type { Config } from '../config/types';
-import { OAuthError, temporarilyUnavailable } from '../errors';
-import type { KeyRecord, KeyStore } from '../stores/types';
+import { OAuthError, temporarilyUnavailable } from '../core/errors';
+import type { KeyRecord, KeyStore } from '../stores/ports';
 import { FileSigner } from './file-signer';
 import { createKmsClient } from './kms-client';
 import { registerKmsKey } from './kms-keys';

@@ -1,8 +1,8 @@
 /** KMS signing keys in the key store: bootstrap registration and creation by rotation. */
 import { CreateKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
 import type { Config } from '../config/types';
-import { ConflictError } from '../stores/dynamo/ddb';
-import type { KeyRecord, KeyState, KeyStore } from '../stores/types';
+import { ConflictError } from '../stores/dynamo/doc-table';
+import type { KeyRecord, KeyState, KeyStore } from '../stores/ports';
 import { fetchKmsPublicKey, KMS_KEY_SPEC } from './kms-signer';
 
 /** Tag on every portcullis signing key; the function roles' IAM is conditioned on it. */

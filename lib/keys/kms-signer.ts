@@ -7,9 +7,9 @@
 import { createHash, createPublicKey } from 'node:crypto';
 import { GetPublicKeyCommand, SignCommand, type KMSClient, type SigningAlgorithmSpec } from '@aws-sdk/client-kms';
 import type { SigningAlg } from '../config/types';
-import { OAuthError, temporarilyUnavailable } from '../errors';
-import { derToJose } from './der-to-jose';
-import { publicJwkOf } from './jwk';
+import { OAuthError, temporarilyUnavailable } from '../core/errors';
+import { derToJose } from '../jose/der-to-jose';
+import { publicJwkOf } from '../jose/jwk';
 import type { PublicJwk, Signer } from './signer';
 
 export const KMS_SIGNING_ALGORITHM: Record<SigningAlg, SigningAlgorithmSpec> = {

@@ -6,11 +6,11 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Clock } from '../clock';
-import { epochSeconds, systemClock } from '../clock';
+import type { Clock } from '../core/clock';
+import { epochSeconds, systemClock } from '../core/clock';
 import type { Config, SigningAlg } from '../config/types';
-import { ConflictError } from '../stores/dynamo/ddb';
-import type { KeyRecord, KeyState, KeyStore } from '../stores/types';
+import { ConflictError } from '../stores/dynamo/doc-table';
+import type { KeyRecord, KeyState, KeyStore } from '../stores/ports';
 import { FileSigner } from './file-signer';
 import { KeySchedule } from './schedule';
 import { keyTimings } from './timings';

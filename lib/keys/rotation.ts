@@ -15,10 +15,10 @@
  */
 import type { KMSClient } from '@aws-sdk/client-kms';
 import type { AuditSink } from '../audit/types';
-import type { Clock } from '../clock';
-import { epochSeconds, systemClock } from '../clock';
+import type { Clock } from '../core/clock';
+import { epochSeconds, systemClock } from '../core/clock';
 import type { Config } from '../config/types';
-import type { KeyRecord, KeyStore } from '../stores/types';
+import type { KeyRecord, KeyStore } from '../stores/ports';
 import { createKmsClient } from './kms-client';
 import { createKmsKey } from './kms-keys';
 import { createFileKey } from './local-key';

@@ -11,7 +11,7 @@
  *
  * The stored `state` is only what was written at creation; the effective state is this one.
  */
-import type { KeyRecord, KeyState } from '../stores/types';
+import type { KeyRecord, KeyState } from '../stores/ports';
 import { retireAfterSeconds, type KeyTimings } from './timings';
 
 export interface ScheduledKey {

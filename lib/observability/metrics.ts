@@ -12,7 +12,7 @@
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { looksSecret } from '../audit/scrub';
-import { systemClock, type Clock } from '../clock';
+import { systemClock, type Clock } from '../core/clock';
 import type { Config } from '../config/types';
 
 export const METRICS_NAMESPACE = 'Portcullis';

@@ -7,8 +7,8 @@
  * current second. Tokens minted in the same second as the revoke therefore die too (a client that
  * fetches a token within that second gets one that fails; the next second's token works).
  */
-import type { Clock } from '../clock';
-import { epochSeconds } from '../clock';
+import type { Clock } from '../core/clock';
+import { epochSeconds } from '../core/clock';
 
 /** `revoke --client ID`, `revoke --sub SUB`: every token issued up to and including the current second. */
 export const notBeforeNow = (clock: Clock): number => epochSeconds(clock);

@@ -13,8 +13,8 @@
  *   attempt per `refreshMs` is made and the decisions in between are denied at once.
  * - Entries past their TTL are pruned (at most every PRUNE_INTERVAL_MS), so memory is bounded by the live records.
  */
-import type { Clock } from '../clock';
-import { systemClock } from '../clock';
+import type { Clock } from '../core/clock';
+import { systemClock } from '../core/clock';
 import { laterPosition, rewind } from './feed-position';
 import { RevocationSnapshot, type SnapshotSize } from './revocation-snapshot';
 import type { RevocationChecker, RevocationReason, RevocationStore, TokenFacts } from './types';

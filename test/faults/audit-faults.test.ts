@@ -5,9 +5,9 @@
  */
 import { createCloudWatchLogsClient } from '../../lib/audit/cloudwatch-client';
 import { createAuditSink } from '../../lib/audit/create-audit-sink';
-import { handleTokenRequest } from '../../lib/token-endpoint';
-import { GROUP, useFakeCloudWatch } from '../helpers/audit-cloudwatch';
-import { basic, formRequest, tokenFixture } from '../helpers/token-fixture';
+import { handleTokenRequest } from '../../lib/endpoints/token';
+import { GROUP, useFakeCloudWatch } from '../../testkit/audit-cloudwatch';
+import { basic, formRequest, tokenFixture } from '../../testkit/token-fixture';
 
 const TIMEOUT_MS = 200;
 const cw = useFakeCloudWatch();

@@ -2,15 +2,15 @@
  * Brute-force protection of client authentication (RFC 6749 §2.3.1, §10.10): lockout with exponential
  * back-off, state in DynamoDB (dynalite) so it holds across containers, frozen clock.
  */
-import { ClientLockout, type LockoutStore } from '../../lib/clients/lockout';
-import { lockoutPolicy, type LockoutState } from '../../lib/clients/lockout-policy';
-import { handleRevocationRequest } from '../../lib/revocation-endpoint';
+import { ClientLockout, type LockoutStore } from '../../lib/lockout/lockout';
+import { lockoutPolicy, type LockoutState } from '../../lib/lockout/policy';
+import { handleRevocationRequest } from '../../lib/endpoints/revoke';
 import type { RevocationStore } from '../../lib/revocation/types';
 import { DynamoLockoutStore, lockoutKey } from '../../lib/stores/dynamo/lockout-store';
-import { handleTokenRequest, type TokenEndpointDeps } from '../../lib/token-endpoint';
+import { handleTokenRequest, type TokenEndpointDeps } from '../../lib/endpoints/token';
 import { CachedClientLookup } from '../../lib/clients/client-cache';
-import { startDynalite, type TestDynamo } from '../helpers/dynalite';
-import { basic, formRequest, tokenFixture } from '../helpers/token-fixture';
+import { startDynalite, type TestDynamo } from '../../testkit/dynalite';
+import { basic, formRequest, tokenFixture } from '../../testkit/token-fixture';
 
 let ddb: TestDynamo;
 beforeAll(async () => {

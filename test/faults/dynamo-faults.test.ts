@@ -9,20 +9,20 @@ import { MemoryAuditSink } from '../../lib/audit/types';
 import { Authorizer, type Decision } from '../../lib/authorizer/decide';
 import { ClientAdmin } from '../../lib/clients/client-admin';
 import { CachedClientLookup } from '../../lib/clients/client-cache';
-import { ClientLockout } from '../../lib/clients/lockout';
-import { lockoutPolicy } from '../../lib/clients/lockout-policy';
-import type { FrozenClock } from '../../lib/clock';
-import { handleRevocationRequest, type TokenLookupDeps } from '../../lib/revocation-endpoint';
-import { createRevocationChecker, createRevocationStore } from '../../lib/revocation/create-revocation-checker';
+import { ClientLockout } from '../../lib/lockout/lockout';
+import { lockoutPolicy } from '../../lib/lockout/policy';
+import type { FrozenClock } from '../../lib/core/clock';
+import { handleRevocationRequest, type PresentedTokenDeps } from '../../lib/endpoints/revoke';
+import { createRevocationChecker, createRevocationStore } from '../../lib/composition/revocation';
 import type { SnapshotRevocationChecker } from '../../lib/revocation/snapshot-checker';
 import { DynamoClientStore } from '../../lib/stores/dynamo/client-store';
-import { createDynamoClient, DocTable } from '../../lib/stores/dynamo/ddb';
+import { createDynamoClient, DocTable } from '../../lib/stores/dynamo/doc-table';
 import { DynamoLockoutStore } from '../../lib/stores/dynamo/lockout-store';
-import { handleTokenRequest, type TokenEndpointDeps } from '../../lib/token-endpoint';
-import { jwksOf, makeKey, mint, PREFIX, realNowClock, testConfig, type TestKey } from '../authorizer-fixtures';
-import { startDynalite, type TestDynamo } from '../helpers/dynalite';
-import { basic, formRequest, tokenFixture } from '../helpers/token-fixture';
-import { startDynamoFaultProxy, type DynamoFault, type DynamoFaultProxy } from '../helpers/dynamo-fault-proxy';
+import { handleTokenRequest, type TokenEndpointDeps } from '../../lib/endpoints/token';
+import { jwksOf, makeKey, mint, PREFIX, realNowClock, testConfig, type TestKey } from '../../testkit/authorizer-fixtures';
+import { startDynalite, type TestDynamo } from '../../testkit/dynalite';
+import { basic, formRequest, tokenFixture } from '../../testkit/token-fixture';
+import { startDynamoFaultProxy, type DynamoFault, type DynamoFaultProxy } from '../../testkit/dynamo-fault-proxy';
 
 /** Short, so a hang costs the test little; the logic is the same at the 1000 ms default. */
 const STORE_TIMEOUT_MS = 300;
@@ -190,7 +190,7 @@ describe('revoke with DynamoDB failing: 503, never a silent 200', () => {
   async function revokeSetup() {
     const f = await tokenFixture({ env: { PORTCULLIS_STORE_TIMEOUT_MS: String(STORE_TIMEOUT_MS) } });
     const revocations = createRevocationStore(f.config, { table: proxiedTable(f.clock), clock: f.clock });
-    const deps: TokenLookupDeps = { ...f.deps, revocations };
+    const deps: PresentedTokenDeps = { ...f.deps, revocations };
     const { client, secret } = await f.admin.create({ name: 'app', scopes: ['read:data'] });
     const auth = { Authorization: basic(client.clientId, secret) };
     const token = json(await handleTokenRequest(formRequest('grant_type=client_credentials', auth), f.deps)).access_token as string;

@@ -9,13 +9,13 @@ import { MemoryAuditSink } from '../../lib/audit/types';
 import { Authorizer } from '../../lib/authorizer/decide';
 import { createKeyRing } from '../../lib/keys/key-ring';
 import { noRevocation } from '../../lib/revocation/types';
-import { DocTable } from '../../lib/stores/dynamo/ddb';
+import { DocTable } from '../../lib/stores/dynamo/doc-table';
 import { DynamoKeyStore } from '../../lib/stores/dynamo/key-store';
-import { handleTokenRequest, type TokenEndpointDeps } from '../../lib/token-endpoint';
-import { jwksOf, makeKey, mint, PREFIX, realNowClock, seconds, startJwksServer, testConfig } from '../authorizer-fixtures';
-import { startFakeKms, type FakeKms } from '../fakes/fake-kms';
-import { startDynalite, type TestDynamo } from '../helpers/dynalite';
-import { basic, formRequest, tokenFixture } from '../helpers/token-fixture';
+import { handleTokenRequest, type TokenEndpointDeps } from '../../lib/endpoints/token';
+import { jwksOf, makeKey, mint, PREFIX, realNowClock, seconds, startJwksServer, testConfig } from '../../testkit/authorizer-fixtures';
+import { startFakeKms, type FakeKms } from '../../testkit/fakes/fake-kms';
+import { startDynalite, type TestDynamo } from '../../testkit/dynalite';
+import { basic, formRequest, tokenFixture } from '../../testkit/token-fixture';
 
 describe('JWKS endpoint briefly unavailable', () => {
   const JWKS_CACHE_SECONDS = 60;

@@ -10,15 +10,15 @@ import { join } from 'node:path';
 import type { Fetcher } from 'aws-jwt-verify/https';
 import { MemoryAuditSink } from '../../lib/audit/types';
 import { Authorizer } from '../../lib/authorizer/decide';
-import { FrozenClock, epochSeconds } from '../../lib/clock';
+import { FrozenClock, epochSeconds } from '../../lib/core/clock';
 import { createKeyRing, type KeyRing } from '../../lib/keys/key-ring';
 import { rotateKeys } from '../../lib/keys/rotation';
 import { noRevocation } from '../../lib/revocation/types';
-import { DocTable } from '../../lib/stores/dynamo/ddb';
+import { DocTable } from '../../lib/stores/dynamo/doc-table';
 import { DynamoKeyStore } from '../../lib/stores/dynamo/key-store';
-import { handleTokenRequest } from '../../lib/token-endpoint';
-import { startDynalite, type TestDynamo } from '../helpers/dynalite';
-import { basic, formRequest, tokenFixture } from '../helpers/token-fixture';
+import { handleTokenRequest } from '../../lib/endpoints/token';
+import { startDynalite, type TestDynamo } from '../../testkit/dynalite';
+import { basic, formRequest, tokenFixture } from '../../testkit/token-fixture';
 
 // Short timings so two rotations fit a quick test; the schedule logic is the same at the defaults.
 const LIFETIME = 120;

@@ -2,7 +2,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkLoadInvariants, type LoadRecord, type LoadReport } from './run-load';
+import { checkLoadInvariants, type LoadRecord, type LoadReport } from '../../testkit/load/run-load';
 
 const T0 = Date.UTC(2026, 0, 1);
 const BOUND = 2_000;

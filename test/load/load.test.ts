@@ -6,8 +6,8 @@
  * The benchmark runs the same `runLoad` for longer.
  */
 import { join } from 'node:path';
-import { startTestStack, type TestStack } from '../helpers/stack';
-import { checkLoadInvariants, runLoad, type LoadReport } from './run-load';
+import { startTestStack, type TestStack } from '../../testkit/stack';
+import { checkLoadInvariants, runLoad, type LoadReport } from '../../testkit/load/run-load';
 
 // Short revocation bounds for the stack, so the "after the bound" invariant is exercised within the run.
 const REFRESH_MS = 250;

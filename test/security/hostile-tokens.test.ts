@@ -9,11 +9,11 @@
 import { createHmac, sign } from 'node:crypto';
 import { MemoryAuditSink } from '../../lib/audit/types';
 import type { DenyReason } from '../../lib/authorizer/reasons';
-import { createClientAdmin } from '../../lib/clients/create-client-admin';
-import { createRevocationChecker } from '../../lib/revocation/create-revocation-checker';
+import { createClientAdmin } from '../../lib/composition/client-admin';
+import { createRevocationChecker } from '../../lib/composition/revocation';
 import type { RevocationChecker } from '../../lib/revocation/types';
-import { jwksOf, makeKey, mint, PREFIX, type TestKey } from '../authorizer-fixtures';
-import { startDynalite, type TestDynamo } from '../helpers/dynalite';
+import { jwksOf, makeKey, mint, PREFIX, type TestKey } from '../../testkit/authorizer-fixtures';
+import { startDynalite, type TestDynamo } from '../../testkit/dynalite';
 import { b64, buildWorld, claimsAt, expectOwnTokenRejected, expectRefused, hmacToken, publicKeyAs, signRaw, startBaitServer, throughEveryEntryPoint, type World } from './hostile-world';
 
 let ddb: TestDynamo;

@@ -12,15 +12,15 @@ import { MemoryAuditSink, type AuditEvent } from '../../lib/audit/types';
 import { Authorizer } from '../../lib/authorizer/decide';
 import { createAuthorizerHandlers, UNAUTHORIZED, type AuthorizerHandlers } from '../../lib/authorizer/handlers';
 import type { DenyReason } from '../../lib/authorizer/reasons';
-import type { FrozenClock } from '../../lib/clock';
+import type { FrozenClock } from '../../lib/core/clock';
 import type { Config } from '../../lib/config/types';
 import type { KeyRing } from '../../lib/keys/key-ring';
-import { createRevocationChecker, createRevocationStore } from '../../lib/revocation/create-revocation-checker';
+import { createRevocationChecker, createRevocationStore } from '../../lib/composition/revocation';
 import type { RevocationChecker, RevocationStore } from '../../lib/revocation/types';
-import { DocTable } from '../../lib/stores/dynamo/ddb';
-import { verifyOwnToken } from '../../lib/tokens/verify-own-token';
-import { AUDIENCE, httpApiEvent, ISSUER, realNowClock, requestEvent, seconds, testConfig, tokenEvent, type TestKey } from '../authorizer-fixtures';
-import type { TestDynamo } from '../helpers/dynalite';
+import { DocTable } from '../../lib/stores/dynamo/doc-table';
+import { verifyOwnToken } from '../../lib/tokens/verify-own';
+import { AUDIENCE, httpApiEvent, ISSUER, realNowClock, requestEvent, seconds, testConfig, tokenEvent, type TestKey } from '../../testkit/authorizer-fixtures';
+import type { TestDynamo } from '../../testkit/dynalite';
 
 export const b64 = (v: unknown) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url');
 

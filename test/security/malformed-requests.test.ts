@@ -7,13 +7,13 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2 } from 'aws-lambda';
 import { fromApiGateway, type HttpRequest } from '../../lib/http/request';
 import type { HttpResponse } from '../../lib/http/response';
-import { handleIntrospectionRequest } from '../../lib/introspection-endpoint';
-import { handleRevocationRequest, type TokenLookupDeps } from '../../lib/revocation-endpoint';
-import { createRevocationStore } from '../../lib/revocation/create-revocation-checker';
-import { DocTable } from '../../lib/stores/dynamo/ddb';
-import { handleTokenRequest } from '../../lib/token-endpoint';
-import { startDynalite, type TestDynamo } from '../helpers/dynalite';
-import { basic, formRequest, tokenFixture } from '../helpers/token-fixture';
+import { handleIntrospectionRequest } from '../../lib/endpoints/introspect';
+import { handleRevocationRequest, type PresentedTokenDeps } from '../../lib/endpoints/revoke';
+import { createRevocationStore } from '../../lib/composition/revocation';
+import { DocTable } from '../../lib/stores/dynamo/doc-table';
+import { handleTokenRequest } from '../../lib/endpoints/token';
+import { startDynalite, type TestDynamo } from '../../testkit/dynalite';
+import { basic, formRequest, tokenFixture } from '../../testkit/token-fixture';
 
 let ddb: TestDynamo;
 beforeAll(async () => {
@@ -27,7 +27,7 @@ const ALL: Endpoint[] = ['token', 'revoke', 'introspect'];
 /** A fresh world per case: its own client store, so no case sees another's failures. */
 async function setup() {
   const f = await tokenFixture();
-  const deps: TokenLookupDeps = { ...f.deps, revocations: createRevocationStore(f.config, { table: new DocTable(ddb.table.client, ddb.tableName, f.clock), clock: f.clock }) };
+  const deps: PresentedTokenDeps = { ...f.deps, revocations: createRevocationStore(f.config, { table: new DocTable(ddb.table.client, ddb.tableName, f.clock), clock: f.clock }) };
   const { client, secret } = await f.admin.create({ name: 'app', scopes: ['read:data', 'write:data'], defaultScopes: ['read:data'] });
   const id = client.clientId;
   const call = (endpoint: Endpoint, req: HttpRequest): Promise<HttpResponse> =>

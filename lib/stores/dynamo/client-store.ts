@@ -1,5 +1,5 @@
-import type { ClientRecord, ClientStore } from '../types';
-import type { DocTable } from './ddb';
+import type { ClientRecord, ClientStore } from '../ports';
+import type { DocTable } from './doc-table';
 
 const PK = (id: string) => `client#${id}`;
 const SK = 'client';

@@ -1,5 +1,5 @@
-import type { KeyRecord, KeyStore } from '../types';
-import type { DocTable } from './ddb';
+import type { KeyRecord, KeyStore } from '../ports';
+import type { DocTable } from './doc-table';
 
 const PK = 'keys';
 

@@ -17,9 +17,9 @@ import {
   UpdateItemCommand,
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
-import type { LockoutState } from '../../clients/lockout-policy';
-import type { LockoutStore } from '../../clients/lockout';
-import { ConflictError, type DocTable } from './ddb';
+import type { LockoutState } from '../../lockout/policy';
+import type { LockoutStore } from '../../lockout/lockout';
+import { ConflictError, type DocTable } from './doc-table';
 
 const SK = 'lockout';
 const MAX_RAW_ID_BYTES = 200;

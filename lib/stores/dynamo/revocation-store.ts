@@ -13,8 +13,8 @@
  * Single-item conditional writes only; no transactions.
  */
 import { randomBytes } from 'node:crypto';
-import type { Clock } from '../../clock';
-import { epochSeconds, systemClock } from '../../clock';
+import type { Clock } from '../../core/clock';
+import { epochSeconds, systemClock } from '../../core/clock';
 import { DEFAULTS } from '../../config/defaults';
 import type { Config } from '../../config/types';
 import { encodePosition, laterPosition, positionBound, positionMs } from '../../revocation/feed-position';
@@ -31,7 +31,7 @@ import type {
   TokenFacts,
   TokenRevocation,
 } from '../../revocation/types';
-import { ConflictError, type DocTable } from './ddb';
+import { ConflictError, type DocTable } from './doc-table';
 
 /** gsi1pk of every revocation record. */
 export const REVOCATION_FEED = 'revocations';

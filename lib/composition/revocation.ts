@@ -1,0 +1,45 @@
+/** Wiring: the store and the checker for a config (snapshot by default, strict on request). */
+import type { Clock } from '../core/clock';
+import { systemClock } from '../core/clock';
+import { DEFAULTS } from '../config/defaults';
+import type { Config } from '../config/types';
+import { createDynamoClient, DocTable } from '../stores/dynamo/doc-table';
+import { DynamoRevocationStore } from '../stores/dynamo/revocation-store';
+import { SnapshotRevocationChecker } from '../revocation/snapshot-checker';
+import { StrictRevocationChecker } from '../revocation/strict-checker';
+import type { RevocationChecker, RevocationStore } from '../revocation/types';
+
+export interface RevocationDeps {
+  table?: DocTable;
+  clock?: Clock;
+  store?: RevocationStore;
+  /** Refresh / lookup failures, for a log line (they fail closed either way). */
+  onError?: (err: unknown) => void;
+}
+
+export function createRevocationStore(config: Config, deps: Pick<RevocationDeps, 'table' | 'clock'> = {}): RevocationStore {
+  const clock = deps.clock ?? systemClock;
+  const table =
+    deps.table ??
+    new DocTable(
+      createDynamoClient({ region: config.region, endpoint: config.dynamoEndpoint, timeoutMs: config.storeTimeoutMs }),
+      config.tableName,
+      clock,
+    );
+  return new DynamoRevocationStore(table, config, clock);
+}
+
+export function createRevocationChecker(config: Config, deps: RevocationDeps = {}): RevocationChecker {
+  const clock = deps.clock ?? systemClock;
+  const store = deps.store ?? createRevocationStore(config, { table: deps.table, clock });
+  if (config.revocation.mode === 'strict') return new StrictRevocationChecker(store, deps.onError);
+  return new SnapshotRevocationChecker(store, {
+    refreshMs: config.revocation.refreshMs,
+    maxStalenessMs: config.revocation.maxStalenessMs,
+    overlapMs: DEFAULTS.revocationFeedOverlapMs,
+    // the client makes 2 attempts of at most storeTimeoutMs each
+    abandonAfterMs: 2 * config.storeTimeoutMs + 1_000,
+    clock,
+    onRefreshError: deps.onError,
+  });
+}

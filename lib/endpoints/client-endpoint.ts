@@ -1,0 +1,69 @@
+/**
+ * The common shape of the token, revocation and introspection endpoints: read the form, authenticate
+ * the client, do the work, audit the outcome (confirmed before the answer), and turn any error into
+ * its RFC answer.
+ */
+import type { AuditEvent, AuditEventName, AuditSink } from '../audit/types';
+import type { Clock } from '../core/clock';
+import { systemClock } from '../core/clock';
+import type { ClientCredentials } from '../client-auth/credentials';
+import type { CachedClientLookup } from '../clients/client-cache';
+import type { ClientLockout } from '../lockout/lockout';
+import { authenticateClient, type AuthenticatedRequest } from '../client-auth/authenticate';
+import type { Config } from '../config/types';
+import { serializeError } from '../core/errors';
+import type { FormParams } from '../http/form';
+import type { HttpRequest } from '../http/request';
+import { errorResponse, type HttpResponse } from '../http/response';
+import { requestAuditFields } from '../http/audit-fields';
+
+export interface ClientEndpointDeps {
+  config: Config;
+  clients: CachedClientLookup;
+  audit: AuditSink;
+  clock?: Clock;
+  /** Brute-force protection of client authentication; none when absent (unit tests). */
+  lockout?: ClientLockout;
+}
+
+export type AuditFields = Omit<AuditEvent, 'event' | 'outcome'> & { outcome?: AuditEvent['outcome'] };
+
+export async function runClientEndpoint(
+  req: HttpRequest,
+  deps: ClientEndpointDeps,
+  events: { success: AuditEventName; failure: AuditEventName },
+  work: (auth: AuthenticatedRequest, clock: Clock) => Promise<{ response: HttpResponse; audit: AuditFields }>,
+  beforeAuth?: (params: FormParams) => void,
+): Promise<HttpResponse> {
+  const clock = deps.clock ?? systemClock;
+  const started = clock.now();
+  const progress: { params?: FormParams; creds?: ClientCredentials } = {};
+  const emit = (fields: AuditFields) =>
+    deps.audit.emit({
+      event: fields.outcome === 'failure' ? events.failure : events.success,
+      outcome: 'success',
+      client_id: progress.creds?.clientId?.slice(0, 128),
+      ...fields,
+      latency_ms: clock.now() - started,
+      ...requestAuditFields(req),
+    });
+  let response: HttpResponse;
+  try {
+    const auth = await authenticateClient(req, { clients: deps.clients, maxBodyBytes: deps.config.maxBodyBytes, clock, lockout: deps.lockout }, progress, beforeAuth);
+    const result = await work(auth, clock);
+    emit(result.audit);
+    response = result.response;
+  } catch (err) {
+    const s = serializeError(err);
+    emit({
+      outcome: 'failure',
+      reason: s.internal ? 'internal_error' : s.reason,
+      scopes_requested: progress.params?.get('scope')?.split(' ').filter(Boolean).slice(0, 20),
+      detail: { error: s.body.error },
+    });
+    response = errorResponse(err);
+  }
+  // Security events are confirmed (written, or fallen back to stdout) before the answer.
+  await deps.audit.flush();
+  return response;
+}

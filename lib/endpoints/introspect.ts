@@ -1,0 +1,25 @@
+/**
+ * POST /oauth2/introspect (RFC 7662). Requires client authentication. A client may introspect the
+ * tokens issued to itself; a client with the resource-server permission (`canIntrospectOthers`,
+ * `clients create --introspect`) may introspect any token. Anything else — revoked, expired,
+ * malformed, foreign issuer, unknown, or not the caller's to see — is exactly `{"active": false}`.
+ */
+import type { HttpRequest } from '../http/request';
+import { noStoreJson, type HttpResponse } from '../http/response';
+import { guardDependency } from '../core/dependency-guard';
+import { runPresentedTokenEndpoint, type PresentedTokenDeps } from './presented-token';
+
+export function handleIntrospectionRequest(req: HttpRequest, deps: PresentedTokenDeps): Promise<HttpResponse> {
+  return runPresentedTokenEndpoint(req, deps, 'token.introspected', async (verified, client) => {
+    const c = verified.claims;
+    let inactive: string | undefined = verified.reason;
+    if (c && c.client_id !== client.clientId && !client.canIntrospectOthers) inactive = 'not_permitted';
+    if (c && !inactive) {
+      const hit = await guardDependency(deps.revocations.findForToken({ jti: c.jti, client_id: c.client_id, sub: c.sub, iat: c.iat, exp: c.exp }));
+      if (hit) inactive = hit.reason;
+    }
+    if (inactive || !c) return { response: noStoreJson(200, { active: false }), audit: { reason: `inactive:${inactive}` } };
+    const body = { active: true, scope: c.scope, client_id: c.client_id, sub: c.sub, aud: c.aud, iss: c.iss, exp: c.exp, iat: c.iat, jti: c.jti, token_type: 'Bearer' };
+    return { response: noStoreJson(200, body), audit: { reason: 'active', jti: c.jti, sub: c.sub } };
+  });
+}

@@ -1,0 +1,40 @@
+/** The shared shape of the revocation and introspection endpoints: an authenticated client presents a token. */
+import type { AuditEventName } from '../audit/types';
+import type { CachedClientLookup } from '../clients/client-cache';
+import { OAuthError } from '../core/errors';
+import { runClientEndpoint, type AuditFields, type ClientEndpointDeps } from './client-endpoint';
+import type { FormParams } from '../http/form';
+import type { HttpRequest } from '../http/request';
+import type { HttpResponse } from '../http/response';
+import type { KeyRing } from '../keys/key-ring';
+import type { RevocationStore } from '../revocation/types';
+import type { ClientRecord } from '../stores/ports';
+import { guardDependency } from '../core/dependency-guard';
+import { verifyOwnToken, type OwnTokenResult } from '../tokens/verify-own';
+
+export interface PresentedTokenDeps extends ClientEndpointDeps {
+  clients: CachedClientLookup;
+  keyRing: KeyRing;
+  revocations: RevocationStore;
+}
+
+const requireToken = (params: FormParams): void => {
+  if (!params.get('token')) throw new OAuthError('invalid_request', 'The token parameter is required', { reason: 'missing_token' });
+};
+
+/** Form, client authentication, `token` required and verified against this issuer's keys, one audit event. */
+export function runPresentedTokenEndpoint(
+  req: HttpRequest,
+  deps: PresentedTokenDeps,
+  event: AuditEventName,
+  work: (verified: OwnTokenResult, client: ClientRecord) => Promise<{ response: HttpResponse; audit: AuditFields }>,
+): Promise<HttpResponse> {
+  return runClientEndpoint(
+    req,
+    deps,
+    { success: event, failure: event },
+    async ({ params, client }, clock) =>
+      work(await guardDependency(verifyOwnToken(params.get('token')!, { config: deps.config, keyRing: deps.keyRing, clock })), client),
+    requireToken,
+  );
+}

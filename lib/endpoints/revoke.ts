@@ -1,0 +1,26 @@
+/**
+ * POST /oauth2/revoke (RFC 7009). The client authenticates as at the token endpoint.
+ * 200 with an empty body for a revoked, already-revoked, expired, unknown or garbage token.
+ * A valid token issued to another client is refused with 400 unauthorized_client (§2.1) and not revoked.
+ * A store failure is 503 with Retry-After, never a silent 200.
+ */
+import { OAuthError } from '../core/errors';
+import type { HttpRequest } from '../http/request';
+import { empty, type HttpResponse } from '../http/response';
+import { guardDependency } from '../core/dependency-guard';
+import { runPresentedTokenEndpoint, type PresentedTokenDeps } from './presented-token';
+
+export type { PresentedTokenDeps };
+
+export function handleRevocationRequest(req: HttpRequest, deps: PresentedTokenDeps): Promise<HttpResponse> {
+  // token_type_hint is only a hint (§2.1): the one kind of token this server issues is searched whatever it says.
+  return runPresentedTokenEndpoint(req, deps, 'token.revoked', async (verified, client) => {
+    if (!verified.claims) return { response: empty(200), audit: { reason: `nothing_to_revoke:${verified.reason}` } };
+    const { jti, client_id, sub, exp } = verified.claims;
+    if (client_id !== client.clientId) {
+      throw new OAuthError('unauthorized_client', 'The token was not issued to this client', { reason: 'foreign_token' });
+    }
+    await guardDependency(deps.revocations.revokeToken({ jti, client_id, sub, exp, by: `client:${client.clientId}` }));
+    return { response: empty(200), audit: { jti, sub } };
+  });
+}

@@ -1,0 +1,43 @@
+/** infra/serverless-plugin-portcullis.js: what it refuses at package time, and what it passes to the functions. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const PortcullisPlugin = require('../../infra/serverless-plugin-portcullis.js');
+
+function service(opts: { routes: Record<string, unknown>; cache?: number; issuer?: string; stage?: string; events?: unknown[] }) {
+  return {
+    service: {
+      provider: { stage: opts.stage ?? 'prod', environment: {} as Record<string, unknown> },
+      custom: { portcullis: { issuer: opts.issuer ?? '', scopes: { 'read:data': 'r' }, routes: opts.routes, demoRoutes: {}, authorizerCacheSeconds: opts.cache ?? 0 }, stages: { default: { demo: false } } },
+      functions: {
+        users: {
+          events: opts.events ?? [
+            { http: { path: 'users/{id}', method: 'get', authorizer: { name: 'authorizer' } } },
+            { http: { path: 'users/{userId}/admin', method: 'get', authorizer: { name: 'authorizer' } } },
+          ],
+        },
+      },
+    },
+  };
+}
+
+function apply(sls: ReturnType<typeof service>, warnings: string[] = []) {
+  new PortcullisPlugin(sls, {}, { log: { warning: (m: string) => warnings.push(m) } }).apply();
+  return sls.service.provider.environment;
+}
+
+test('with an authorizer result cache, a route that uses the authorizer but is not in the table is refused at package time', () => {
+  expect(() => apply(service({ routes: { 'GET /users/{id}': 'read:data' }, cache: 60 }))).toThrow(/users\/\{\}\/admin.*authorizerCacheSeconds|authorizerCacheSeconds.*users\/\{\}\/admin/);
+});
+
+test('without a cache it is only a warning (the route is denied by default); declared routes pass, parameter names aside', () => {
+  const warnings: string[] = [];
+  apply(service({ routes: { 'GET /users/{id}': 'read:data' } }), warnings);
+  expect(warnings.join()).toMatch(/GET \/users\/\{\}\/admin/);
+  const env = apply(service({ routes: { 'GET /users/{x}': 'read:data', 'ANY /users/{y}/admin': 'read:data' }, cache: 60 }));
+  expect(JSON.parse(String(env.PORTCULLIS_ROUTES))).toEqual({ 'GET /users/{x}': 'read:data', 'ANY /users/{y}/admin': 'read:data' });
+});
+
+test('undeclared scopes and http issuers outside loopback are refused', () => {
+  expect(() => apply(service({ routes: { 'GET /users/{id}': 'write:data' } }))).toThrow(/scope "write:data".*not declared/);
+  expect(() => apply(service({ routes: {}, issuer: 'http://auth.example.com', events: [] }))).toThrow(/https/);
+  expect(apply(service({ routes: {}, issuer: 'http://localhost:3000', stage: 'local', events: [] })).PORTCULLIS_ISSUER).toBe('http://localhost:3000');
+});

@@ -1,0 +1,150 @@
+/** RFC 7009 revocation and RFC 7662 introspection endpoints, over the DynamoDB revocation store (dynalite). */
+import { handleIntrospectionRequest } from '../../lib/endpoints/introspect';
+import { handleRevocationRequest, type PresentedTokenDeps } from '../../lib/endpoints/revoke';
+import { createRevocationStore } from '../../lib/composition/revocation';
+import type { RevocationStore } from '../../lib/revocation/types';
+import { handleTokenRequest } from '../../lib/endpoints/token';
+import { DocTable } from '../../lib/stores/dynamo/doc-table';
+import { startDynalite, type TestDynamo } from '../../testkit/dynalite';
+import { basic, formRequest, tokenFixture } from '../../testkit/token-fixture';
+
+let ddb: TestDynamo;
+beforeAll(async () => {
+  ddb = await startDynalite();
+});
+afterAll(() => ddb.close());
+
+async function setup() {
+  const f = await tokenFixture();
+  const table = new DocTable(ddb.table.client, ddb.tableName, f.clock);
+  const revocations = createRevocationStore(f.config, { table, clock: f.clock });
+  const deps: PresentedTokenDeps = { ...f.deps, revocations };
+  const a = await f.admin.create({ name: 'a', scopes: ['read:data', 'write:data'] });
+  const b = await f.admin.create({ name: 'b', scopes: ['read:data'] });
+  const rs = await f.admin.create({ name: 'resource-server', scopes: ['read:data'], canIntrospectOthers: true });
+  const auth = (c: { client: { clientId: string }; secret: string }) => ({ Authorization: basic(c.client.clientId, c.secret) });
+  const tokenOf = async (c: typeof a) => JSON.parse((await handleTokenRequest(formRequest('grant_type=client_credentials', auth(c)), f.deps)).body).access_token as string;
+  const revoke = (c: typeof a, body: string) => handleRevocationRequest(formRequest(body, auth(c)), deps);
+  const introspect = async (c: typeof a, token: string) => {
+    const res = await handleIntrospectionRequest(formRequest(`token=${encodeURIComponent(token)}`, auth(c)), deps);
+    return { status: res.statusCode, body: JSON.parse(res.body), headers: res.headers };
+  };
+  return { ...f, deps, revocations, a, b, rs, auth, tokenOf, revoke, introspect };
+}
+
+describe('POST /oauth2/revoke', () => {
+  test('revokes the caller\'s token: 200 with an empty body, introspection then says inactive', async () => {
+    const s = await setup();
+    const token = await s.tokenOf(s.a);
+    expect((await s.introspect(s.a, token)).body.active).toBe(true);
+    const res = await s.revoke(s.a, `token=${token}&token_type_hint=access_token`);
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toBe('');
+    expect(res.headers['Cache-Control']).toBe('no-store');
+    expect((await s.introspect(s.a, token)).body).toEqual({ active: false });
+    expect(s.audit.events.find((e) => e.event === 'token.revoked' && e.outcome === 'success' && e.jti)).toBeDefined();
+  });
+
+  test('a wrong hint still finds the token; revoking twice is fine', async () => {
+    const s = await setup();
+    const token = await s.tokenOf(s.a);
+    expect((await s.revoke(s.a, `token=${token}&token_type_hint=refresh_token`)).statusCode).toBe(200);
+    expect((await s.revoke(s.a, `token=${token}`)).statusCode).toBe(200);
+    expect((await s.introspect(s.a, token)).body).toEqual({ active: false });
+  });
+
+  test.each([
+    ['garbage', 'not-a-token'],
+    ['unknown structure', 'a.b.c'],
+  ])('%s token → 200, nothing revoked', async (_n, token) => {
+    const s = await setup();
+    const res = await s.revoke(s.a, `token=${token}`);
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toBe('');
+  });
+
+  test('an expired token → 200', async () => {
+    const s = await setup();
+    const token = await s.tokenOf(s.a);
+    s.clock.advance(2 * 3600 * 1000);
+    expect((await s.revoke(s.a, `token=${token}`)).statusCode).toBe(200);
+  });
+
+  test('client B cannot revoke client A\'s token: 400 unauthorized_client, and the token stays active', async () => {
+    const s = await setup();
+    const token = await s.tokenOf(s.a);
+    const res = await s.revoke(s.b, `token=${token}`);
+    expect(res.statusCode).toBe(400);
+    expect(JSON.parse(res.body).error).toBe('unauthorized_client');
+    expect((await s.introspect(s.a, token)).body.active).toBe(true);
+  });
+
+  test('missing token → invalid_request; bad client → 401 invalid_client', async () => {
+    const s = await setup();
+    const missing = await s.revoke(s.a, 'token_type_hint=access_token');
+    expect(missing.statusCode).toBe(400);
+    expect(JSON.parse(missing.body).error).toBe('invalid_request');
+    const bad = await handleRevocationRequest(formRequest('token=x', { Authorization: basic(s.a.client.clientId, 'wrong') }), s.deps);
+    expect(bad.statusCode).toBe(401);
+    expect(bad.headers['WWW-Authenticate']).toMatch(/^Basic/);
+  });
+
+  test('store unavailable → 503 with Retry-After, never a silent 200', async () => {
+    const s = await setup();
+    const token = await s.tokenOf(s.a);
+    const failing: RevocationStore = { ...s.revocations, revokeToken: () => Promise.reject(new Error('ECONNREFUSED')) };
+    const res = await handleRevocationRequest(formRequest(`token=${token}`, s.auth(s.a)), { ...s.deps, revocations: failing });
+    expect(res.statusCode).toBe(503);
+    expect(res.headers['Retry-After']).toBeDefined();
+    expect(JSON.parse(res.body).error).toBe('temporarily_unavailable');
+  });
+});
+
+describe('POST /oauth2/introspect', () => {
+  test('active token → the RFC 7662 fields', async () => {
+    const s = await setup();
+    const token = await s.tokenOf(s.a);
+    const { status, body, headers } = await s.introspect(s.a, token);
+    expect(status).toBe(200);
+    expect(headers['Cache-Control']).toBe('no-store');
+    expect(body).toEqual({
+      active: true,
+      scope: 'read:data write:data',
+      client_id: s.a.client.clientId,
+      sub: s.a.client.clientId,
+      aud: s.config.audience,
+      iss: s.config.issuer,
+      exp: expect.any(Number),
+      iat: expect.any(Number),
+      jti: expect.any(String),
+      token_type: 'Bearer',
+    });
+  });
+
+  test('another client\'s token: inactive for a plain client, active for a resource server', async () => {
+    const s = await setup();
+    const token = await s.tokenOf(s.a);
+    expect((await s.introspect(s.b, token)).body).toEqual({ active: false });
+    expect((await s.introspect(s.rs, token)).body.active).toBe(true);
+  });
+
+  test('expired, malformed, foreign-issuer and revoked-by-client tokens → exactly {"active": false}', async () => {
+    const s = await setup();
+    const token = await s.tokenOf(s.a);
+    const [h, p, sig] = token.split('.');
+    const foreign = `${h}.${Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p, 'base64url').toString()), iss: 'https://evil.example' })).toString('base64url')}.${sig}`;
+    for (const t of ['garbage', foreign, `${token}x`]) expect((await s.introspect(s.rs, t)).body).toEqual({ active: false });
+    await s.revocations.revokeClient(s.a.client.clientId, { notBefore: Math.floor(s.clock.now() / 1000), reason: 'revoked' });
+    expect((await s.introspect(s.a, token)).body).toEqual({ active: false });
+    const later = await s.tokenOf(s.b);
+    s.clock.advance(2 * 3600 * 1000);
+    expect((await s.introspect(s.b, later)).body).toEqual({ active: false });
+  });
+
+  test('requires client authentication', async () => {
+    const s = await setup();
+    const token = await s.tokenOf(s.a);
+    const res = await handleIntrospectionRequest(formRequest(`token=${token}`), s.deps);
+    expect(res.statusCode).toBe(401);
+  });
+});

@@ -1,0 +1,76 @@
+/** A token endpoint wired with in-memory pieces and a key generated at test time. */
+import { generateKeyPairSync } from 'node:crypto';
+import { MemoryAuditSink } from '../lib/audit/types';
+import { CachedClientLookup } from '../lib/clients/client-cache';
+import { ClientAdmin } from '../lib/clients/client-admin';
+import { FrozenClock } from '../lib/core/clock';
+import { loadConfig } from '../lib/config/load-config';
+import type { Config } from '../lib/config/types';
+import { FileSigner } from '../lib/keys/file-signer';
+import type { KeyRing } from '../lib/keys/key-ring';
+import { MemoryClientStore } from './memory/client-store';
+import type { TokenEndpointDeps } from '../lib/endpoints/token';
+import type { HttpRequest } from '../lib/http/request';
+
+export const TEST_SCOPES = { 'read:data': 'read', 'write:data': 'write', 'admin:all': 'admin' };
+
+export function testConfig(env: Record<string, string> = {}): Config {
+  return loadConfig({
+    PORTCULLIS_ISSUER: 'https://auth.example.test',
+    PORTCULLIS_AUDIENCE: 'https://api.example.test',
+    PORTCULLIS_KEY_DIR: '/nonexistent',
+    PORTCULLIS_SCOPES: JSON.stringify(TEST_SCOPES),
+    PORTCULLIS_ROUTES: JSON.stringify({ 'GET /demo/data': 'read:data', 'POST /demo/data': 'write:data' }),
+    ...env,
+  });
+}
+
+const signers = new Map<string, FileSigner>();
+/** One key per algorithm per test file (RSA generation is slow). */
+export function testSigner(alg: 'RS256' | 'ES256' = 'RS256'): FileSigner {
+  let signer = signers.get(alg);
+  if (!signer) {
+    const { privateKey } = alg === 'RS256' ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    signer = new FileSigner(privateKey);
+    signers.set(alg, signer);
+  }
+  return signer;
+}
+
+export const staticKeyRing = (signer: FileSigner): KeyRing => ({
+  activeSigner: async () => signer,
+  jwks: async () => ({ keys: [await signer.publicJwk()] }),
+});
+
+export async function tokenFixture(opts: { alg?: 'RS256' | 'ES256'; env?: Record<string, string> } = {}) {
+  const config = testConfig(opts.env);
+  const clock = new FrozenClock(Date.UTC(2026, 5, 1, 12));
+  const store = new MemoryClientStore();
+  const audit = new MemoryAuditSink();
+  const signer = testSigner(opts.alg);
+  const admin = new ClientAdmin({ config, clients: store, audit, clock });
+  const deps: TokenEndpointDeps = {
+    config,
+    clients: new CachedClientLookup(store, config.clientCacheTtlMs, 100, clock),
+    keyRing: staticKeyRing(signer),
+    audit,
+    clock,
+  };
+  return { config, clock, store, audit, signer, admin, deps };
+}
+
+export function formRequest(body: string, headers: Record<string, string> = {}, extra: Partial<HttpRequest> = {}): HttpRequest {
+  return {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers },
+    body,
+    isBase64Encoded: false,
+    sourceIp: '192.0.2.1',
+    userAgent: 'jest',
+    requestId: 'req-1',
+    ...extra,
+  };
+}
+
+export const basic = (id: string, secret: string) =>
+  `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
