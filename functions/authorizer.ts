@@ -9,7 +9,7 @@
 import { createAuditSink } from '../lib/audit/create-audit-sink';
 import { getConfig } from '../lib/config/load-config';
 import { getLogger } from '../lib/observability/logger';
-import { withMetrics } from '../lib/observability/audit-metrics';
+import { withMetrics } from '../lib/audit/metrics-from-events';
 import { getMetrics } from '../lib/observability/metrics';
 import { Authorizer } from '../lib/authorizer/decide';
 import { createAuthorizerHandlers } from '../lib/authorizer/handlers';

@@ -10,7 +10,7 @@ import { FileSigner } from '../lib/keys/file-signer';
 import type { KeyRing } from '../lib/keys/key-ring';
 import { MemoryClientStore } from './memory/client-store';
 import type { TokenEndpointDeps } from '../lib/endpoints/token';
-import type { HttpRequest } from '../lib/http/request';
+import { NO_COOKIES, NO_QUERY, type HttpRequest } from '../lib/http/request';
 
 export const TEST_SCOPES = { 'read:data': 'read', 'write:data': 'write', 'admin:all': 'admin' };
 
@@ -62,6 +62,9 @@ export async function tokenFixture(opts: { alg?: 'RS256' | 'ES256'; env?: Record
 export function formRequest(body: string, headers: Record<string, string> = {}, extra: Partial<HttpRequest> = {}): HttpRequest {
   return {
     method: 'POST',
+    path: '/oauth2/token',
+    query: NO_QUERY,
+    cookies: NO_COOKIES,
     headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers },
     body,
     isBase64Encoded: false,

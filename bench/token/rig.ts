@@ -13,10 +13,10 @@ import { CachedClientLookup } from '../../lib/clients/client-cache';
 import { createClientAdmin } from '../../lib/composition/client-admin';
 import { systemClock } from '../../lib/core/clock';
 import type { Config } from '../../lib/config/types';
-import type { HttpRequest } from '../../lib/http/request';
+import { NO_COOKIES, NO_QUERY, type HttpRequest } from '../../lib/http/request';
 import { createKeyRing } from '../../lib/keys/key-ring';
 import { ensureLocalKey } from '../../lib/keys/local-key';
-import { withMetrics } from '../../lib/observability/audit-metrics';
+import { withMetrics } from '../../lib/audit/metrics-from-events';
 import { ClientLockout } from '../../lib/lockout/lockout';
 import { lockoutPolicy } from '../../lib/lockout/policy';
 import { DynamoLockoutStore } from '../../lib/stores/dynamo/lockout-store';
@@ -54,6 +54,9 @@ export const basicAuth = (id: string, secret: string) => `Basic ${Buffer.from(`$
 /** The form request a client_credentials client sends. */
 export const tokenRequest = (clientId: string, secret: string): HttpRequest => ({
   method: 'POST',
+  path: '/oauth2/token',
+  query: NO_QUERY,
+  cookies: NO_COOKIES,
   headers: { 'Content-Type': 'application/x-www-form-urlencoded', Authorization: basicAuth(clientId, secret) },
   body: 'grant_type=client_credentials&scope=read%3Adata',
   isBase64Encoded: false,

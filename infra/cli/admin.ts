@@ -13,7 +13,6 @@ import { parseArgs } from 'node:util';
 import { createAuditSink } from '../../lib/audit/create-audit-sink';
 import { AdminError, describeClient } from '../../lib/clients/client-admin';
 import { DynamoClientStore } from '../../lib/stores/dynamo/client-store';
-import { ConflictError, NotFoundError } from '../../lib/stores/dynamo/doc-table';
 import { CliError, resolveTarget, type CliTarget } from './context';
 import { runRevokeCommand } from './revoke-commands';
 import { createClientAdmin } from '../../lib/composition/client-admin';
@@ -21,6 +20,7 @@ import { runKeysCommand } from './keys-commands';
 import { DynamoKeyStore } from '../../lib/stores/dynamo/key-store';
 import { runExplainCommand } from './explain-command';
 import { runDoctorCommand } from './doctor-command';
+import { ConflictError, NotFoundError } from '../../lib/stores/ports';
 
 const USAGE = `usage: npm run --silent admin -- <command> [options]
   clients create --name NAME --scopes "a b" [--default-scopes "a"] [--lifetime SECONDS] [--introspect]

@@ -3,8 +3,7 @@
  * Anything else is `malformed`; no header (or an empty one) is `missing`. The token's characters are checked
  * by the JWT parser (a JWT is base64url segments joined by dots), so no regex runs over it here.
  */
-/** Longer than any token we issue: refused before any parsing work. */
-export const MAX_TOKEN_CHARS = 8192;
+import { MAX_TOKEN_CHARS } from '../jose/segments';
 
 export type BearerResult = { token: string; reason?: undefined } | { token?: undefined; reason: 'missing' | 'malformed' };
 

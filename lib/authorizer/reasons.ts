@@ -2,23 +2,10 @@
  * Stable reason codes of the authorizer (audit trail only; never sent to the caller).
  * ScopeReason → 403 (insufficient_scope); everything else → 401 (invalid_token, or no error attribute for `missing`).
  */
+import type { TokenReason } from '../jose/reasons';
 import type { RevocationReason } from '../revocation/types';
 
-export type TokenReason =
-  | 'missing'
-  | 'malformed'
-  | 'unsupported_alg'
-  | 'wrong_typ'
-  | 'forbidden_header'
-  | 'missing_claim'
-  | 'wrong_issuer'
-  | 'wrong_audience'
-  | 'expired'
-  | 'not_yet_valid'
-  | 'iat_in_future'
-  | 'unknown_kid'
-  | 'alg_mismatch'
-  | 'bad_signature';
+export type { TokenReason };
 
 export type ScopeReason = 'insufficient_scope' | 'route_not_declared';
 

@@ -26,7 +26,8 @@ import type { DecomposedJwt } from 'aws-jwt-verify/jwt';
 import type { Clock } from '../core/clock';
 import { systemClock } from '../core/clock';
 import { createJwksFetcher, normalizeJwks, parseJwks } from '../jose/jwks';
-import { precheck, type AccessTokenClaims, type Prechecked } from '../jose/precheck';
+import { precheck, type JwtExpectations, type Prechecked } from '../jose/precheck';
+import { accessTokenExpectations, type AccessTokenClaims } from '../tokens/access-token-claims';
 import type { TokenReason } from './reasons';
 
 interface VerifyProps {
@@ -89,7 +90,7 @@ export function signatureFailureReason(err: unknown): TokenReason | 'internal_er
 
 export class TokenVerifier {
   private readonly clock: Clock;
-  private readonly expect: { issuer: string; audience: string; clockSkewSeconds: number };
+  private readonly expect: JwtExpectations<AccessTokenClaims>;
   private readonly jwksCache: SimpleJwksCache;
   private readonly jwt: DecomposedJwtVerifier;
   private lastFetchAt = -Infinity;
@@ -103,7 +104,7 @@ export class TokenVerifier {
     private readonly deps: TokenVerifierDeps = {},
   ) {
     this.clock = deps.clock ?? systemClock;
-    this.expect = { issuer: opts.issuer, audience: opts.audience, clockSkewSeconds: opts.clockSkewSeconds };
+    this.expect = accessTokenExpectations({ issuer: opts.issuer, audience: opts.audience, clockSkewSeconds: opts.clockSkewSeconds });
     this.jwksCache = new SimpleJwksCache({ fetcher: deps.fetcher ?? createJwksFetcher(opts.jwksFetchTimeoutMs), jwksParser: parseJwks });
     this.jwt = new DecomposedJwtVerifier(
       { issuer: opts.issuer, audience: opts.audience, jwksUri: opts.jwksUri, graceSeconds: opts.clockSkewSeconds },
@@ -157,7 +158,7 @@ export class TokenVerifier {
     });
   }
 
-  private checkSignature(pre: Prechecked): TokenReason | 'internal_error' | undefined {
+  private checkSignature(pre: Prechecked<AccessTokenClaims>): TokenReason | 'internal_error' | undefined {
     try {
       this.jwt.verifyDecomposed(pre.decomposed);
       return undefined;

@@ -1,14 +1,15 @@
 /** Form + client authentication, shared by the token, revocation and introspection endpoints. */
 import type { Clock } from '../core/clock';
-import { readClientCredentials, verifyClient, type ClientCredentials } from './credentials';
+import type { ClientCredentials } from './method';
+import { authMethod, readClientCredentials } from './registry';
 import type { CachedClientLookup } from '../clients/client-cache';
 import { COUNTED_FAILURES, type ClientLockout } from '../lockout/lockout';
 import { OAuthError } from '../core/errors';
 import { readFormRequest, type FormParams } from '../http/form';
 import type { HttpRequest } from '../http/request';
-import type { ClientRecord } from '../stores/ports';
 import { guardDependency } from '../core/dependency-guard';
 import { requestAuditFields } from '../http/audit-fields';
+import type { ClientRecord } from '../models/client';
 
 export interface AuthenticatedRequest {
   params: FormParams;
@@ -35,7 +36,7 @@ export async function authenticateClient(
   const stored = await guardDependency(gate ? withGate(deps.clients.get(creds.clientId), gate) : deps.clients.get(creds.clientId));
   let client: ClientRecord;
   try {
-    client = verifyClient(stored, creds, deps.clock);
+    client = authMethod(creds.method).verify(stored, creds, deps.clock);
   } catch (err) {
     if (lockout && err instanceof OAuthError && COUNTED_FAILURES.has(err.reason)) {
       await guardDependency(lockout.failed(creds.clientId, { reason: err.reason, context: requestAuditFields(req) }));

@@ -7,7 +7,8 @@ import type { IdGenerator } from '../core/ids';
 import { randomIds } from '../core/ids';
 import { undeclaredScopes } from '../oauth/scopes';
 import { hashSecret } from '../client-auth/client-secret';
-import type { ClientRecord, ClientStore, GrantType } from '../stores/ports';
+import type { ClientStore } from '../stores/ports';
+import type { ClientRecord, GrantType } from '../models/client';
 
 export class AdminError extends Error {
   constructor(message: string) {

@@ -5,7 +5,8 @@
  */
 import type { Clock } from '../core/clock';
 import { systemClock } from '../core/clock';
-import type { ClientRecord, ClientStore } from '../stores/ports';
+import type { ClientStore } from '../stores/ports';
+import type { ClientRecord } from '../models/client';
 
 /** Longer ids are unknown without a store read. */
 export const MAX_CLIENT_ID_CHARS = 256;

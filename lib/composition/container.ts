@@ -3,7 +3,7 @@
  * from the configuration. Handlers take what they need from here; tests build their own.
  */
 import { createAuditSink } from '../audit/create-audit-sink';
-import { withMetrics } from '../observability/audit-metrics';
+import { withMetrics } from '../audit/metrics-from-events';
 import { getMetrics } from '../observability/metrics';
 import { CachedClientLookup } from '../clients/client-cache';
 import { ClientLockout } from '../lockout/lockout';

@@ -6,7 +6,7 @@
 import type { AuditEvent, AuditEventName, AuditSink } from '../audit/types';
 import type { Clock } from '../core/clock';
 import { systemClock } from '../core/clock';
-import type { ClientCredentials } from '../client-auth/credentials';
+import type { ClientCredentials } from '../client-auth/method';
 import type { CachedClientLookup } from '../clients/client-cache';
 import type { ClientLockout } from '../lockout/lockout';
 import { authenticateClient, type AuthenticatedRequest } from '../client-auth/authenticate';

@@ -1,15 +1,8 @@
 /** RFC 8414 authorization server metadata. `issuer` equals the configured issuer exactly. */
-import { AUTH_METHODS } from '../client-auth/credentials';
+import { AUTH_METHOD_NAMES } from '../client-auth/registry';
 import type { Config } from '../config/types';
-import { SUPPORTED_GRANT_TYPES } from './token';
-
-export const ENDPOINT_PATHS = {
-  token: '/oauth2/token',
-  revocation: '/oauth2/revoke',
-  introspection: '/oauth2/introspect',
-  jwks: '/.well-known/jwks.json',
-  metadata: '/.well-known/oauth-authorization-server',
-} as const;
+import { supportedGrantTypes } from '../grants/registry';
+import { ENDPOINT_PATHS } from './paths';
 
 export function authorizationServerMetadata(config: Config) {
   const base = config.issuer;
@@ -19,11 +12,11 @@ export function authorizationServerMetadata(config: Config) {
     jwks_uri: config.jwksUri,
     scopes_supported: Object.keys(config.scopes),
     response_types_supported: [] as string[],
-    grant_types_supported: [...SUPPORTED_GRANT_TYPES],
-    token_endpoint_auth_methods_supported: AUTH_METHODS,
+    grant_types_supported: supportedGrantTypes(config),
+    token_endpoint_auth_methods_supported: AUTH_METHOD_NAMES,
     revocation_endpoint: `${base}${ENDPOINT_PATHS.revocation}`,
-    revocation_endpoint_auth_methods_supported: AUTH_METHODS,
+    revocation_endpoint_auth_methods_supported: AUTH_METHOD_NAMES,
     introspection_endpoint: `${base}${ENDPOINT_PATHS.introspection}`,
-    introspection_endpoint_auth_methods_supported: AUTH_METHODS,
+    introspection_endpoint_auth_methods_supported: AUTH_METHOD_NAMES,
   };
 }

@@ -8,9 +8,9 @@ import type { HttpRequest } from '../http/request';
 import type { HttpResponse } from '../http/response';
 import type { KeyRing } from '../keys/key-ring';
 import type { RevocationStore } from '../revocation/types';
-import type { ClientRecord } from '../stores/ports';
 import { guardDependency } from '../core/dependency-guard';
 import { verifyOwnToken, type OwnTokenResult } from '../tokens/verify-own';
+import type { ClientRecord } from '../models/client';
 
 export interface PresentedTokenDeps extends ClientEndpointDeps {
   clients: CachedClientLookup;

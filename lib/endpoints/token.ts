@@ -1,17 +1,19 @@
-/** POST /oauth2/token: client authentication, grant, mint, audit — the whole token endpoint behind one call. */
+/**
+ * POST /oauth2/token (RFC 6749 §3.2): client authentication, then the grant named by `grant_type` (lib/grants),
+ * then the tokens it decided on are minted, answered (§5.1) and audited. Errors per §5.2.
+ */
 import type { CachedClientLookup } from '../clients/client-cache';
+import { guardDependency } from '../core/dependency-guard';
 import { OAuthError } from '../core/errors';
-import { runClientEndpoint, type ClientEndpointDeps } from './client-endpoint';
-import { clientCredentialsGrant } from '../grants/client-credentials';
-import type { HttpRequest } from '../http/request';
-import { noStoreJson, type HttpResponse } from '../http/response';
 import type { IdGenerator } from '../core/ids';
 import { randomIds } from '../core/ids';
+import { findGrant } from '../grants/registry';
+import type { HttpRequest } from '../http/request';
+import { noStoreJson, type HttpResponse } from '../http/response';
 import type { KeyRing } from '../keys/key-ring';
-import { guardDependency } from '../core/dependency-guard';
 import { mintAccessToken } from '../tokens/access-token';
-
-export const SUPPORTED_GRANT_TYPES = ['client_credentials'] as const;
+import { tokenResponseBody } from '../tokens/token-response';
+import { runClientEndpoint, type ClientEndpointDeps } from './client-endpoint';
 
 export interface TokenEndpointDeps extends ClientEndpointDeps {
   clients: CachedClientLookup;
@@ -26,20 +28,23 @@ export function handleTokenRequest(req: HttpRequest, deps: TokenEndpointDeps): P
     { success: 'token.issued', failure: 'token.denied' },
     async ({ params, creds, client }, clock) => {
       const grantType = params.get('grant_type')!;
-      if (!(SUPPORTED_GRANT_TYPES as readonly string[]).includes(grantType)) {
-        throw new OAuthError('unsupported_grant_type', 'The grant type is not supported', { reason: 'unsupported_grant_type' });
+      const grant = findGrant(grantType, deps.config);
+      if (!grant) throw new OAuthError('unsupported_grant_type', 'The grant type is not supported', { reason: 'unsupported_grant_type' });
+      if (!client.grantTypes.includes(grant.grantType)) {
+        throw new OAuthError('unauthorized_client', 'The client may not use this grant type', { reason: 'grant_not_allowed' });
       }
-      const mint = clientCredentialsGrant(params, client, deps.config);
+      const outcome = await grant.handle({ params, client, credentials: creds, clock }, { config: deps.config });
+      const mint = outcome.accessToken;
       const signer = await guardDependency(deps.keyRing.activeSigner());
       const { token, claims } = await guardDependency(mintAccessToken(mint, signer, { clock, ids: deps.ids ?? randomIds }));
       return {
-        response: noStoreJson(200, { access_token: token, token_type: 'Bearer', expires_in: mint.lifetimeSeconds, scope: claims.scope }),
+        response: noStoreJson(200, tokenResponseBody({ accessToken: token, expiresInSeconds: mint.lifetimeSeconds, scope: claims.scope })),
         audit: {
           sub: claims.sub,
           jti: claims.jti,
           scopes_requested: params.get('scope')?.split(' ').filter(Boolean),
           scopes_granted: mint.scopes,
-          detail: { grant_type: grantType, auth_method: creds.method, kid: signer.kid },
+          detail: { grant_type: grant.grantType, auth_method: creds.method, kid: signer.kid, ...outcome.auditDetail },
         },
       };
     },

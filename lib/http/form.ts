@@ -2,7 +2,8 @@
  * application/x-www-form-urlencoded request bodies for the OAuth endpoints (RFC 6749 §3.2, App. B).
  * Parameters without a value are treated as omitted; a parameter sent twice is invalid_request.
  */
-import { OAuthError, invalidRequest } from '../core/errors';
+import { invalidRequest } from '../core/errors';
+import { requireMethod } from './method';
 import { getHeader } from './headers';
 import type { HttpRequest } from './request';
 
@@ -42,11 +43,14 @@ export function printable(s: string): string {
   return clean.length > 40 ? `${clean.slice(0, 40)}...` : clean;
 }
 
-/** POST + form content type + size cap + base64 handling, then parse. */
+/** The OAuth endpoints' request: POST only (405 otherwise), then the form body. */
 export function readFormRequest(req: HttpRequest, maxBodyBytes: number): FormParams {
-  if (req.method !== 'POST') {
-    throw new OAuthError('method_not_allowed', 'Use POST', { status: 405, headers: { Allow: 'POST' }, reason: 'method_not_allowed' });
-  }
+  requireMethod(req, ['POST']);
+  return readFormBody(req, maxBodyBytes);
+}
+
+/** Form content type + size cap + base64 handling, then parse (any method that carries a body). */
+export function readFormBody(req: HttpRequest, maxBodyBytes: number): FormParams {
   const contentType = getHeader(req.headers, 'content-type');
   const mediaType = contentType?.split(';')[0].trim().toLowerCase();
   if (mediaType !== 'application/x-www-form-urlencoded') {

@@ -1,8 +1,15 @@
+/**
+ * HTTP answers: JSON (the OAuth endpoints), empty, redirects and HTML pages (browser flows).
+ * `cookies` holds one Set-Cookie value each: a header map cannot carry several, so the API Gateway
+ * adapter (api-handler.ts) sends them as multi-value headers (REST) or `cookies` (HTTP API).
+ */
 import { serializeError } from '../core/errors';
 
 export interface HttpResponse {
   statusCode: number;
   headers: Record<string, string>;
+  /** Set-Cookie values, one per cookie. */
+  cookies?: string[];
   body: string;
 }
 
@@ -25,7 +32,43 @@ export function empty(statusCode: number, headers: Record<string, string> = {}):
   return { statusCode, headers: { ...NO_STORE, ...headers }, body: '' };
 }
 
-/** The one place an error becomes an HTTP answer. */
+/** A 303 See Other to `location` (after a POST the browser GETs it), never cached, no referrer leaked. */
+export function redirect(location: string, opts: { status?: 302 | 303; cookies?: string[] } = {}): HttpResponse {
+  return {
+    statusCode: opts.status ?? 303,
+    headers: { Location: location, ...NO_STORE, 'Referrer-Policy': 'no-referrer' },
+    ...(opts.cookies?.length ? { cookies: opts.cookies } : {}),
+    body: '',
+  };
+}
+
+/**
+ * The headers of every HTML page: no script at all, forms post only to us, never framed (clickjacking),
+ * styles only from the page's own hashed <style> or from us, no sniffing, no referrer, never cached.
+ */
+export function htmlSecurityHeaders(styleHashes: string[] = []): Record<string, string> {
+  const styles = ["'self'", ...styleHashes.map((h) => `'${h}'`)].join(' ');
+  return {
+    'Content-Type': 'text/html;charset=UTF-8',
+    'Content-Security-Policy': `default-src 'none'; style-src ${styles}; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'X-Frame-Options': 'DENY',
+    ...NO_STORE,
+  };
+}
+
+/** A server-rendered page; `body` must already be escaped (lib/http/html.ts). */
+export function htmlPage(statusCode: number, body: string, opts: { styleHashes?: string[]; cookies?: string[] } = {}): HttpResponse {
+  return {
+    statusCode,
+    headers: htmlSecurityHeaders(opts.styleHashes),
+    ...(opts.cookies?.length ? { cookies: opts.cookies } : {}),
+    body,
+  };
+}
+
+/** The one place an error becomes a JSON answer (the OAuth endpoints). */
 export function errorResponse(err: unknown): HttpResponse {
   const s = serializeError(err);
   return noStoreJson(s.status, s.body, s.headers);

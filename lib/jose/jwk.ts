@@ -1,7 +1,19 @@
 /** Public JWKs from node:crypto key objects, and the RFC 7638 thumbprint used as `kid`. */
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import type { SigningAlg } from '../config/types';
-import type { PublicJwk } from '../keys/signer';
+
+/** A public signing key as published in the JWKS. */
+export interface PublicJwk {
+  kty: 'RSA' | 'EC';
+  kid: string;
+  alg: SigningAlg;
+  use: 'sig';
+  n?: string;
+  e?: string;
+  crv?: string;
+  x?: string;
+  y?: string;
+}
 
 /** The signing algorithm a key supports: RSA ≥ 2048 bits → RS256, P-256 → ES256; anything else is refused. */
 export function algForKey(key: KeyObject): SigningAlg {

@@ -15,7 +15,7 @@ import type { Clock } from '../core/clock';
 import { epochSeconds, systemClock } from '../core/clock';
 import type { Config } from '../config/types';
 import { OAuthError, temporarilyUnavailable } from '../core/errors';
-import type { KeyRecord, KeyStore } from '../stores/ports';
+import type { KeyStore } from '../stores/ports';
 import { FileSigner } from './file-signer';
 import { createKmsClient } from './kms-client';
 import { registerKmsKey } from './kms-keys';
@@ -24,6 +24,7 @@ import { ensureLocalKey, requireKeyDir } from './local-key';
 import { KeySchedule, type ScheduledKey } from './schedule';
 import type { PublicJwk, Signer } from './signer';
 import { keyTimings, type KeyTimings } from './timings';
+import type { KeyRecord } from '../models/key';
 
 export interface KeyRing {
   /** The key that signs now. Throws OAuthError temporarily_unavailable when the key list cannot be read. */

@@ -1,9 +1,9 @@
 /** KMS signing keys in the key store: bootstrap registration and creation by rotation. */
 import { CreateKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
 import type { Config } from '../config/types';
-import { ConflictError } from '../stores/dynamo/doc-table';
-import type { KeyRecord, KeyState, KeyStore } from '../stores/ports';
+import { type KeyStore, ConflictError } from '../stores/ports';
 import { fetchKmsPublicKey, KMS_KEY_SPEC } from './kms-signer';
+import type { KeyRecord, KeyState } from '../models/key';
 
 /** Tag on every portcullis signing key; the function roles' IAM is conditioned on it. */
 export const SIGNING_KEY_TAG = 'portcullis:signing-key';

@@ -9,11 +9,11 @@ import { join } from 'node:path';
 import type { Clock } from '../core/clock';
 import { epochSeconds, systemClock } from '../core/clock';
 import type { Config, SigningAlg } from '../config/types';
-import { ConflictError } from '../stores/dynamo/doc-table';
-import type { KeyRecord, KeyState, KeyStore } from '../stores/ports';
+import { type KeyStore, ConflictError } from '../stores/ports';
 import { FileSigner } from './file-signer';
 import { KeySchedule } from './schedule';
 import { keyTimings } from './timings';
+import type { KeyRecord, KeyState } from '../models/key';
 
 export function requireKeyDir(config: Config): string {
   const dir = config.signer.keyDir;

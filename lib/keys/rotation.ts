@@ -18,12 +18,13 @@ import type { AuditSink } from '../audit/types';
 import type { Clock } from '../core/clock';
 import { epochSeconds, systemClock } from '../core/clock';
 import type { Config } from '../config/types';
-import type { KeyRecord, KeyStore } from '../stores/ports';
+import type { KeyStore } from '../stores/ports';
 import { createKmsClient } from './kms-client';
 import { createKmsKey } from './kms-keys';
 import { createFileKey } from './local-key';
 import { KeySchedule, type ScheduledKey } from './schedule';
 import { keyTimings, publishLeadSeconds, retireAfterSeconds } from './timings';
+import type { KeyRecord } from '../models/key';
 
 export class RotationError extends Error {
   constructor(message: string) {

@@ -11,8 +11,8 @@
  *
  * The stored `state` is only what was written at creation; the effective state is this one.
  */
-import type { KeyRecord, KeyState } from '../stores/ports';
 import { retireAfterSeconds, type KeyTimings } from './timings';
+import type { KeyRecord, KeyState } from '../models/key';
 
 export interface ScheduledKey {
   record: KeyRecord;

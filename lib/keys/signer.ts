@@ -1,17 +1,7 @@
 import type { SigningAlg } from '../config/types';
+import type { PublicJwk } from '../jose/jwk';
 
-/** A public signing key as published in the JWKS. */
-export interface PublicJwk {
-  kty: 'RSA' | 'EC';
-  kid: string;
-  alg: SigningAlg;
-  use: 'sig';
-  n?: string;
-  e?: string;
-  crv?: string;
-  x?: string;
-  y?: string;
-}
+export type { PublicJwk };
 
 /**
  * Signs JWS signing inputs (`base64url(header).base64url(payload)`) with one key.

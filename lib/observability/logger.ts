@@ -4,7 +4,7 @@
  * credential-like key and any string that looks like a token, secret or Authorization value.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { looksSecret, REDACTED } from '../audit/scrub';
+import { looksSecret, REDACTED } from '../core/secret-shapes';
 import type { Config } from '../config/types';
 
 const SECRET_KEY = /^(authorization|proxy-authorization|cookie|set-cookie|password|passwd|secret|client_secret|token|access_token|refresh_token|id_token|assertion|client_assertion|private_?key)$/i;

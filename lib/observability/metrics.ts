@@ -11,7 +11,7 @@
  * even if the invocation dies before its flush.
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { looksSecret } from '../audit/scrub';
+import { looksSecret } from '../core/secret-shapes';
 import { systemClock, type Clock } from '../core/clock';
 import type { Config } from '../config/types';
 

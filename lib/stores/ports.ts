@@ -1,32 +1,24 @@
-import type { SigningAlg } from '../config/types';
-import type { PublicJwk } from '../keys/signer';
+/**
+ * The stores' ports: every interface the domain needs of storage, and the errors they raise.
+ * DynamoDB adapters live in dynamo/ (one table, lib/stores/keyspace.ts); in-memory ones in the test kit
+ * pass the same contract tests (test/stores/contract).
+ */
+import type { ClientRecord } from '../models/client';
+import type { KeyRecord } from '../models/key';
 
-export interface ClientSecret {
-  /** SHA-256 of the secret, hex. The secret itself is never stored. */
-  hash: string;
-  createdAt: number;
-  /** Epoch seconds after which this secret no longer authenticates (rotation overlap). */
-  expiresAt?: number;
+/** A conditional write found the record changed, or already there. */
+export class ConflictError extends Error {
+  constructor(message = 'the record changed or already exists') {
+    super(message);
+    this.name = 'ConflictError';
+  }
 }
 
-export type GrantType = 'client_credentials';
-
-export interface ClientRecord {
-  clientId: string;
-  name: string;
-  allowedScopes: string[];
-  defaultScopes: string[];
-  grantTypes: GrantType[];
-  /** Overrides the global access token lifetime. */
-  tokenLifetimeSeconds?: number;
-  status: 'active' | 'disabled';
-  /** Resource-server permission: may introspect tokens issued to other clients. */
-  canIntrospectOthers?: boolean;
-  /** Up to two secrets: the current one first, the previous one during rotation. */
-  secrets: ClientSecret[];
-  /** Epoch seconds. */
-  createdAt: number;
-  updatedAt: number;
+export class NotFoundError extends Error {
+  constructor(what: string) {
+    super(`${what} not found`);
+    this.name = 'NotFoundError';
+  }
 }
 
 export interface ClientStore {
@@ -36,24 +28,6 @@ export interface ClientStore {
   /** Applies `change` to the current record with an optimistic check; returns the new record. */
   update(clientId: string, change: (c: ClientRecord) => ClientRecord): Promise<ClientRecord>;
   list(): Promise<ClientRecord[]>;
-}
-
-export type KeyState = 'next' | 'active' | 'previous' | 'retired';
-
-export interface KeyRecord {
-  kid: string;
-  alg: SigningAlg;
-  /** Where the private key lives. */
-  source: 'file' | 'kms';
-  /** file: file name under the key directory; kms: key id or ARN. */
-  ref: string;
-  publicJwk: PublicJwk;
-  state: KeyState;
-  /** Epoch seconds. */
-  createdAt: number;
-  activatedAt?: number;
-  deactivatedAt?: number;
-  retiredAt?: number;
 }
 
 export interface KeyStore {

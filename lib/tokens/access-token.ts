@@ -1,7 +1,8 @@
-/** RFC 9068 JWT access tokens: `typ: at+jwt`, signed through a Signer. */
+/** RFC 9068 JWT access tokens: `typ: at+jwt`, signed through a Signer (lib/jose/sign.ts). */
 import type { Clock } from '../core/clock';
 import { epochSeconds } from '../core/clock';
 import type { IdGenerator } from '../core/ids';
+import { signJws } from '../jose/sign';
 import type { Signer } from '../keys/signer';
 import type { AccessTokenClaims } from './access-token-claims';
 
@@ -14,9 +15,9 @@ export interface MintInput {
   subject: string;
   scopes: string[];
   lifetimeSeconds: number;
+  /** Further claims of the grant (e.g. `sid`, `auth_time` for a user's token); never overrides the ones above. */
+  extraClaims?: Readonly<Record<string, string | number>>;
 }
-
-const b64url = (value: unknown): string => Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
 
 export async function mintAccessToken(
   input: MintInput,
@@ -25,6 +26,7 @@ export async function mintAccessToken(
 ): Promise<{ token: string; claims: AccessTokenClaims }> {
   const iat = epochSeconds(deps.clock);
   const claims: AccessTokenClaims = {
+    ...input.extraClaims,
     iss: input.issuer,
     sub: input.subject,
     aud: input.audience,
@@ -34,7 +36,5 @@ export async function mintAccessToken(
     exp: iat + input.lifetimeSeconds,
     jti: deps.ids.jti(),
   };
-  const signingInput = `${b64url({ alg: signer.alg, typ: 'at+jwt', kid: signer.kid })}.${b64url(claims)}`;
-  const signature = await signer.sign(Buffer.from(signingInput, 'ascii'));
-  return { token: `${signingInput}.${signature.toString('base64url')}`, claims };
+  return { token: await signJws('at+jwt', claims, signer), claims };
 }

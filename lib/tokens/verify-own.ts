@@ -1,13 +1,14 @@
 /**
  * Verifies an access token this server issued, against its own published keys (no HTTP fetch):
  * for the revocation and introspection endpoints. The same structural and claim checks as the
- * authorizer (lib/authorizer/jwt-structure.ts), then the signature with node:crypto.
+ * authorizer (lib/jose/precheck.ts with the access-token expectations), then the signature with node:crypto.
  */
 import type { Clock } from '../core/clock';
 import { epochSeconds } from '../core/clock';
 import type { Config } from '../config/types';
-import { precheck, type AccessTokenClaims } from '../jose/precheck';
-import type { TokenReason } from '../authorizer/reasons';
+import { precheck } from '../jose/precheck';
+import { accessTokenExpectations, type AccessTokenClaims } from './access-token-claims';
+import type { TokenReason } from '../jose/reasons';
 import type { KeyRing } from '../keys/key-ring';
 import { verifyJwsSignature } from '../jose/verify-signature';
 
@@ -18,7 +19,7 @@ export async function verifyOwnToken(
   deps: { config: Config; keyRing: KeyRing; clock: Clock },
 ): Promise<OwnTokenResult> {
   const { config } = deps;
-  const checked = precheck(token, { issuer: config.issuer, audience: config.audience, clockSkewSeconds: config.clockSkewSeconds }, epochSeconds(deps.clock));
+  const checked = precheck(token, accessTokenExpectations({ issuer: config.issuer, audience: config.audience, clockSkewSeconds: config.clockSkewSeconds }), epochSeconds(deps.clock));
   if (typeof checked === 'string') return { reason: checked };
   const { header, headerB64, payloadB64, signatureB64 } = checked.decomposed;
   const jwk = (await deps.keyRing.jwks()).keys.find((k) => k.kid === header.kid);

@@ -1,5 +1,5 @@
 import { MemoryAuditSink } from '../../lib/audit/types';
-import { withMetrics } from '../../lib/observability/audit-metrics';
+import { withMetrics } from '../../lib/audit/metrics-from-events';
 import { createMetrics } from '../../lib/observability/metrics';
 import { handleTokenRequest } from '../../lib/endpoints/token';
 import { basic, formRequest, tokenFixture } from '../../testkit/token-fixture';

@@ -7,9 +7,10 @@ import { createKeyRing } from '../../lib/keys/key-ring';
 import { createFileKey } from '../../lib/keys/local-key';
 import { KeySchedule } from '../../lib/keys/schedule';
 import { jwksCacheControl, keyTimings } from '../../lib/keys/timings';
-import type { KeyRecord, KeyStore } from '../../lib/stores/ports';
+import type { KeyStore } from '../../lib/stores/ports';
 import { DynamoKeyStore } from '../../lib/stores/dynamo/key-store';
 import { startDynalite, type TestDynamo } from '../../testkit/dynalite';
+import type { KeyRecord } from '../../lib/models/key';
 
 const T0 = Date.UTC(2026, 4, 1) / 1000;
 const config = loadConfig({

@@ -1,8 +1,8 @@
 import { FrozenClock } from '../../lib/core/clock';
-import { ConflictError, NotFoundError } from '../../lib/stores/dynamo/doc-table';
 import { DynamoClientStore } from '../../lib/stores/dynamo/client-store';
-import type { ClientRecord } from '../../lib/stores/ports';
 import { startDynalite, type TestDynamo } from '../../testkit/dynalite';
+import { ConflictError, NotFoundError } from '../../lib/stores/ports';
+import type { ClientRecord } from '../../lib/models/client';
 
 const clock = new FrozenClock(Date.UTC(2026, 5, 1));
 let ddb: TestDynamo;

@@ -4,6 +4,7 @@
  */
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { precheck } from '../../lib/jose/precheck';
+import { accessTokenExpectations } from '../../lib/tokens/access-token-claims';
 import { FileSigner } from '../../lib/keys/file-signer';
 import { tokenChecks } from '../../infra/cli/troubleshoot/token-checks';
 import { humanDuration, relative } from '../../infra/cli/troubleshoot/durations';
@@ -65,7 +66,7 @@ const cases: Array<[string, () => string]> = [
 
 test.each(cases)('%s: the first failing check has precheck\'s reason', (_name, make) => {
   const token = make();
-  const pre = precheck(token, expect_, NOW);
+  const pre = precheck(token, accessTokenExpectations(expect_), NOW);
   const rows = tokenChecks(token, expect_, NOW).checks;
   const firstFail = rows.find((c) => c.status === 'fail');
   expect(firstFail?.reason).toBe(typeof pre === 'string' ? pre : undefined);

@@ -1,6 +1,6 @@
 /** In-memory ClientStore for fast unit tests of the layers above (the DynamoDB store is tested against dynalite). */
-import { ConflictError, NotFoundError } from '../../lib/stores/dynamo/doc-table';
-import type { ClientRecord, ClientStore } from '../../lib/stores/ports';
+import { type ClientStore, ConflictError, NotFoundError } from '../../lib/stores/ports';
+import type { ClientRecord } from '../../lib/models/client';
 
 export class MemoryClientStore implements ClientStore {
   private readonly clients = new Map<string, ClientRecord>();

@@ -1,28 +1,15 @@
 /**
- * `explain`: the key-free checks of lib/authorizer/jwt-structure.ts (precheck), one row each, in the same
+ * `explain`: the key-free checks of lib/jose/precheck.ts with the access-token expectations (lib/tokens/access-token-claims.ts), one row each, in the same
  * order and with the same rules and reason codes, told in plain words. Decodes without trusting anything.
  * Unlike precheck it does not stop at the first failure: later rows are still evaluated where the token
  * can be decoded, so the reader sees everything that is wrong (the verdict is the first failure).
  */
-import { MAX_TOKEN_CHARS } from '../../../lib/authorizer/bearer';
-import {
-  ALLOWED_ALGS,
-  B64URL,
-  FORBIDDEN_HEADERS,
-  hasOwn,
-  isAtJwt,
-  isCanonicalB64url,
-  isExpired,
-  MAX_KID_CHARS,
-  nonEmptyString,
-  parseJson,
-  type Expectations,
-} from '../../../lib/jose/precheck';
+import { ES256_SIGNATURE_CHARS, OWN_TOKEN_ALGS as ALLOWED_ALGS } from '../../../lib/jose/algs';
+import { FORBIDDEN_HEADERS, isExpired } from '../../../lib/jose/precheck';
+import { B64URL, hasOwn, isCanonicalB64url, MAX_KID_CHARS, MAX_TOKEN_CHARS, nonEmptyString, parseJson } from '../../../lib/jose/segments';
+import { isAtJwt, type Expectations } from '../../../lib/tokens/access-token-claims';
 import { humanDuration, isoSeconds, relative } from './durations';
 import type { ExplainCheck } from './types';
-
-/** ES256 JWS signature r||s: 64 bytes = 86 base64url characters. */
-const ES256_SIGNATURE_CHARS = 86;
 
 export interface DecodedToken {
   header?: Record<string, unknown>;

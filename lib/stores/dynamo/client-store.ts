@@ -1,5 +1,6 @@
-import type { ClientRecord, ClientStore } from '../ports';
+import type { ClientStore } from '../ports';
 import type { DocTable } from './doc-table';
+import type { ClientRecord } from '../../models/client';
 
 const PK = (id: string) => `client#${id}`;
 const SK = 'client';

@@ -20,6 +20,7 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import type { Clock } from '../../core/clock';
+import { ConflictError, NotFoundError } from '../ports';
 import { epochSeconds } from '../../core/clock';
 
 export const FEED_INDEX = 'feed';
@@ -55,20 +56,6 @@ export interface PutOptions {
   expiresAt?: number;
   gsi1pk?: string;
   gsi1sk?: string;
-}
-
-export class ConflictError extends Error {
-  constructor(message = 'the record changed or already exists') {
-    super(message);
-    this.name = 'ConflictError';
-  }
-}
-
-export class NotFoundError extends Error {
-  constructor(what: string) {
-    super(`${what} not found`);
-    this.name = 'NotFoundError';
-  }
 }
 
 export class DocTable {

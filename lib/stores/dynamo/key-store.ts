@@ -1,5 +1,6 @@
-import type { KeyRecord, KeyStore } from '../ports';
+import type { KeyStore } from '../ports';
 import type { DocTable } from './doc-table';
+import type { KeyRecord } from '../../models/key';
 
 const PK = 'keys';
 

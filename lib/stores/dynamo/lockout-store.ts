@@ -19,7 +19,8 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { LockoutState } from '../../lockout/policy';
 import type { LockoutStore } from '../../lockout/lockout';
-import { ConflictError, type DocTable } from './doc-table';
+import { type DocTable } from './doc-table';
+import { ConflictError } from '../ports';
 
 const SK = 'lockout';
 const MAX_RAW_ID_BYTES = 200;

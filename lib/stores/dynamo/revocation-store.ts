@@ -20,18 +20,9 @@ import type { Config } from '../../config/types';
 import { encodePosition, laterPosition, positionBound, positionMs } from '../../revocation/feed-position';
 import { MAX_NOT_BEFORE_AHEAD_SECONDS } from '../../revocation/not-before';
 import { hitFor } from '../../revocation/revocation-match';
-import type {
-  ClientRevocation,
-  RevocationFeedPage,
-  RevocationHit,
-  RevocationRecord,
-  RevocationStore,
-  RevokeTokenInput,
-  SubjectRevocation,
-  TokenFacts,
-  TokenRevocation,
-} from '../../revocation/types';
-import { ConflictError, type DocTable } from './doc-table';
+import type { ClientRevocation, RevocationFeedPage, RevocationHit, RevocationRecord, RevocationStore, RevokeTokenInput, SubjectRevocation, TokenFacts, TokenRevocation } from '../../revocation/types';
+import { type DocTable } from './doc-table';
+import { ConflictError } from '../ports';
 
 /** gsi1pk of every revocation record. */
 export const REVOCATION_FEED = 'revocations';

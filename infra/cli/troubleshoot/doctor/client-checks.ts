@@ -5,11 +5,11 @@
  */
 import type { Config } from '../../../../lib/config/types';
 import type { RevocationStore } from '../../../../lib/revocation/types';
-import type { ClientRecord } from '../../../../lib/stores/ports';
 import { humanDuration, isoSeconds } from '../durations';
 import { routesOpenedBy } from '../route-check';
 import type { Finding } from '../types';
 import { error, ok, warning } from './finding';
+import type { ClientRecord } from '../../../../lib/models/client';
 
 const has = (catalogue: Record<string, string>, s: string) => Object.prototype.hasOwnProperty.call(catalogue, s);
 

@@ -14,7 +14,6 @@ import { createRevocationStore } from '../../../../lib/composition/revocation';
 import type { DocTable } from '../../../../lib/stores/dynamo/doc-table';
 import { DynamoClientStore } from '../../../../lib/stores/dynamo/client-store';
 import { DynamoKeyStore } from '../../../../lib/stores/dynamo/key-store';
-import type { ClientRecord } from '../../../../lib/stores/ports';
 import { UNKNOWN_ISSUER } from '../unknown-issuer';
 import { loadKeyView } from '../key-view';
 import type { DoctorReport, Finding } from '../types';
@@ -26,6 +25,7 @@ import { auditDestinationCheck, ttlCheck } from './infra-checks';
 import { issuerChecks, type HttpGet } from './issuer-checks';
 import { keyChecks } from './key-checks';
 import { routeChecks } from './route-checks';
+import type { ClientRecord } from '../../../../lib/models/client';
 
 export interface DoctorDeps {
   config: Config;

@@ -5,9 +5,9 @@
  */
 import { DEFAULTS } from '../../../../lib/config/defaults';
 import type { Config } from '../../../../lib/config/types';
-import { ENDPOINT_PATHS } from '../../../../lib/endpoints/discovery';
 import type { Finding } from '../types';
 import { error, info, ok } from './finding';
+import { ENDPOINT_PATHS } from '../../../../lib/endpoints/paths';
 
 export type HttpGet = (url: string) => Promise<{ status: number; body: unknown }>;
 

@@ -5,10 +5,10 @@
 import { compileRoutes, type CompiledRoute } from '../../../../lib/authorizer/routes';
 import { ConfigError, parseRoutes } from '../../../../lib/config/load-config';
 import type { RouteRule } from '../../../../lib/config/types';
-import type { ClientRecord } from '../../../../lib/stores/ports';
 import type { Finding } from '../types';
 import type { DeclaredApiRoute, DeclaredSource } from './declared';
 import { error, ok, warning } from './finding';
+import type { ClientRecord } from '../../../../lib/models/client';
 
 const ATTACH = {
   rest: 'authorizer: ${self:custom.restAuthorizer}',

@@ -3,9 +3,9 @@
  * audited and no endpoint counts on its own. Counting is an in-memory increment; the EMF write happens
  * at most once a second per container, on the sink's flush or maybeFlush.
  */
-import type { AuditEvent } from '../audit/types';
-import type { PortcullisAuditSink } from '../audit/create-audit-sink';
-import type { PortcullisMetrics } from './metrics';
+import type { AuditEvent } from './types';
+import type { PortcullisAuditSink } from './create-audit-sink';
+import type { PortcullisMetrics } from '../observability/metrics';
 
 export function countAuditEvent(metrics: PortcullisMetrics, e: AuditEvent): void {
   switch (e.event) {

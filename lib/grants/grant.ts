@@ -1,0 +1,42 @@
+/**
+ * A grant type of the token endpoint (RFC 6749 §4): one file per grant, listed in registry.ts. The endpoint
+ * authenticates the client, finds the grant, checks that the client may use it, and calls `handle`; the grant
+ * says what to issue, and the endpoint mints, answers and audits.
+ */
+import type { Clock } from '../core/clock';
+import type { Config } from '../config/types';
+import type { ClientCredentials } from '../client-auth/method';
+import type { FormParams } from '../http/form';
+import type { ClientRecord, GrantType } from '../models/client';
+import type { MintInput } from '../tokens/access-token';
+
+export interface GrantRequest {
+  params: FormParams;
+  /** The authenticated client. */
+  client: ClientRecord;
+  credentials: ClientCredentials;
+  /** The request's time basis, fixed when the client was authenticated. */
+  clock: Clock;
+}
+
+/** What every grant may use; grants that need stores (codes, users, refresh families) add theirs. */
+export interface GrantServices {
+  config: Config;
+}
+
+/** What a grant decided to issue. */
+export interface GrantOutcome {
+  accessToken: MintInput;
+  /** Small, non-secret facts for the audit event (`detail`). */
+  auditDetail?: Record<string, string | number | boolean>;
+}
+
+export interface Grant {
+  /** The `grant_type` value (an absolute URI for extension grants). */
+  readonly grantType: GrantType;
+  /** The request parameters it reads, besides grant_type and client authentication. */
+  readonly parameters: readonly string[];
+  /** Whether this deployment offers it (metadata lists only these; others answer unsupported_grant_type). Default: yes. */
+  enabled?(config: Config): boolean;
+  handle(req: GrantRequest, services: GrantServices): Promise<GrantOutcome> | GrantOutcome;
+}

@@ -1,0 +1,16 @@
+/** The grant types of the token endpoint. A new grant is a new file plus one line here; metadata follows. */
+import type { Config } from '../config/types';
+import { clientCredentialsGrant } from './client-credentials';
+import type { Grant } from './grant';
+
+export const GRANTS: readonly Grant[] = [clientCredentialsGrant];
+
+const offered = (g: Grant, config: Config) => g.enabled?.(config) ?? true;
+
+/** The grant for a `grant_type` value, when this deployment offers it. */
+export function findGrant(grantType: string, config: Config): Grant | undefined {
+  return GRANTS.find((g) => g.grantType === grantType && offered(g, config));
+}
+
+/** RFC 8414 `grant_types_supported`. */
+export const supportedGrantTypes = (config: Config): string[] => GRANTS.filter((g) => offered(g, config)).map((g) => g.grantType);
