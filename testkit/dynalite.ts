@@ -1,9 +1,10 @@
 /** Starts an in-process dynalite (the real DynamoDB wire protocol) on a free port, with the portcullis table. */
 import type { AddressInfo } from 'node:net';
-import { createDynamoClient, DocTable } from '../lib/stores/dynamo/doc-table';
+import { DocTable } from '../lib/stores/dynamo/doc-table';
 import { ensureTable } from '../lib/stores/dynamo/ensure-table';
 import type { Clock } from '../lib/core/clock';
 import { systemClock } from '../lib/core/clock';
+import { createDynamoClient } from '../lib/stores/dynamo/client';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const dynalite = require('dynalite') as (opts: { createTableMs: number; path?: string }) => import('node:http').Server;

@@ -8,6 +8,7 @@ import type { AuditSink } from '../../lib/audit/types';
 import { Authorizer, type AuthzRequest } from '../../lib/authorizer/decide';
 import type { Config } from '../../lib/config/types';
 import { createRevocationChecker, createRevocationStore } from '../../lib/composition/revocation';
+import { createDocTable } from '../../lib/composition/table';
 import type { RevocationChecker } from '../../lib/revocation/types';
 import { BENCH_ARN, BENCH_ROUTE, benchConfig, createTable, type BackendEndpoints } from '../support/bench-config';
 import { jwksOf, type BenchKey } from '../support/tokens';
@@ -64,7 +65,7 @@ export function authorizerConfig(opts: Pick<RigOptions, 'backends' | 'mode' | 't
  */
 export async function seedRevocations(config: Config, count: { tokens: number; clients: number; subjects: number }): Promise<void> {
   await createTable(config);
-  const store = createRevocationStore(config);
+  const store = createRevocationStore(config, { table: createDocTable(config) });
   const now = Math.floor(Date.now() / 1000);
   for (let i = 0; i < count.tokens; i++) await store.revokeToken({ jti: `revoked-jti-${i}`, client_id: `pc_other${i % 7}`, sub: `pc_other${i % 7}`, exp: now + 3600, by: 'bench' });
   for (let i = 0; i < count.clients; i++) await store.revokeClient(`pc_gone${i}`, { notBefore: now, reason: 'revoked', by: 'bench' });
@@ -83,7 +84,7 @@ export async function buildAuthorizerRig(opts: RigOptions): Promise<AuthorizerRi
           functionName: 'portcullis-bench-authorizer',
         })
       : undefined;
-  const revocation = createRevocationChecker(config, { onError: () => counters.errors++ });
+  const revocation = createRevocationChecker(config, { table: createDocTable(config), onError: () => counters.errors++ });
   if (revocation.ready && !(await revocation.ready())) throw new Error('the revocation snapshot could not be loaded from dynalite');
   const authorizer = new Authorizer(config, {
     audit: audit ?? NO_AUDIT,

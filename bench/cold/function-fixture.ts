@@ -16,12 +16,13 @@ import { createClientAdmin } from '../../lib/composition/client-admin';
 import { systemClock } from '../../lib/core/clock';
 import { loadConfig } from '../../lib/config/load-config';
 import { ensureLocalKey } from '../../lib/keys/local-key';
-import { createDynamoClient, DocTable } from '../../lib/stores/dynamo/doc-table';
+import { DocTable } from '../../lib/stores/dynamo/doc-table';
 import { DynamoKeyStore } from '../../lib/stores/dynamo/key-store';
 import { seedRevocations } from '../authorizer/rig';
 import type { BackendEndpoints } from '../support/bench-config';
 import { mintToken, type BenchKey } from '../support/tokens';
 import { basicAuth } from '../token/rig';
+import { createDynamoClient } from '../../lib/stores/dynamo/client';
 
 export const PROD_STAGE = 'prod';
 

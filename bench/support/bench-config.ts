@@ -6,8 +6,8 @@
 import { readServerlessSettings } from '../../infra/serverless-config';
 import { loadConfig } from '../../lib/config/load-config';
 import type { Config } from '../../lib/config/types';
-import { createDynamoClient } from '../../lib/stores/dynamo/doc-table';
 import { ensureTable } from '../../lib/stores/dynamo/ensure-table';
+import { createDynamoClient } from '../../lib/stores/dynamo/client';
 
 export const BENCH_ISSUER = 'https://auth.bench.test';
 export const BENCH_AUDIENCE = 'https://api.bench.test';

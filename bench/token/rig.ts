@@ -21,12 +21,13 @@ import { ClientLockout } from '../../lib/lockout/lockout';
 import { lockoutPolicy } from '../../lib/lockout/policy';
 import { DynamoLockoutStore } from '../../lib/stores/dynamo/lockout-store';
 import { createMetrics } from '../../lib/observability/metrics';
-import { createDynamoClient, DocTable } from '../../lib/stores/dynamo/doc-table';
+import { DocTable } from '../../lib/stores/dynamo/doc-table';
 import { DynamoClientStore } from '../../lib/stores/dynamo/client-store';
 import { DynamoKeyStore } from '../../lib/stores/dynamo/key-store';
 import type { TokenEndpointDeps } from '../../lib/endpoints/token';
 import { benchConfig, createTable, type BackendEndpoints } from '../support/bench-config';
 import type { Alg } from '../support/tokens';
+import { createDynamoClient } from '../../lib/stores/dynamo/client';
 
 export interface TokenRig {
   alg: Alg;

@@ -9,9 +9,13 @@ import { loadConfig } from '../../lib/config/load-config';
 import { UNKNOWN_ISSUER } from './troubleshoot/unknown-issuer';
 import type { Config } from '../../lib/config/types';
 import { systemClock } from '../../lib/core/clock';
-import { createDynamoClient, DocTable } from '../../lib/stores/dynamo/doc-table';
-import { functionEnvironment, readServerlessSettings, REPO_ROOT } from '../serverless-config';
+import { DocTable } from '../../lib/stores/dynamo/doc-table';
+import { functionEnvironment, readServerlessSettings } from '../serverless-config';
 import { stackFilePath, type StackFile } from '../local/stack';
+import { LOCAL_STATE_DIR } from '../local/state';
+
+export { LOCAL_STATE_DIR };
+import { createDynamoClient } from '../../lib/stores/dynamo/client';
 
 export class CliError extends Error {
   constructor(
@@ -23,7 +27,6 @@ export class CliError extends Error {
   }
 }
 
-export const LOCAL_STATE_DIR = process.env.PORTCULLIS_LOCAL_DIR || join(REPO_ROOT, '.local');
 
 export interface CliTarget {
   config: Config;

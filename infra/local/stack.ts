@@ -11,13 +11,14 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { loadConfig } from '../../lib/config/load-config';
 import type { Config } from '../../lib/config/types';
-import { createDynamoClient, DocTable } from '../../lib/stores/dynamo/doc-table';
+import { DocTable } from '../../lib/stores/dynamo/doc-table';
 import { ensureTable } from '../../lib/stores/dynamo/ensure-table';
 import { DynamoKeyStore } from '../../lib/stores/dynamo/key-store';
 import { ensureLocalKey } from '../../lib/keys/local-key';
 import { systemClock } from '../../lib/core/clock';
 import { functionEnvironment, readServerlessSettings, REPO_ROOT } from '../serverless-config';
 import { readGatewayResponses, startGatewayProxy } from './gateway-proxy';
+import { createDynamoClient } from '../../lib/stores/dynamo/client';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const dynalite = require('dynalite') as (opts: { createTableMs: number; path?: string }) => Server;

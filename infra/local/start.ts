@@ -7,7 +7,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createAuditSink } from '../../lib/audit/create-audit-sink';
 import { createClientAdmin } from '../../lib/composition/client-admin';
-import { LOCAL_STATE_DIR } from '../cli/context';
+import { LOCAL_STATE_DIR } from './state';
 import { nodeRuntimeLine } from '../node-runtime';
 import { startLocalStack } from './stack';
 

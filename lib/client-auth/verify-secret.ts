@@ -2,7 +2,7 @@
 import type { Clock } from '../core/clock';
 import { epochSeconds } from '../core/clock';
 import type { ClientRecord } from '../models/client';
-import { DUMMY_SECRET_HASH, secretMatches } from './client-secret';
+import { DUMMY_SECRET_HASH, secretMatches } from '../clients/client-secret';
 import { invalidClient, type ClientCredentials } from './method';
 
 /** In constant time and always once per slot (two slots: current and previous secret during rotation). */

@@ -6,7 +6,7 @@ import type { Config } from '../config/types';
 import type { IdGenerator } from '../core/ids';
 import { randomIds } from '../core/ids';
 import { undeclaredScopes } from '../oauth/scopes';
-import { hashSecret } from '../client-auth/client-secret';
+import { hashSecret } from './client-secret';
 import type { ClientStore } from '../stores/ports';
 import type { ClientRecord, GrantType } from '../models/client';
 

@@ -1,22 +1,52 @@
 /**
- * The composition root of a Lambda container: builds each dependency once, on first use,
- * from the configuration. Handlers take what they need from here; tests build their own.
+ * The composition root: the services a Lambda container (or a CLI, or the local stack) shares, each built once,
+ * on first use, from one configuration. lib/composition/<function>.ts wires each function from it; tests build
+ * their own from the test kit.
  */
-import { createAuditSink } from '../audit/create-audit-sink';
+import { createAuditSink, type AuditSinkDeps, type PortcullisAuditSink } from '../audit/create-audit-sink';
 import { withMetrics } from '../audit/metrics-from-events';
-import { getMetrics } from '../observability/metrics';
 import { CachedClientLookup } from '../clients/client-cache';
-import { ClientLockout } from '../lockout/lockout';
-import { lockoutPolicy } from '../lockout/policy';
+import type { ClientAdmin } from '../clients/client-admin';
 import { getConfig } from '../config/load-config';
 import type { Config } from '../config/types';
-import { systemClock } from '../core/clock';
-import { createRevocationStore } from './revocation';
+import { systemClock, type Clock } from '../core/clock';
 import { createKeyRing, type KeyRing } from '../keys/key-ring';
-import { createDynamoClient, DocTable } from '../stores/dynamo/doc-table';
+import { ClientLockout } from '../lockout/lockout';
+import { lockoutPolicy } from '../lockout/policy';
+import { getMetrics } from '../observability/metrics';
+import type { RevocationStore } from '../revocation/types';
 import { DynamoClientStore } from '../stores/dynamo/client-store';
+import type { DocTable } from '../stores/dynamo/doc-table';
 import { DynamoKeyStore } from '../stores/dynamo/key-store';
 import { DynamoLockoutStore } from '../stores/dynamo/lockout-store';
+import type { ClientStore, KeyStore } from '../stores/ports';
+import { createClientAdmin } from './client-admin';
+import { createRevocationStore } from './revocation';
+import { createDocTable } from './table';
+
+export interface Container {
+  readonly config: Config;
+  readonly clock: Clock;
+  table(): DocTable;
+  clientStore(): ClientStore;
+  keyStore(): KeyStore;
+  revocationStore(): RevocationStore;
+  /** Client records cached per container (config.clientCacheTtlMs). */
+  clientLookup(): CachedClientLookup;
+  keyRing(): KeyRing;
+  /** The audit sink, counting EMF metrics from the events it carries. */
+  audit(): PortcullisAuditSink;
+  /** Brute-force lockout of client authentication, shared by the token, revoke and introspect endpoints. */
+  lockout(): ClientLockout;
+  clientAdmin(actor: string): ClientAdmin;
+}
+
+export interface ContainerOptions {
+  /** An existing table (CLIs, the local stack); default: one built from the configuration. */
+  table?: DocTable;
+  clock?: Clock;
+  audit?: AuditSinkDeps;
+}
 
 function once<T>(make: () => T): () => T {
   let value: T | undefined;
@@ -30,45 +60,26 @@ function once<T>(make: () => T): () => T {
   };
 }
 
-const table = once((): DocTable => {
-  const config = getConfig();
-  const client = createDynamoClient({ region: config.region, endpoint: config.dynamoEndpoint, timeoutMs: config.storeTimeoutMs });
-  return new DocTable(client, config.tableName, systemClock);
-});
-const clientStore = once(() => new DynamoClientStore(table()));
-const keyStore = once(() => new DynamoKeyStore(table()));
+export function createContainer(config: Config, opts: ContainerOptions = {}): Container {
+  const clock = opts.clock ?? systemClock;
+  const table = once(() => opts.table ?? createDocTable(config, clock));
+  const audit = once(() => withMetrics(createAuditSink(config, { clock, ...opts.audit }), getMetrics(config)));
+  const c: Container = {
+    config,
+    clock,
+    table,
+    clientStore: once(() => new DynamoClientStore(table())),
+    keyStore: once(() => new DynamoKeyStore(table())),
+    revocationStore: once(() => createRevocationStore(config, { table: table(), clock })),
+    clientLookup: once(() => new CachedClientLookup(c.clientStore(), config.clientCacheTtlMs)),
+    keyRing: once(() => createKeyRing(config, { keyStore: c.keyStore(), clock })),
+    audit,
+    lockout: once(() => new ClientLockout(new DynamoLockoutStore(table()), { policy: lockoutPolicy(config), cacheTtlMs: config.clientCacheTtlMs, audit: audit(), clock })),
+    clientAdmin: (actor) => createClientAdmin(config, table(), audit(), actor, clock),
+  };
+  return c;
+}
 
-export const runtime = {
-  config: (): Config => getConfig(),
-  table,
-  clientStore,
-  keyStore,
-  clientLookup: once(() => new CachedClientLookup(clientStore(), getConfig().clientCacheTtlMs)),
-  keyRing: once((): KeyRing => createKeyRing(getConfig(), { keyStore: keyStore() })),
-  audit: once(() => withMetrics(createAuditSink(getConfig()), getMetrics(getConfig()))),
-  revocationStore: once(() => createRevocationStore(getConfig(), { table: table() })),
-  /** Brute-force lockout of client authentication, shared by the token, revoke and introspect endpoints. */
-  lockout: once(
-    (): ClientLockout =>
-      new ClientLockout(new DynamoLockoutStore(table()), {
-        policy: lockoutPolicy(getConfig()),
-        cacheTtlMs: getConfig().clientCacheTtlMs,
-        audit: runtime.audit(),
-      }),
-  ),
-  tokenEndpointDeps: () => ({
-    config: getConfig(),
-    clients: runtime.clientLookup(),
-    keyRing: runtime.keyRing(),
-    audit: runtime.audit(),
-    lockout: runtime.lockout(),
-  }),
-  tokenLookupDeps: () => ({
-    config: getConfig(),
-    clients: runtime.clientLookup(),
-    keyRing: runtime.keyRing(),
-    revocations: runtime.revocationStore(),
-    audit: runtime.audit(),
-    lockout: runtime.lockout(),
-  }),
-};
+let lambda: Container | undefined;
+/** The container of this Lambda execution environment (its configuration read from the environment once). */
+export const lambdaContainer = (): Container => (lambda ??= createContainer(getConfig()));

@@ -3,13 +3,14 @@ import type { Clock } from '../core/clock';
 import { systemClock } from '../core/clock';
 import { DEFAULTS } from '../config/defaults';
 import type { Config } from '../config/types';
-import { createDynamoClient, DocTable } from '../stores/dynamo/doc-table';
+import type { DocTable } from '../stores/dynamo/doc-table';
 import { DynamoRevocationStore } from '../stores/dynamo/revocation-store';
 import { SnapshotRevocationChecker } from '../revocation/snapshot-checker';
 import { StrictRevocationChecker } from '../revocation/strict-checker';
 import type { RevocationChecker, RevocationStore } from '../revocation/types';
 
 export interface RevocationDeps {
+  /** Required unless `store` is given. */
   table?: DocTable;
   clock?: Clock;
   store?: RevocationStore;
@@ -17,21 +18,15 @@ export interface RevocationDeps {
   onError?: (err: unknown) => void;
 }
 
-export function createRevocationStore(config: Config, deps: Pick<RevocationDeps, 'table' | 'clock'> = {}): RevocationStore {
+export function createRevocationStore(config: Config, deps: { table: DocTable; clock?: Clock }): RevocationStore {
   const clock = deps.clock ?? systemClock;
-  const table =
-    deps.table ??
-    new DocTable(
-      createDynamoClient({ region: config.region, endpoint: config.dynamoEndpoint, timeoutMs: config.storeTimeoutMs }),
-      config.tableName,
-      clock,
-    );
-  return new DynamoRevocationStore(table, config, clock);
+  return new DynamoRevocationStore(deps.table, config, clock);
 }
 
 export function createRevocationChecker(config: Config, deps: RevocationDeps = {}): RevocationChecker {
   const clock = deps.clock ?? systemClock;
-  const store = deps.store ?? createRevocationStore(config, { table: deps.table, clock });
+  if (!deps.store && !deps.table) throw new Error('createRevocationChecker needs a store or a table');
+  const store = deps.store ?? createRevocationStore(config, { table: deps.table!, clock });
   if (config.revocation.mode === 'strict') return new StrictRevocationChecker(store, deps.onError);
   return new SnapshotRevocationChecker(store, {
     refreshMs: config.revocation.refreshMs,

@@ -2,6 +2,7 @@
 import { AUTH_METHOD_NAMES } from '../client-auth/registry';
 import type { Config } from '../config/types';
 import { supportedGrantTypes } from '../grants/registry';
+import { json, type HttpResponse } from '../http/response';
 import { ENDPOINT_PATHS } from './paths';
 
 export function authorizationServerMetadata(config: Config) {
@@ -20,3 +21,7 @@ export function authorizationServerMetadata(config: Config) {
     introspection_endpoint_auth_methods_supported: AUTH_METHOD_NAMES,
   };
 }
+
+/** GET /.well-known/oauth-authorization-server (RFC 8414). */
+export const handleDiscoveryRequest = async (config: Config): Promise<HttpResponse> =>
+  json(200, authorizationServerMetadata(config), { 'Cache-Control': 'public, max-age=300' });

@@ -16,13 +16,14 @@ import { handleRevocationRequest, type PresentedTokenDeps } from '../../lib/endp
 import { createRevocationChecker, createRevocationStore } from '../../lib/composition/revocation';
 import type { SnapshotRevocationChecker } from '../../lib/revocation/snapshot-checker';
 import { DynamoClientStore } from '../../lib/stores/dynamo/client-store';
-import { createDynamoClient, DocTable } from '../../lib/stores/dynamo/doc-table';
+import { DocTable } from '../../lib/stores/dynamo/doc-table';
 import { DynamoLockoutStore } from '../../lib/stores/dynamo/lockout-store';
 import { handleTokenRequest, type TokenEndpointDeps } from '../../lib/endpoints/token';
 import { jwksOf, makeKey, mint, PREFIX, realNowClock, testConfig, type TestKey } from '../../testkit/authorizer-fixtures';
 import { startDynalite, type TestDynamo } from '../../testkit/dynalite';
 import { basic, formRequest, tokenFixture } from '../../testkit/token-fixture';
 import { startDynamoFaultProxy, type DynamoFault, type DynamoFaultProxy } from '../../testkit/dynamo-fault-proxy';
+import { createDynamoClient } from '../../lib/stores/dynamo/client';
 
 /** Short, so a hang costs the test little; the logic is the same at the 1000 ms default. */
 const STORE_TIMEOUT_MS = 300;

@@ -1,6 +1,6 @@
 import { createLocalJWKSet, jwtVerify, decodeProtectedHeader } from 'jose';
 import { handleTokenRequest } from '../../lib/endpoints/token';
-import { hashSecret } from '../../lib/client-auth/client-secret';
+import { hashSecret } from '../../lib/clients/client-secret';
 import { basic, formRequest, tokenFixture } from '../../testkit/token-fixture';
 
 async function setup(opts: Parameters<typeof tokenFixture>[0] = {}) {

@@ -6,10 +6,11 @@ import { notBeforeNow } from '../../lib/revocation/not-before';
 import { SnapshotRevocationChecker } from '../../lib/revocation/snapshot-checker';
 import { StrictRevocationChecker } from '../../lib/revocation/strict-checker';
 import type { RevocationChecker, RevocationReason, TokenFacts } from '../../lib/revocation/types';
-import { createDynamoClient, DocTable } from '../../lib/stores/dynamo/doc-table';
+import { DocTable } from '../../lib/stores/dynamo/doc-table';
 import { DynamoRevocationStore, REVOCATION_FEED, revocationKeys } from '../../lib/stores/dynamo/revocation-store';
 import { startDynamoFaultProxy, type DynamoFaultProxy } from '../../testkit/dynamo-fault-proxy';
 import { startDynalite, type TestDynamo } from '../../testkit/dynalite';
+import { createDynamoClient } from '../../lib/stores/dynamo/client';
 
 /**
  * An HTTP proxy in front of dynalite: counts every DynamoDB request on the wire (by X-Amz-Target),

@@ -1,10 +1,11 @@
 import { epochSeconds, FrozenClock } from '../../lib/core/clock';
-import { createDynamoClient, DocTable } from '../../lib/stores/dynamo/doc-table';
+import { DocTable } from '../../lib/stores/dynamo/doc-table';
 import { DynamoRevocationStore } from '../../lib/stores/dynamo/revocation-store';
 import { notBeforeForDisable, notBeforeNow } from '../../lib/revocation/not-before';
 import { positionMs } from '../../lib/revocation/feed-position';
 import type { TokenFacts } from '../../lib/revocation/types';
 import { startDynalite, type TestDynamo } from '../../testkit/dynalite';
+import { createDynamoClient } from '../../lib/stores/dynamo/client';
 
 const clock = new FrozenClock(Date.UTC(2026, 5, 1, 12));
 const opts = { clockSkewSeconds: 30, maxTokenLifetimeSeconds: 3600 };

@@ -10,7 +10,7 @@
 import {
   BatchGetItemCommand,
   ConditionalCheckFailedException,
-  DynamoDBClient,
+  type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
   QueryCommand,
@@ -21,26 +21,8 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { Clock } from '../../core/clock';
 import { ConflictError, NotFoundError } from '../ports';
+import { FEED_INDEX } from './table-definition';
 import { epochSeconds } from '../../core/clock';
-
-export const FEED_INDEX = 'feed';
-
-export interface DynamoOptions {
-  region: string;
-  endpoint?: string;
-  timeoutMs: number;
-}
-
-export function createDynamoClient(opts: DynamoOptions): DynamoDBClient {
-  return new DynamoDBClient({
-    region: opts.region,
-    endpoint: opts.endpoint,
-    // The local stack's DynamoDB (dynalite) checks no signature, but the SDK wants credentials to sign with.
-    credentials: opts.endpoint && !process.env.AWS_ACCESS_KEY_ID ? { accessKeyId: 'local', secretAccessKey: 'local' } : undefined,
-    maxAttempts: 2,
-    requestHandler: { requestTimeout: opts.timeoutMs, connectionTimeout: opts.timeoutMs, throwOnRequestTimeout: true },
-  });
-}
 
 export interface StoredDoc<T> {
   doc: T;
@@ -226,28 +208,3 @@ export class DocTable {
     return result;
   }
 }
-
-/** The table definition: used by the local stack and tests; serverless.yml declares the same. */
-export const TABLE_DEFINITION = {
-  AttributeDefinitions: [
-    { AttributeName: 'pk', AttributeType: 'S' },
-    { AttributeName: 'sk', AttributeType: 'S' },
-    { AttributeName: 'gsi1pk', AttributeType: 'S' },
-    { AttributeName: 'gsi1sk', AttributeType: 'S' },
-  ],
-  KeySchema: [
-    { AttributeName: 'pk', KeyType: 'HASH' },
-    { AttributeName: 'sk', KeyType: 'RANGE' },
-  ],
-  GlobalSecondaryIndexes: [
-    {
-      IndexName: FEED_INDEX,
-      KeySchema: [
-        { AttributeName: 'gsi1pk', KeyType: 'HASH' },
-        { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
-      ],
-      Projection: { ProjectionType: 'ALL' },
-    },
-  ],
-  BillingMode: 'PAY_PER_REQUEST',
-} as const;

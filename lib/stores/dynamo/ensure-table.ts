@@ -1,5 +1,5 @@
 import { CreateTableCommand, DescribeTableCommand, ResourceInUseException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { TABLE_DEFINITION } from './doc-table';
+import { TABLE_DEFINITION } from './table-definition';
 
 /** Creates the table if it does not exist (local stack and tests; deployed stages get it from serverless.yml). */
 export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {

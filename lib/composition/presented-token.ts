@@ -1,0 +1,18 @@
+/** functions/revoke.ts and functions/introspect.ts: an authenticated client presents a token. */
+import { handleIntrospectionRequest } from '../endpoints/introspect';
+import type { PresentedTokenDeps } from '../endpoints/presented-token';
+import { handleRevocationRequest } from '../endpoints/revoke';
+import type { HttpRequest } from '../http/request';
+import { lambdaContainer, type Container } from './container';
+
+export const presentedTokenDeps = (c: Container): PresentedTokenDeps => ({
+  config: c.config,
+  clients: c.clientLookup(),
+  keyRing: c.keyRing(),
+  revocations: c.revocationStore(),
+  audit: c.audit(),
+  lockout: c.lockout(),
+});
+
+export const handleRevoke = (req: HttpRequest) => handleRevocationRequest(req, presentedTokenDeps(lambdaContainer()));
+export const handleIntrospect = (req: HttpRequest) => handleIntrospectionRequest(req, presentedTokenDeps(lambdaContainer()));

@@ -1,0 +1,14 @@
+/** functions/token.ts: POST /oauth2/token. */
+import { handleTokenRequest } from '../endpoints/token';
+import type { HttpRequest } from '../http/request';
+import { lambdaContainer, type Container } from './container';
+
+export const tokenEndpointDeps = (c: Container) => ({
+  config: c.config,
+  clients: c.clientLookup(),
+  keyRing: c.keyRing(),
+  audit: c.audit(),
+  lockout: c.lockout(),
+});
+
+export const handleToken = (req: HttpRequest) => handleTokenRequest(req, tokenEndpointDeps(lambdaContainer()));
