@@ -25,16 +25,9 @@ import type { AuditEvent, AuditSink } from '../audit/types';
 import type { Clock } from '../core/clock';
 import { systemClock } from '../core/clock';
 import { OAuthError } from '../core/errors';
-import { lockedUntil, lockoutSeconds, retryAfterSeconds, type LockoutPolicy, type LockoutState } from './policy';
-
-export interface LockoutStore {
-  /** The live record of the id, or undefined. */
-  get(clientId: string, nowMs: number): Promise<LockoutState | undefined>;
-  /** Counts one failure; the state after it. */
-  recordFailure(clientId: string, opts: { nowMs: number; ttlSeconds: number; knownAbsent?: boolean }): Promise<LockoutState>;
-  /** Forgets the id's count. */
-  clear(clientId: string, nowMs: number): Promise<void>;
-}
+import type { LockoutState } from '../models/lockout';
+import type { LockoutStore } from '../stores/ports';
+import { lockedUntil, lockoutSeconds, retryAfterSeconds, type LockoutPolicy } from './policy';
 
 export interface ClientLockoutOptions {
   policy: LockoutPolicy;

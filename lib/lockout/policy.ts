@@ -9,6 +9,9 @@
  */
 import type { Config } from '../config/types';
 import { DEFAULTS } from '../config/defaults';
+import type { LockoutState } from '../models/lockout';
+
+export type { LockoutState };
 
 export interface LockoutPolicy {
   freeAttempts: number;
@@ -16,16 +19,6 @@ export interface LockoutPolicy {
   maxLockoutSeconds: number;
   /** The record (and so the count) disappears this long after the last failure: its TTL. */
   forgetAfterSeconds: number;
-}
-
-/** What the store keeps per client id. */
-export interface LockoutState {
-  /** Failed authentications counted since the record was created. */
-  failures: number;
-  /** Epoch ms of the last counted failure. */
-  lastFailureAt: number;
-  /** Epoch seconds: past it the record is absent (TTL). */
-  expiresAt: number;
 }
 
 export function lockoutPolicy(config: Pick<Config, 'bruteForce'>): LockoutPolicy {

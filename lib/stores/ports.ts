@@ -5,6 +5,7 @@
  */
 import type { ClientRecord } from '../models/client';
 import type { KeyRecord } from '../models/key';
+import type { LockoutState } from '../models/lockout';
 
 /** A conditional write found the record changed, or already there. */
 export class ConflictError extends Error {
@@ -35,4 +36,14 @@ export interface KeyStore {
   get(kid: string): Promise<KeyRecord | undefined>;
   create(key: KeyRecord): Promise<void>;
   update(kid: string, change: (k: KeyRecord) => KeyRecord): Promise<KeyRecord>;
+}
+
+/** Failed-authentication counts per id (lib/lockout): one record per id, updated atomically. */
+export interface LockoutStore {
+  /** The live record of the id, or undefined. */
+  get(clientId: string, nowMs: number): Promise<LockoutState | undefined>;
+  /** Counts one failure; the state after it. */
+  recordFailure(clientId: string, opts: { nowMs: number; ttlSeconds: number; knownAbsent?: boolean }): Promise<LockoutState>;
+  /** Forgets the id's count. */
+  clear(clientId: string, nowMs: number): Promise<void>;
 }

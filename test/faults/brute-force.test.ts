@@ -2,8 +2,8 @@
  * Brute-force protection of client authentication (RFC 6749 §2.3.1, §10.10): lockout with exponential
  * back-off, state in DynamoDB (dynalite) so it holds across containers, frozen clock.
  */
-import { ClientLockout, type LockoutStore } from '../../lib/lockout/lockout';
-import { lockoutPolicy, type LockoutState } from '../../lib/lockout/policy';
+import { ClientLockout } from '../../lib/lockout/lockout';
+import { lockoutPolicy } from '../../lib/lockout/policy';
 import { handleRevocationRequest } from '../../lib/endpoints/revoke';
 import type { RevocationStore } from '../../lib/revocation/types';
 import { DynamoLockoutStore, lockoutKey } from '../../lib/stores/dynamo/lockout-store';
@@ -11,6 +11,8 @@ import { handleTokenRequest, type TokenEndpointDeps } from '../../lib/endpoints/
 import { CachedClientLookup } from '../../lib/clients/client-cache';
 import { startDynalite, type TestDynamo } from '../../testkit/dynalite';
 import { basic, formRequest, tokenFixture } from '../../testkit/token-fixture';
+import type { LockoutStore } from '../../lib/stores/ports';
+import type { LockoutState } from '../../lib/models/lockout';
 
 let ddb: TestDynamo;
 beforeAll(async () => {

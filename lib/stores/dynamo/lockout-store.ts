@@ -17,10 +17,9 @@ import {
   UpdateItemCommand,
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
-import type { LockoutState } from '../../lockout/policy';
-import type { LockoutStore } from '../../lockout/lockout';
 import { type DocTable } from './doc-table';
-import { ConflictError } from '../ports';
+import { ConflictError, type LockoutStore } from '../ports';
+import type { LockoutState } from '../../models/lockout';
 
 const SK = 'lockout';
 const MAX_RAW_ID_BYTES = 200;

@@ -1,0 +1,33 @@
+/** The client, key and lockout stores' contract, against DynamoDB (dynalite, the real wire protocol) and in memory. */
+import { FrozenClock } from '../../lib/core/clock';
+import { DynamoClientStore } from '../../lib/stores/dynamo/client-store';
+import { DynamoKeyStore } from '../../lib/stores/dynamo/key-store';
+import { DynamoLockoutStore } from '../../lib/stores/dynamo/lockout-store';
+import { startDynalite } from '../../testkit/dynalite';
+import { MemoryClientStore } from '../../testkit/memory/client-store';
+import { MemoryKeyStore } from '../../testkit/memory/key-store';
+import { MemoryLockoutStore } from '../../testkit/memory/lockout-store';
+import { clientStoreContract } from './contract/client-store.contract';
+import { keyStoreContract } from './contract/key-store.contract';
+import { lockoutStoreContract } from './contract/lockout-store.contract';
+
+const clock = new FrozenClock(Date.UTC(2026, 5, 1));
+let n = 0;
+
+/** A fresh table per test: the contract assumes an empty store. */
+async function freshTable() {
+  const t = await startDynalite({ clock, tableName: `contract-${++n}` });
+  cleanups.push(t.close);
+  return t.table;
+}
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  await Promise.all(cleanups.splice(0).map((c) => c()));
+});
+
+clientStoreContract('DynamoDB', async () => new DynamoClientStore(await freshTable()));
+clientStoreContract('in-memory', async () => new MemoryClientStore());
+keyStoreContract('DynamoDB', async () => new DynamoKeyStore(await freshTable()));
+keyStoreContract('in-memory', async () => new MemoryKeyStore());
+lockoutStoreContract('DynamoDB', async () => new DynamoLockoutStore(await freshTable()));
+lockoutStoreContract('in-memory', async () => new MemoryLockoutStore());
