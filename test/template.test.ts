@@ -91,6 +91,12 @@ test('a production stage deploys without the demo routes; the issuer is the http
   expect(issuer).toContain('execute-api');
 });
 
+test('the authorizer functions know the result cache TTL their answers are cached with (custom.portcullis.authorizerCacheSeconds)', () => {
+  for (const fn of ['AuthorizerLambdaFunction', 'AuthorizerHttpApiLambdaFunction']) {
+    expect(String(template.Resources[fn].Properties.Environment.Variables.PORTCULLIS_AUTHORIZER_CACHE_SECONDS)).toBe('0');
+  }
+});
+
 test('an http issuer outside the local stage is refused at package time', async () => {
   const err = await pack('staging', ['--param', 'issuer=http://auth.example.com']).then(
     () => undefined,
