@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FrozenClock } from '../lib/clock';
 import { loadConfig } from '../lib/config/load-config';
+import { initKeys } from '../lib/keys/init-keys';
 import { createKeyRing } from '../lib/keys/key-ring';
 import { ensureLocalKey } from '../lib/keys/local-key';
 import { FileSigner } from '../lib/keys/file-signer';
@@ -67,9 +68,10 @@ describe('ensureLocalKey', () => {
     expect(await createKeyRing(config, { keyStore, clock }).activeSigner()).toMatchObject({ kid: second.record.kid });
   });
 
-  test('the key ring bootstraps a file key itself on an empty store', async () => {
+  test('keys init generates a file key on an empty store; the key ring signs with it', async () => {
     const { keyDir, config } = setup('ES256');
     const keyStore = new DynamoKeyStore(other.table);
+    await initKeys(config, { keyStore, clock });
     const signer = await createKeyRing(config, { keyStore, clock }).activeSigner();
     expect(signer.alg).toBe('ES256');
     expect(readdirSync(keyDir)).toEqual([`${signer.kid}.pem`]);

@@ -1,10 +1,11 @@
 import type { ClientRecord, ClientStore } from '../types';
+import { keyspace } from '../keyspace';
 import type { DocTable } from './ddb';
 
-const PK = (id: string) => `client#${id}`;
+const PK = keyspace.client;
 const SK = 'client';
 /** All client ids are also listed under one partition for `clients list` (admin path, not hot). */
-const INDEX_PK = 'clients';
+const INDEX_PK = keyspace.clientIndex;
 
 export class DynamoClientStore implements ClientStore {
   constructor(private readonly table: DocTable) {}

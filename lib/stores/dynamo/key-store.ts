@@ -1,7 +1,8 @@
 import type { KeyRecord, KeyStore } from '../types';
+import { keyspace } from '../keyspace';
 import type { DocTable } from './ddb';
 
-const PK = 'keys';
+const PK = keyspace.keys;
 
 export class DynamoKeyStore implements KeyStore {
   constructor(private readonly table: DocTable) {}
