@@ -8,6 +8,7 @@ import { FrozenClock } from '../lib/core/clock';
 import { loadConfig } from '../lib/config/load-config';
 import type { Config } from '../lib/config/types';
 import { Authorizer, type AuthorizerDeps } from '../lib/authorizer/decide';
+import type { PolicyDocument } from '../lib/authorizer/policy';
 import type { RevocationChecker, TokenFacts } from '../lib/revocation/types';
 
 export const ISSUER = 'http://localhost:3000';
@@ -101,6 +102,18 @@ export function testConfig(routes: Record<string, unknown> = DEMO_ROUTES, scopes
     PORTCULLIS_JWKS_URI: 'http://127.0.0.1:9/.well-known/jwks.json',
     ...env,
   });
+}
+
+/**
+ * An independent reading of how API Gateway evaluates an authorizer policy on a request's execute-api ARN, as IAM
+ * matches resources: explicit Deny wins, then any Allow; `*` is any run of characters, `/` included, `?` is one
+ * character; matching is case-sensitive.
+ */
+export function iamAllows(policy: PolicyDocument, arn: string): boolean {
+  const matches = (pattern: string) =>
+    new RegExp(`^${pattern.split('*').map((p) => p.split('?').map((q) => q.replace(/[.+^${}()|[\]\\/]/g, '\\$&')).join('.')).join('.*')}$`, 's').test(arn);
+  if (policy.Statement.some((s) => s.Effect === 'Deny' && s.Resource.some(matches))) return false;
+  return policy.Statement.some((s) => s.Effect === 'Allow' && s.Resource.some(matches));
 }
 
 /** Frozen at (about) the real time: aws-jwt-verify checks exp against Date.now() as well. */

@@ -3,7 +3,7 @@
  *   npm run --silent admin -- clients create --name NAME --scopes "a b" [--default-scopes "a"] [--lifetime S] [--introspect] [--json]
  *   npm run --silent admin -- clients list|show ID|rotate-secret ID [--old-secret-ttl S]|retire-secret ID|disable ID|enable ID [--json]
  *   npm run --silent admin -- revoke --client ID | --sub SUB | --jti JTI [--json]
- *   npm run --silent admin -- keys rotate|list [--json]
+ *   npm run --silent admin -- keys init|rotate|list [--json]
  *   npm run --silent admin -- explain TOKEN|- [--route "GET /demo/data"] [--json]     (exit 0 allow, 1 deny)
  *   npm run --silent admin -- doctor [--serverless FILE] [--json]                     (exit 1 when an error is found)
  * Every command takes --stage S --region R to act on a deployed stage instead of the local stack.
@@ -26,7 +26,7 @@ const USAGE = `usage: npm run --silent admin -- <command> [options]
   clients create --name NAME --scopes "a b" [--default-scopes "a"] [--lifetime SECONDS] [--introspect]
   clients list | show ID | rotate-secret ID [--old-secret-ttl SECONDS] | retire-secret ID | disable ID | enable ID
   revoke --client ID | --sub SUB | --jti JTI
-  keys list | keys rotate [--now] [--force] | keys retire KID
+  keys init | keys list | keys rotate [--now] [--force] | keys retire KID
   explain TOKEN|- [--route "METHOD /path"]   why the authorizer allows or denies a token (exit 0 allow, 1 deny)
   doctor [--serverless FILE]                  check the configuration and live state (exit 1 when an error is found)
 options: --json (machine output, last line)  --stage S --region R (a deployed stage; default: the local stack)`;

@@ -1,5 +1,7 @@
 /**
  * `keys` commands of the admin CLI (npm run --silent admin -- keys ...):
+ *   keys init [--json]                 the stage's first key, once (after the first deploy): registers the
+ *                                      stack's KMS key as active (a file key locally); does nothing if a key is active
  *   keys list [--json]                 every key: kid, alg, source, state, dates
  *   keys rotate [--now] [--force] [--json]
  *                                      new key, published now, signing after the publish lead
@@ -12,9 +14,11 @@ import type { KMSClient } from '@aws-sdk/client-kms';
 import type { AuditSink } from '../../lib/audit/types';
 import type { Clock } from '../../lib/core/clock';
 import type { Config } from '../../lib/config/types';
+import { initKeys } from '../../lib/keys/init-keys';
 import { listKeys, retireKey, rotateKeys } from '../../lib/keys/rotation';
 import type { ScheduledKey } from '../../lib/keys/schedule';
 import type { KeyStore } from '../../lib/stores/ports';
+import { keyTimings } from '../../lib/keys/timings';
 
 export interface KeysCommandContext {
   config: Config;
@@ -29,7 +33,7 @@ export interface KeysCommandContext {
   actor?: string;
 }
 
-export const KEYS_USAGE = `usage: keys list | keys rotate [--now] [--force] | keys retire KID   [--json]`;
+export const KEYS_USAGE = `usage: keys init | keys list | keys rotate [--now] [--force] | keys retire KID   [--json]`;
 
 const iso = (seconds: number | undefined): string | null => (seconds === undefined ? null : new Date(seconds * 1000).toISOString());
 
@@ -64,7 +68,7 @@ export async function runKeysCommand(argv: string[], ctx: KeysCommandContext): P
   const err = ctx.err ?? ((line: string) => process.stderr.write(`${line}\n`));
   const { sub, rest, flags } = parse(argv);
   const json = ctx.json || flags.has('--json');
-  const known: Record<string, string[]> = { list: ['--json'], rotate: ['--json', '--now', '--force'], retire: ['--json'] };
+  const known: Record<string, string[]> = { init: ['--json'], list: ['--json'], rotate: ['--json', '--now', '--force'], retire: ['--json'] };
   if (!sub || !(sub in known)) {
     err(sub ? `unknown keys command "${sub}"\n${KEYS_USAGE}` : KEYS_USAGE);
     return 2;
@@ -76,10 +80,19 @@ export async function runKeysCommand(argv: string[], ctx: KeysCommandContext): P
   }
   const deps = { keyStore: ctx.keyStore, kms: ctx.kms, clock: ctx.clock, audit: ctx.audit, actor: ctx.actor };
   try {
+    if (sub === 'init') {
+      const { record, created } = await initKeys(ctx.config, deps);
+      const summary = { kid: record.kid, alg: record.alg, source: record.source, ref: record.ref, state: 'active', created };
+      const desc = `${record.kid} (${record.alg}, ${record.source})`;
+      if (json) ctx.out(JSON.stringify(summary));
+      else if (!created) ctx.out(`nothing to do: key ${desc} is already active`);
+      else ctx.out(`key ${desc} is active: the token and JWKS endpoints use it within ${keyTimings(ctx.config).cacheSeconds} s`);
+      return 0;
+    }
     if (sub === 'list') {
       const keys = await listKeys(ctx.config, deps);
       if (json) ctx.out(JSON.stringify({ keys: keys.map(describeKey) }));
-      else if (keys.length === 0) ctx.out('no signing keys yet (the first token request or `npm start` creates one)');
+      else if (keys.length === 0) ctx.out('no signing keys yet: run `keys init` (`npm start` does it for the local stack)');
       else {
         const rows = [['KID', 'ALG', 'SOURCE', 'STATE', 'ACTIVATES', 'DEACTIVATES', 'RETIRES']];
         for (const k of keys.map(describeKey)) {

@@ -16,6 +16,7 @@ export type AuditEventName =
   | 'client.locked_out'
   | 'revocation.client'
   | 'revocation.subject'
+  | 'keys.initialized'
   | 'keys.rotated'
   | 'keys.retired';
 

@@ -2,7 +2,8 @@
  * The one decision core behind the three authorizer entry points (TOKEN, REQUEST, HTTP API).
  *
  * bearer → verified-token cache (exp still checked) or full verification → revocation (every decision)
- * → route lookup (deny by default) → scopes → cache-safe policy. Synchronous unless a dependency
+ * → canonical path when API Gateway may cache the policy (path-forms.ts) → route lookup (deny by default)
+ * → scopes → cache-safe policy. Synchronous unless a dependency
  * (cold-start JWKS, JWKS refetch, strict revocation) answers with a promise.
  * Fail closed: anything thrown becomes a 401 deny (`internal_error`). Every decision is audited; no token is.
  */
@@ -16,7 +17,8 @@ import { extractBearer } from './bearer';
 import { isExpired } from '../jose/precheck';
 import type { AccessTokenClaims } from '../tokens/access-token-claims';
 import { PolicyBuilder, withDeniedRequest, type ScopeGrant } from './policy';
-import type { DenyReason, ScopeReason } from './reasons';
+import { isCanonicalArnSuffix } from './path-forms';
+import { isScopeReason, type DenyReason, type ScopeReason } from './reasons';
 import { compileRoutes, parseMethodArn, RouteTable, type CompiledRoute, type ParsedArn } from './routes';
 import { LruCache } from './token-cache';
 import { TokenVerifier, type TokenVerifierDeps, type VerifyOutcome } from './token-verifier';
@@ -66,6 +68,8 @@ export class Authorizer {
   private readonly hrtime: () => number;
   private readonly skew: number;
   private readonly log: NonNullable<AuthorizerDeps['log']>;
+  /** API Gateway may replay a policy on other requests (authorizerCacheSeconds > 0). */
+  private readonly cached: boolean;
 
   constructor(
     config: Config,
@@ -77,11 +81,15 @@ export class Authorizer {
     this.log = deps.log ?? ((message, detail) => console.error(JSON.stringify({ level: 'error', message, ...detail })));
     const compiled = compileRoutes(config.routes);
     this.routes = new RouteTable(compiled);
-    this.policies = new PolicyBuilder(compiled, (denied, allowed) =>
-      this.log('route table: IAM patterns cannot separate these routes; tokens allowed only `allowed` are refused some of its requests (fail closed)', {
-        denied: denied.key,
-        allowed: allowed.key,
-      }),
+    this.cached = config.authorizerCacheSeconds > 0;
+    this.policies = new PolicyBuilder(
+      compiled,
+      (denied, allowed) =>
+        this.log('route table: IAM patterns cannot separate these routes; tokens allowed only `allowed` are refused some of its requests (fail closed)', {
+          denied: denied.key,
+          allowed: allowed.key,
+        }),
+      this.cached,
     );
     this.cache = new LruCache(config.verifiedTokenCacheEntries);
     this.verifier =
@@ -172,6 +180,8 @@ export class Authorizer {
       if (typeof revoked === 'string') return { reason: revoked, arn, token };
       return { reason: 'internal_error', arn, token, error: new Error(`revocation checker answered ${String(revoked)}`) };
     }
+    // The policy of a cached answer denies every non-canonical spelling (path-forms.ts): refuse it fresh too.
+    if (this.cached && !isCanonicalArnSuffix(req.arn.slice(arn.prefix.length))) return { reason: 'non_canonical_path', arn, token };
     const method = req.method ?? arn.method;
     const path = req.path ?? arn.path;
     let route: CompiledRoute | undefined;
@@ -202,7 +212,7 @@ export class Authorizer {
     if (o.reason === 'allowed' && t && o.arn) {
       return { effect: 'Allow', status: 200, reason: 'allowed', principalId: t.facts.sub, policy: t.grant.policyFor(o.arn.prefix), context: t.context };
     }
-    if ((o.reason === 'insufficient_scope' || o.reason === 'route_not_declared') && t && o.arn) {
+    if (isScopeReason(o.reason) && t && o.arn) {
       return {
         effect: 'Deny',
         status: 403,
@@ -212,7 +222,7 @@ export class Authorizer {
         context: { ...t.context, wwwAuthenticate: insufficientScopeHeader(o.route) },
       };
     }
-    const reason = (o.reason === 'allowed' || o.reason === 'insufficient_scope' || o.reason === 'route_not_declared' ? 'internal_error' : o.reason) as Exclude<
+    const reason = (o.reason === 'allowed' || isScopeReason(o.reason) ? 'internal_error' : o.reason) as Exclude<
       DenyReason,
       ScopeReason
     >;

@@ -4,11 +4,14 @@
  * would also match (a `*` spans `/`), so API Gateway can replay a cached result on any route.
  * If such a Deny would also cover requests of an allowed route, the Deny wins (fail closed) and
  * `onConflict` is told once per pair of routes.
+ * When API Gateway may cache the policy (authorizerCacheSeconds > 0), a policy with an Allow also denies every
+ * non-canonical spelling of a path (path-forms.ts): the route patterns are exact over canonical paths only.
  * Grants are memoized per distinct scope string, policies per ARN prefix (API + stage).
  */
 import type { CompiledRoute } from './routes';
 import { comparePrecedence, routesOverlap } from './routes';
 import { existsString, globNfa, routeNfa } from './arn-patterns';
+import { NON_CANONICAL_GLOBS } from './path-forms';
 
 export interface PolicyStatement {
   Action: 'execute-api:Invoke';
@@ -33,6 +36,8 @@ export class ScopeGrant {
     readonly allowed: readonly boolean[],
     readonly allowGlobs: readonly string[],
     readonly denyGlobs: readonly string[],
+    /** Non-canonical path spellings, denied alongside an Allow (empty when the policy is never cached). */
+    readonly pathFormGlobs: readonly string[] = [],
   ) {}
 
   /** The same object for every token with these scopes on this API stage. */
@@ -41,7 +46,8 @@ export class ScopeGrant {
     if (!doc) {
       const Statement: PolicyStatement[] = [];
       if (this.allowGlobs.length) Statement.push({ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: this.allowGlobs.map((g) => prefix + g) });
-      if (this.denyGlobs.length) Statement.push({ Action: 'execute-api:Invoke', Effect: 'Deny', Resource: this.denyGlobs.map((g) => prefix + g) });
+      const deny = this.allowGlobs.length ? [...this.denyGlobs, ...this.pathFormGlobs] : this.denyGlobs;
+      if (deny.length) Statement.push({ Action: 'execute-api:Invoke', Effect: 'Deny', Resource: deny.map((g) => prefix + g) });
       if (!Statement.length) Statement.push({ Action: 'execute-api:Invoke', Effect: 'Deny', Resource: [prefix + '*'] });
       doc = { Version: '2012-10-17', Statement };
       if (this.policies.size >= 16) this.policies.clear();
@@ -74,6 +80,8 @@ export class PolicyBuilder {
   constructor(
     readonly routes: CompiledRoute[],
     private readonly onConflict: (denied: CompiledRoute, allowed: CompiledRoute) => void = () => {},
+    /** API Gateway may cache the policy: deny non-canonical path spellings too. */
+    private readonly cached = false,
   ) {
     this.globNfas = routes.map((r) => r.globs.map(globNfa));
     this.routeNfas = routes.map((r) => routeNfa(r));
@@ -102,7 +110,12 @@ export class PolicyBuilder {
     const allowIdx = this.routes.filter((r) => allowed[r.index]).map((r) => r.index);
     const denyIdx = this.routes.filter((d) => !allowed[d.index] && allowIdx.some((a) => this.allowReaches(a, d.index))).map((d) => d.index);
     for (const d of denyIdx) this.reportConflicts(d, allowIdx);
-    grant = new ScopeGrant(allowed, unique(allowIdx.flatMap((i) => this.routes[i].globs)), unique(denyIdx.flatMap((i) => this.routes[i].globs)));
+    grant = new ScopeGrant(
+      allowed,
+      unique(allowIdx.flatMap((i) => this.routes[i].globs)),
+      unique(denyIdx.flatMap((i) => this.routes[i].globs)),
+      this.cached ? NON_CANONICAL_GLOBS : [],
+    );
     if (this.grants.size >= MAX_GRANTS) this.grants.clear();
     this.grants.set(scope, grant);
     return grant;

@@ -7,6 +7,9 @@ import type { RevocationReason } from '../revocation/types';
 
 export type { TokenReason };
 
-export type ScopeReason = 'insufficient_scope' | 'route_not_declared';
+/** `non_canonical_path`: with an authorizer result cache, a path spelled other than canonically (path-forms.ts). */
+export type ScopeReason = 'insufficient_scope' | 'route_not_declared' | 'non_canonical_path';
+
+export const isScopeReason = (r: string): r is ScopeReason => r === 'insufficient_scope' || r === 'route_not_declared' || r === 'non_canonical_path';
 
 export type DenyReason = TokenReason | RevocationReason | ScopeReason | 'internal_error';

@@ -26,6 +26,8 @@ export const DEFAULTS = {
   revocationFeedHorizonMarginSeconds: 300,
   /** Verified-token cache entries per authorizer container. */
   verifiedTokenCacheEntries: 10_000,
+  /** API Gateway authorizer result cache TTL: off (every request is decided). */
+  authorizerCacheSeconds: 0,
   /** Minimum time between two JWKS refetches triggered by an unknown kid. */
   jwksRefetchMinIntervalMs: 10_000,
   /** One JWKS fetch by the authorizer (cold start or unknown kid); a failure keeps the last good keys. */

@@ -131,6 +131,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxStalenessMs: num(env, 'PORTCULLIS_REVOCATION_MAX_STALENESS_MS', DEFAULTS.revocationMaxStalenessMs),
     },
     verifiedTokenCacheEntries: num(env, 'PORTCULLIS_VERIFIED_TOKEN_CACHE_ENTRIES', DEFAULTS.verifiedTokenCacheEntries),
+    authorizerCacheSeconds: num(env, 'PORTCULLIS_AUTHORIZER_CACHE_SECONDS', DEFAULTS.authorizerCacheSeconds),
     audit: {
       sink: auditSink,
       logGroup: env.PORTCULLIS_AUDIT_LOG_GROUP || `/${service}/${stage}/audit`,

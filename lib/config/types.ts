@@ -62,6 +62,11 @@ export interface Config {
     maxStalenessMs: number;
   };
   verifiedTokenCacheEntries: number;
+  /**
+   * API Gateway's authorizer result TTL (custom.portcullis.authorizerCacheSeconds). Above 0 a policy may be replayed
+   * on other requests, so the authorizer also refuses non-canonical path spellings (lib/authorizer/path-forms.ts).
+   */
+  authorizerCacheSeconds: number;
   audit: {
     sink: 'file' | 'cloudwatch';
     logGroup: string;

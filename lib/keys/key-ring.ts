@@ -7,8 +7,10 @@
  * is used until it is `maxStalenessSeconds` old, then 503 (the rotation timings count on that
  * bound). Signers are built once per kid and kept.
  *
- * Bootstrap: with no active key in the store, the ring registers config.signer.kmsKeyId as the
- * active key (kms), or generates a local key (file, see local-key.ts).
+ * Read-only: the ring never writes the key store (the functions' IAM roles cannot). With no active
+ * key — a stage whose first key was not created yet (`keys init`, lib/keys/init-keys.ts) — both
+ * calls answer 503 temporarily_unavailable (reason `no_signing_key`), and the ring looks again after
+ * its cache lifetime.
  */
 import type { KMSClient } from '@aws-sdk/client-kms';
 import type { Clock } from '../core/clock';
@@ -18,18 +20,17 @@ import { OAuthError, temporarilyUnavailable } from '../core/errors';
 import type { KeyStore } from '../stores/ports';
 import { FileSigner } from './file-signer';
 import { createKmsClient } from './kms-client';
-import { registerKmsKey } from './kms-keys';
 import { KmsSigner } from './kms-signer';
-import { ensureLocalKey, requireKeyDir } from './local-key';
+import { requireKeyDir } from './local-key';
 import { KeySchedule, type ScheduledKey } from './schedule';
 import type { PublicJwk, Signer } from './signer';
 import { keyTimings, type KeyTimings } from './timings';
 import type { KeyRecord } from '../models/key';
 
 export interface KeyRing {
-  /** The key that signs now. Throws OAuthError temporarily_unavailable when the key list cannot be read. */
+  /** The key that signs now. Throws OAuthError temporarily_unavailable when the key list cannot be read or has no active key. */
   activeSigner(): Promise<Signer>;
-  /** The keys a verifier may meet: next, active and previous (active first). */
+  /** The keys a verifier may meet: next, active and previous (active first). Throws like activeSigner. */
   jwks(): Promise<{ keys: PublicJwk[] }>;
 }
 
@@ -38,6 +39,14 @@ export interface KeyRingDeps {
   clock?: Clock;
   /** KMS client for kms keys (default: one built from the config, on first use). */
   kms?: KMSClient;
+}
+
+/** No active signing key in the store: the stage's first key has not been created (`keys init`). */
+export function noSigningKey(retryAfterSeconds: number): OAuthError {
+  return new OAuthError('temporarily_unavailable', 'No signing key is configured yet, retry later', {
+    headers: { 'Retry-After': String(retryAfterSeconds) },
+    reason: 'no_signing_key',
+  });
 }
 
 export function createKeyRing(config: Config, deps: KeyRingDeps): KeyRing {
@@ -82,13 +91,17 @@ export class CachedKeyRing implements KeyRing {
   private async activeSignerSlow(): Promise<Signer> {
     const schedule = await this.current();
     const record = schedule.activeAt(epochSeconds(this.clock));
-    if (!record) throw new Error('no active signing key in the key store');
+    if (!record) throw noSigningKey(this.timings.cacheSeconds);
     return this.signers.get(record.kid) ?? this.buildSigner(record);
   }
 
   async jwks(): Promise<{ keys: PublicJwk[] }> {
-    const keys = (await this.current())
-      .at(epochSeconds(this.clock))
+    const schedule = await this.current();
+    const now = epochSeconds(this.clock);
+    // A JWKS without the key that signs would make every verifier refuse every new token: say so instead.
+    if (!schedule.activeAt(now)) throw noSigningKey(this.timings.cacheSeconds);
+    const keys = schedule
+      .at(now)
       .filter((k) => k.published)
       .sort((a, b) => STATE_ORDER[a.state] - STATE_ORDER[b.state] || b.activatesAt - a.activatesAt)
       .map((k) => ({ ...k.record.publicJwk, kid: k.record.kid, alg: k.record.alg, use: 'sig' as const }));
@@ -119,25 +132,10 @@ export class CachedKeyRing implements KeyRing {
 
   private async load(): Promise<KeySchedule> {
     const startedMs = this.clock.now();
-    let schedule = new KeySchedule(await this.deps.keyStore.list(), this.timings);
-    if (!schedule.activeAt(epochSeconds(this.clock))) {
-      await this.bootstrap();
-      schedule = new KeySchedule(await this.deps.keyStore.list(), this.timings);
-    }
+    const schedule = new KeySchedule(await this.deps.keyStore.list(), this.timings);
     this.schedule = schedule;
     this.loadedAtMs = startedMs;
     return schedule;
-  }
-
-  private async bootstrap(): Promise<void> {
-    const now = epochSeconds(this.clock);
-    const when = { state: 'active' as const, activatedAt: now, createdAt: now };
-    if (this.config.signer.type === 'kms') {
-      if (!this.config.signer.kmsKeyId) throw new Error('config.signer.kmsKeyId is required with the kms signer');
-      await registerKmsKey(this.kmsClient(), this.config.signer.kmsKeyId, this.deps.keyStore, when);
-    } else {
-      await ensureLocalKey(this.config, this.deps.keyStore, { clock: this.clock });
-    }
   }
 
   private kmsClient(): KMSClient {

@@ -1,4 +1,4 @@
-/** KMS signing keys in the key store: bootstrap registration and creation by rotation. */
+/** KMS signing keys in the key store: registration of the stack's key (`keys init`) and creation by rotation. */
 import { CreateKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
 import type { Config } from '../config/types';
 import { type KeyStore, ConflictError } from '../stores/ports';

@@ -65,6 +65,30 @@ describe('audit.yml', () => {
     expect(alarm('Throttles')!.Dimensions).toEqual([{ Name: 'FunctionName', Value: { Ref: 'AuthorizerLambdaFunction' } }]);
   });
 
+  test('the REST and the HTTP API authorizer functions have the same alarms (Lambda metrics per function)', () => {
+    const serverless = load(readFileSync(join(__dirname, '..', 'serverless.yml'), 'utf8')) as { functions: Record<string, { handler: string }> };
+    // serverless names a function's resource <Name>LambdaFunction (first letter upper-cased).
+    const authorizers = Object.entries(serverless.functions)
+      .filter(([, f]) => f.handler.startsWith('functions/authorizer.'))
+      .map(([name]) => `${name[0].toUpperCase()}${name.slice(1)}LambdaFunction`);
+    expect(authorizers.sort()).toEqual(['AuthorizerHttpApiLambdaFunction', 'AuthorizerLambdaFunction']);
+    const alarmsOf = (fn: string) =>
+      alarms
+        .filter(([, r]) => JSON.stringify(r.Properties.Dimensions) === JSON.stringify([{ Name: 'FunctionName', Value: { Ref: fn } }]))
+        .map(([, r]) => {
+          const { AlarmName, AlarmDescription, Dimensions, ...rest } = r.Properties;
+          return JSON.stringify(rest);
+        })
+        .sort();
+    const rest = alarmsOf('AuthorizerLambdaFunction');
+    expect(rest.length).toBeGreaterThanOrEqual(1);
+    expect(rest.map((a) => JSON.parse(a).MetricName)).toContain('Throttles');
+    expect(alarmsOf('AuthorizerHttpApiLambdaFunction')).toEqual(rest);
+    // Alarm names are unique (CloudFormation would refuse two alarms with one name).
+    const names = alarms.map(([, r]) => r.Properties.AlarmName);
+    expect(new Set(names).size).toBe(names.length);
+  });
+
   test('every alarm notifies the optional SNS topic, and the topic exists only when asked for', () => {
     for (const [, r] of alarms) {
       expect(r.Properties.AlarmActions).toEqual(expect.objectContaining({ 'Fn::If': expect.arrayContaining(['AuditAlarmTopicGiven']) }));

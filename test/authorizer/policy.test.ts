@@ -1,27 +1,18 @@
 /** Route table → IAM policy ARNs, API Gateway route precedence, and cache safety of the policies. */
 import type { Decision } from '../../lib/authorizer/decide';
-import type { PolicyDocument } from '../../lib/authorizer/policy';
 import { compileRoutes, parseMethodArn, RouteTable } from '../../lib/authorizer/routes';
-import { harness, makeKey, mint, PREFIX, testConfig, type Harness, type TestKey } from '../../testkit/authorizer-fixtures';
+import { harness, iamAllows, makeKey, mint, PREFIX, testConfig, type Harness, type TestKey } from '../../testkit/authorizer-fixtures';
 
 let key: TestKey;
 beforeAll(() => {
   key = makeKey('RS256', 'policy-key');
 });
 
-/** An independent reading of IAM resource matching: explicit Deny wins, then any Allow; `*` spans `/`, `?` is one character. */
-function iamAllows(policy: PolicyDocument, arn: string): boolean {
-  const matches = (pattern: string) =>
-    new RegExp(`^${pattern.split('*').map((p) => p.split('?').map((q) => q.replace(/[.+^${}()|[\]\\/]/g, '\\$&')).join('.')).join('.*')}$`).test(arn);
-  if (policy.Statement.some((s) => s.Effect === 'Deny' && s.Resource.some(matches))) return false;
-  return policy.Statement.some((s) => s.Effect === 'Allow' && s.Resource.some(matches));
-}
-
 const arnOf = (method: string, path: string) => `${PREFIX}${method}${path}`;
 
-function authorizerFor(routes: Record<string, unknown>, scopes: string[], log?: (m: string, d?: Record<string, unknown>) => void): Harness {
+function authorizerFor(routes: Record<string, unknown>, scopes: string[], log?: (m: string, d?: Record<string, unknown>) => void, env: Record<string, string> = {}): Harness {
   const catalogue = Object.fromEntries(scopes.map((s) => [s, s]));
-  return harness({ config: testConfig(routes, catalogue), keys: [key], deps: log ? { log } : {} });
+  return harness({ config: testConfig(routes, catalogue, env), keys: [key], deps: log ? { log } : {} });
 }
 
 async function policyFor(h: Harness, scope: string, method: string, resource: string, path = resource): Promise<Decision> {
@@ -129,11 +120,13 @@ describe('cache safety: the policy returned for one request is the right answer 
   const scopeSets = Array.from({ length: 1 << scopes.length }, (_, mask) => scopes.filter((_, i) => mask & (1 << i)).join(' '));
 
   test.each([
-    ['REQUEST authorizer (resource template)', true],
-    ['TOKEN authorizer (route from methodArn)', false],
-  ])('%s: for every set of scopes, every cached policy agrees with a fresh decision on every request', async (_name, withResource) => {
+    ['REQUEST authorizer (resource template)', true, '0'],
+    ['TOKEN authorizer (route from methodArn)', false, '0'],
+    ['REQUEST authorizer, authorizerCacheSeconds 300', true, '300'],
+    ['TOKEN authorizer, authorizerCacheSeconds 300', false, '300'],
+  ])('%s: for every set of scopes, every cached policy agrees with a fresh decision on every request', async (_name, withResource, ttl) => {
     const conflicts: string[] = [];
-    const h = authorizerFor(routes, scopes, (m) => conflicts.push(m));
+    const h = authorizerFor(routes, scopes, (m) => conflicts.push(m), { PORTCULLIS_AUTHORIZER_CACHE_SECONDS: ttl });
     let checked = 0;
     const wrong: string[] = [];
     for (const scope of scopeSets) {

@@ -7,6 +7,7 @@
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { MemoryAuditSink } from '../../lib/audit/types';
 import { Authorizer } from '../../lib/authorizer/decide';
+import { initKeys } from '../../lib/keys/init-keys';
 import { createKeyRing } from '../../lib/keys/key-ring';
 import { noRevocation } from '../../lib/revocation/types';
 import { DocTable } from '../../lib/stores/dynamo/doc-table';
@@ -107,7 +108,9 @@ describe('KMS briefly unavailable', () => {
 
   async function setup() {
     const f = await tokenFixture({ env: { PORTCULLIS_SIGNER: 'kms', PORTCULLIS_KMS_KEY_ID: ALIAS } });
-    const keyRing = createKeyRing(f.config, { keyStore: new DynamoKeyStore(new DocTable(ddb.table.client, ddb.tableName, f.clock)), clock: f.clock, kms: kms.client({ maxAttempts: 2 }) });
+    const keyStore = new DynamoKeyStore(new DocTable(ddb.table.client, ddb.tableName, f.clock));
+    await initKeys(f.config, { keyStore, clock: f.clock, kms: kms.client({ maxAttempts: 2 }) }); // `keys init` after the deploy
+    const keyRing = createKeyRing(f.config, { keyStore, clock: f.clock, kms: kms.client({ maxAttempts: 2 }) });
     const deps: TokenEndpointDeps = { ...f.deps, keyRing };
     const { client, secret } = await f.admin.create({ name: 'app', scopes: ['read:data'] });
     const call = () => handleTokenRequest(formRequest('grant_type=client_credentials', { Authorization: basic(client.clientId, secret) }), deps);
@@ -142,7 +145,7 @@ describe('KMS briefly unavailable', () => {
     expect(payload.client_id).toBeDefined();
   });
 
-  test('KMS down at a cold start (the signing key cannot be registered) → 503, then 200 once KMS is back', async () => {
+  test('KMS down at a cold start (the first token of a container) → 503, then 200 once KMS is back', async () => {
     const s = await setup();
     kms.fail('500');
     expect503(await s.call());

@@ -11,6 +11,7 @@ import type { Fetcher } from 'aws-jwt-verify/https';
 import { MemoryAuditSink } from '../../lib/audit/types';
 import { Authorizer } from '../../lib/authorizer/decide';
 import { FrozenClock, epochSeconds } from '../../lib/core/clock';
+import { initKeys } from '../../lib/keys/init-keys';
 import { createKeyRing, type KeyRing } from '../../lib/keys/key-ring';
 import { rotateKeys } from '../../lib/keys/rotation';
 import { noRevocation } from '../../lib/revocation/types';
@@ -56,6 +57,7 @@ test('two scheduled rotations under traffic: every live token is allowed at ever
   // aws-jwt-verify also checks exp against the real time: start at (about) now.
   const clock = new FrozenClock(Math.floor(Date.now() / 1000) * 1000);
   const keyStore = new DynamoKeyStore(new DocTable(ddb.table.client, ddb.tableName, clock));
+  await initKeys(f.config, { keyStore, clock });
   const tokenRing = createKeyRing(f.config, { keyStore, clock });
   const jwksRing = createKeyRing(f.config, { keyStore, clock });
   const deps = { ...f.deps, keyRing: tokenRing, clock };

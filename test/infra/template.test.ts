@@ -8,6 +8,8 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { PARTITIONS as P } from '../../lib/stores/keyspace';
+import { dynamoGrants, stringLike, type PolicyStatement } from '../../testkit/iam-policy';
 
 const run = promisify(execFile);
 const root = join(__dirname, '..', '..');
@@ -65,7 +67,7 @@ test('every function has its own role; no "*" action anywhere; DynamoDB and KMS 
 test('the authorizer may read the table but never write it; the metadata function touches no data', () => {
   const auth = template.Resources.AuthorizerRole;
   const actions = statements(auth).flatMap((s) => ([] as string[]).concat(s.Action));
-  expect(actions.filter((a) => a.startsWith('dynamodb:')).sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query']);
+  expect(actions.filter((a) => a.startsWith('dynamodb:')).sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:Query']);
   const meta = statements(template.Resources.MetadataRole).flatMap((s) => ([] as string[]).concat(s.Action));
   expect(meta.some((a) => a.startsWith('dynamodb:') || a.startsWith('kms:'))).toBe(false);
 });
@@ -89,6 +91,12 @@ test('a production stage deploys without the demo routes; the issuer is the http
   const issuer = JSON.stringify(token.Properties.Environment.Variables.PORTCULLIS_ISSUER);
   expect(issuer).toContain('https://');
   expect(issuer).toContain('execute-api');
+});
+
+test('the authorizer functions know the result cache TTL their answers are cached with (custom.portcullis.authorizerCacheSeconds)', () => {
+  for (const fn of ['AuthorizerLambdaFunction', 'AuthorizerHttpApiLambdaFunction']) {
+    expect(String(template.Resources[fn].Properties.Environment.Variables.PORTCULLIS_AUTHORIZER_CACHE_SECONDS)).toBe('0');
+  }
 });
 
 test('an http issuer outside the local stage is refused at package time', async () => {
@@ -140,4 +148,74 @@ test('KMS signing key: SIGN_VERIFY RSA_2048, key policy lets the token role sign
   expect(kmsActions('JwksRole')).toEqual([{ actions: ['kms:GetPublicKey'], condition: expect.stringContaining('portcullis:signing-key') }]);
   expect(kmsActions('AuthorizerRole')).toEqual([]);
   expect(kmsActions('MetadataRole')).toEqual([]);
+});
+
+/** Per role: `Action` (table) or `Action index/feed` → the partitions (LeadingKeys patterns) it may name. */
+function dynamoAccess(role: string): Record<string, string[]> {
+  const out: Record<string, Set<string>> = {};
+  for (const g of dynamoGrants(statements(template.Resources[role]) as unknown as PolicyStatement[])) {
+    expect({ role, patterns: g.patterns, otherConditions: g.otherConditions }).toEqual({ role, patterns: expect.any(Array), otherConditions: [] });
+    for (const a of g.actions) {
+      for (const t of g.targets) for (const p of g.patterns!) (out[t === 'table' ? a : `${a} ${t}`] ??= new Set()).add(p);
+    }
+  }
+  return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, [...v].sort()]));
+}
+
+test('DynamoDB: every role names exactly the partitions it needs, per action (dynamodb:LeadingKeys); no function writes clients or keys; the JWKS role only reads keys', () => {
+  const sorted = (...p: string[]) => [...p].sort();
+  const lockout = [P.lockout, P.lockoutHashed];
+  const revocations = sorted(P.revokedToken, P.revokedClient, P.revokedSubject);
+  const expected: Record<string, Record<string, string[]>> = {
+    TokenRole: {
+      GetItem: sorted(P.client, ...lockout),
+      Query: [P.keys],
+      PutItem: sorted(...lockout),
+      UpdateItem: sorted(...lockout),
+    },
+    RevokeRole: {
+      GetItem: sorted(P.client, ...lockout, P.revokedToken, P.revocationFeedHead),
+      Query: [P.keys],
+      PutItem: sorted(...lockout, P.revokedToken, P.revocationFeedHead),
+      UpdateItem: sorted(...lockout),
+    },
+    IntrospectRole: {
+      GetItem: sorted(P.client, ...lockout),
+      Query: [P.keys],
+      BatchGetItem: revocations,
+      PutItem: sorted(...lockout),
+      UpdateItem: sorted(...lockout),
+    },
+    JwksRole: { Query: [P.keys] },
+    AuthorizerRole: { BatchGetItem: revocations, 'Query index/feed': [P.revocationFeed] },
+    MetadataRole: {},
+    DemoRole: {},
+  };
+  const roles = ofType('AWS::IAM::Role').map(([name]) => name);
+  expect(roles.sort()).toEqual(Object.keys(expected).filter((r) => r !== 'DemoRole' || roles.includes('DemoRole')).sort());
+  for (const role of roles) expect({ role, access: dynamoAccess(role) }).toEqual({ role, access: expected[role] });
+
+  // Spelled out: no role may write a client record, the client list or a signing key, whatever the patterns say.
+  const writes = ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'];
+  for (const role of roles) {
+    const access = dynamoAccess(role);
+    for (const action of writes) {
+      for (const pk of ['client#abc', 'clients', 'keys']) {
+        expect({ role, action, pk, allowed: (access[action] ?? []).some((p) => stringLike(p, pk)) }).toEqual({ role, action, pk, allowed: false });
+      }
+    }
+    // ForAllValues holds for a request that names no key: an action without keys (Scan) would escape the patterns.
+    expect(Object.keys(access).filter((a) => /^(Scan|PartiQL|ExecuteStatement|BatchExecuteStatement)/.test(a))).toEqual([]);
+  }
+});
+
+test('both authorizer functions (REST and HTTP API) have the same Lambda alarms', () => {
+  const lambdaAlarms = (fn: string) =>
+    ofType('AWS::CloudWatch::Alarm')
+      .filter(([, a]) => JSON.stringify(a.Properties.Dimensions) === JSON.stringify([{ Name: 'FunctionName', Value: { Ref: fn } }]))
+      .map(([, a]) => `${a.Properties.Namespace} ${a.Properties.MetricName} ${a.Properties.ComparisonOperator} ${a.Properties.Threshold}`)
+      .sort();
+  expect(template.Resources.AuthorizerHttpApiLambdaFunction).toBeDefined();
+  expect(lambdaAlarms('AuthorizerLambdaFunction')).toEqual(['AWS/Lambda Throttles GreaterThanOrEqualToThreshold 1']);
+  expect(lambdaAlarms('AuthorizerHttpApiLambdaFunction')).toEqual(lambdaAlarms('AuthorizerLambdaFunction'));
 });

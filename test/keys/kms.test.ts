@@ -8,6 +8,7 @@ import type { Signer } from '../../lib/keys/signer';
 import { DynamoKeyStore } from '../../lib/stores/dynamo/key-store';
 import { startFakeKms, type FakeKms } from '../../testkit/fakes/fake-kms';
 import { startDynalite, type TestDynamo } from '../../testkit/dynalite';
+import { initKeys } from '../../lib/keys/init-keys';
 
 const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
 const ALIAS = 'alias/portcullis-test-signing';
@@ -111,16 +112,18 @@ describe('key ring with the kms signer', () => {
   const config = (keyId: string) =>
     loadConfig({ PORTCULLIS_SIGNER: 'kms', PORTCULLIS_KMS_KEY_ID: keyId, PORTCULLIS_TABLE: ddb.tableName, PORTCULLIS_ISSUER: 'http://localhost:3000' });
 
-  test('bootstraps the configured key once (race-safe), signs through KMS, publishes it in the JWKS', async () => {
+  test('keys init registers the configured key once (race-safe); the rings sign through KMS and publish it in the JWKS', async () => {
     const { arn } = kms.createKey('RSA_2048', { alias: ALIAS });
     const keyStore = new DynamoKeyStore(ddb.table);
     const client = kms.client();
-    const rings = [1, 2, 3].map(() => createKeyRing(config(ALIAS), { keyStore, clock, kms: client }));
-    const signers = await Promise.all(rings.map((r) => r.activeSigner()));
-    expect(new Set(signers.map((s) => s.kid)).size).toBe(1);
+    const inits = await Promise.all([1, 2, 3].map(() => initKeys(config(ALIAS), { keyStore, clock, kms: client })));
+    expect(new Set(inits.map((i) => i.record.kid)).size).toBe(1);
     const records = await keyStore.list();
     expect(records).toHaveLength(1);
     expect(records[0]).toMatchObject({ source: 'kms', ref: arn, alg: 'RS256', state: 'active' });
+    const rings = [1, 2, 3].map(() => createKeyRing(config(ALIAS), { keyStore, clock, kms: client }));
+    const signers = await Promise.all(rings.map((r) => r.activeSigner()));
+    expect(new Set(signers.map((s) => s.kid))).toEqual(new Set([records[0].kid]));
 
     const jwks = await rings[0].jwks();
     expect(jwks.keys.map((k) => k.kid)).toEqual([signers[0].kid]);
@@ -135,12 +138,15 @@ describe('key ring with the kms signer', () => {
     expect(kms.calls.GetPublicKey).toBe(gets);
   });
 
-  test('KMS down at bootstrap → temporarily_unavailable', async () => {
+  test('KMS down at keys init → it fails and registers nothing; the ring answers temporarily_unavailable (no key)', async () => {
     const other = await startDynalite({ clock, tableName: 'kms-down' });
     try {
       kms.fail('500');
-      const ring = createKeyRing(config(ALIAS), { keyStore: new DynamoKeyStore(other.table), clock, kms: kms.client() });
-      await expect(ring.activeSigner()).rejects.toMatchObject({ code: 'temporarily_unavailable' });
+      const keyStore = new DynamoKeyStore(other.table);
+      await expect(initKeys(config(ALIAS), { keyStore, clock, kms: kms.client() })).rejects.toMatchObject({ code: 'temporarily_unavailable' });
+      expect(await keyStore.list()).toEqual([]);
+      const ring = createKeyRing(config(ALIAS), { keyStore, clock, kms: kms.client() });
+      await expect(ring.activeSigner()).rejects.toMatchObject({ code: 'temporarily_unavailable', reason: 'no_signing_key' });
     } finally {
       await other.close();
     }

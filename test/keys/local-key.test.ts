@@ -8,6 +8,7 @@ import { ensureLocalKey } from '../../lib/keys/local-key';
 import { FileSigner } from '../../lib/keys/file-signer';
 import { DynamoKeyStore } from '../../lib/stores/dynamo/key-store';
 import { startDynalite, type TestDynamo } from '../../testkit/dynalite';
+import { initKeys } from '../../lib/keys/init-keys';
 
 const clock = new FrozenClock(Date.UTC(2026, 3, 1));
 let n = 0;
@@ -67,9 +68,10 @@ describe('ensureLocalKey', () => {
     expect(await createKeyRing(config, { keyStore, clock }).activeSigner()).toMatchObject({ kid: second.record.kid });
   });
 
-  test('the key ring bootstraps a file key itself on an empty store', async () => {
+  test('keys init generates a file key on an empty store; the key ring signs with it', async () => {
     const { keyDir, config } = setup('ES256');
     const keyStore = new DynamoKeyStore(other.table);
+    await initKeys(config, { keyStore, clock });
     const signer = await createKeyRing(config, { keyStore, clock }).activeSigner();
     expect(signer.alg).toBe('ES256');
     expect(readdirSync(keyDir)).toEqual([`${signer.kid}.pem`]);

@@ -11,6 +11,7 @@ import type { KeyStore } from '../../lib/stores/ports';
 import { DynamoKeyStore } from '../../lib/stores/dynamo/key-store';
 import { startDynalite, type TestDynamo } from '../../testkit/dynalite';
 import type { KeyRecord } from '../../lib/models/key';
+import { initKeys } from '../../lib/keys/init-keys';
 
 const T0 = Date.UTC(2026, 4, 1) / 1000;
 const config = loadConfig({
@@ -117,5 +118,46 @@ describe('key ring caching', () => {
   test('signers are built once per key and reused', async () => {
     const ring = createKeyRing(config, { keyStore: store, clock });
     expect(await ring.activeSigner()).toBe(await ring.activeSigner());
+  });
+});
+
+describe('the key ring only reads the key store (the functions may not write it)', () => {
+  let ddb: TestDynamo;
+  const clock = new FrozenClock(T0 * 1000);
+  beforeAll(async () => {
+    ddb = await startDynalite({ clock, tableName: 'ring-read-only' });
+  });
+  afterAll(() => ddb.close());
+
+  test('no key yet: 503 temporarily_unavailable (no_signing_key) and nothing written; after `keys init` the key signs within the cache lifetime', async () => {
+    const real = new DynamoKeyStore(ddb.table);
+    const writes: string[] = [];
+    const store: KeyStore = {
+      list: () => real.list(),
+      get: (kid) => real.get(kid),
+      create: async (k) => {
+        writes.push(`create ${k.kid}`);
+        throw new Error('AccessDenied: the function role may not write keys');
+      },
+      update: async (kid) => {
+        writes.push(`update ${kid}`);
+        throw new Error('AccessDenied: the function role may not write keys');
+      },
+    };
+    const ring = createKeyRing(config, { keyStore: store, clock });
+    const unavailable = { code: 'temporarily_unavailable', status: 503, reason: 'no_signing_key', headers: { 'Retry-After': expect.stringMatching(/^\d+$/) } };
+    await expect(ring.activeSigner()).rejects.toMatchObject(unavailable);
+    await expect(ring.jwks()).rejects.toMatchObject(unavailable);
+    expect(writes).toEqual([]);
+    expect(await real.list()).toEqual([]);
+
+    const { record, created } = await initKeys(config, { keyStore: real, clock });
+    expect(created).toBe(true);
+    // Idempotent: a second run keeps the key.
+    expect(await initKeys(config, { keyStore: real, clock })).toMatchObject({ record: { kid: record.kid }, created: false });
+    clock.advance(t.cacheSeconds * 1000);
+    expect((await ring.activeSigner()).kid).toBe(record.kid);
+    expect((await ring.jwks()).keys.map((k) => k.kid)).toEqual([record.kid]);
+    expect(writes).toEqual([]);
   });
 });

@@ -205,7 +205,7 @@ describe('keys CLI', () => {
     expect(await c.run('spin')).toBe(2);
     expect(await c.run('rotate', '--later')).toBe(2);
     expect(await c.run('retire')).toBe(2);
-    expect(c.errors.join('\n')).toMatch(/usage: keys list/);
+    expect(c.errors.join('\n')).toMatch(/usage: keys init \| keys list/);
   });
 });
 
@@ -216,9 +216,9 @@ describe('rotation with the kms signer', () => {
   });
   afterAll(() => kms.close());
 
-  test('keys rotate creates a tagged SIGN_VERIFY KMS key; after activation tokens are signed by it through KMS', async () => {
+  test('keys init registers the stack key once; keys rotate creates a tagged SIGN_VERIFY KMS key; after activation tokens are signed by it through KMS', async () => {
     const clock = new FrozenClock(Date.UTC(2026, 8, 1));
-    kms.createKey('ECC_NIST_P256', { alias: 'alias/portcullis-prod-signing' });
+    const stackKey = kms.createKey('ECC_NIST_P256', { alias: 'alias/portcullis-prod-signing' });
     const config = loadConfig({
       ...ENV,
       PORTCULLIS_STAGE: 'prod',
@@ -228,10 +228,18 @@ describe('rotation with the kms signer', () => {
     });
     const keyStore = new DynamoKeyStore(ddb.table);
     const client = kms.client();
+    const c = cli({ config, keyStore, clock, kms: client });
+    // After the first deploy: the stack's own key becomes the active key (no new KMS key); a second run changes nothing.
+    expect(await c.run('init', '--json')).toBe(0);
+    const init = c.last();
+    expect(init).toMatchObject({ source: 'kms', alg: 'ES256', ref: stackKey.arn, state: 'active', created: true });
+    expect(await c.run('init')).toBe(0);
+    expect(c.lines.at(-1)).toBe(`nothing to do: key ${init.kid} (ES256, kms) is already active`);
+    expect(kms.requests.filter((q) => q.op === 'CreateKey')).toEqual([]);
     const ring = createKeyRing(config, { keyStore, clock, kms: client });
     const bootstrapKid = (await ring.activeSigner()).kid;
+    expect(bootstrapKid).toBe(init.kid);
 
-    const c = cli({ config, keyStore, clock, kms: client });
     expect(await c.run('rotate', '--json')).toBe(0);
     const r = c.last();
     expect(r).toMatchObject({ source: 'kms', alg: 'ES256', state: 'next', previous_kid: bootstrapKid });

@@ -47,12 +47,14 @@ test('a stage without TTL, audit log group or signing key: each is an error or w
   const group = find(r, 'audit.log-group', 'error')[0];
   expect(group.message).toContain('/portcullis/prod/audit does not exist');
   expect(cwl.calls('DescribeLogGroups')).toHaveLength(1);
-  expect(find(r, 'keys.no-active', 'warning')).toHaveLength(1);
+  const noKey = find(r, 'keys.no-active', 'error')[0];
+  expect(noKey.message).toMatch(/no key is active: the token and JWKS endpoints answer 503/);
+  expect(noKey.fix).toBe('npm run --silent admin -- keys init --stage prod --region us-east-1');
   expect(find(r, 'issuer.unknown', 'info')[0].fix).toContain('--issuer');
   expect(find(r, 'audience.placeholder', 'warning')[0].message).toContain('placeholder audience');
   // prod deploys no demo: no route needs the demo scopes.
   expect(find(r, 'scopes.unused', 'warning').map((f) => f.message).join('\n')).toContain('"read:data"');
-  expect(r.errors).toBe(2);
+  expect(r.errors).toBe(3);
 });
 
 test('the log group without retention is a warning; a KMS key that signs passes the probe; a disabled one does not', async () => {

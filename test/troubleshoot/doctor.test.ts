@@ -43,6 +43,7 @@ function serverlessCopy(change: (doc: Record<string, any>) => void): string {
 test('a healthy stack and a broken serverless.yml, side by side', async () => {
   const broken = serverlessCopy((doc) => {
     doc.custom.portcullis.routes = { 'GET /reports': 'admin:all', 'GET /health': [], 'GET /ghost': 'read:data' };
+    doc.custom.portcullis.authorizerCacheSeconds = 60;
     doc.functions.reports = {
       handler: 'functions/demo.handler',
       events: [
@@ -77,6 +78,9 @@ test('a healthy stack and a broken serverless.yml, side by side', async () => {
   expect(find(bad.report, 'routes.no-scope', 'warning')[0].message).toContain('GET /health requires no scope');
   expect(find(bad.report, 'routes.not-served', 'warning')[0].message).toContain('GET /ghost');
   expect(find(bad.report, 'config.drift', 'warning')[0].message).toContain('route table');
+  // the running authorizer does not know about the cache serverless.yml now asks for, and what the cache costs
+  expect(find(bad.report, 'config.drift', 'warning')[0].message).toContain('authorizer cache TTL');
+  expect(find(bad.report, 'revocation.cache-ttl', 'warning')[0].message).toMatch(/up to 60 s after a token is revoked.*refuses paths not spelled canonically.*non_canonical_path/);
   for (const f of bad.report.findings.filter((x) => x.severity === 'error' || x.severity === 'warning')) expect(f.fix).toBeTruthy();
   // Not reported on the healthy run.
   for (const id of ['routes.undeclared-scope', 'routes.no-authorizer', 'routes.undeclared', 'config.drift']) expect(find(healthy.report, id).every((f) => f.severity === 'ok')).toBe(true);

@@ -18,6 +18,7 @@ import type { DocTable } from '../../../lib/stores/dynamo/doc-table';
 import { DynamoClientStore } from '../../../lib/stores/dynamo/client-store';
 import { DynamoKeyStore } from '../../../lib/stores/dynamo/key-store';
 import type { ClientStore, KeyStore } from '../../../lib/stores/ports';
+import { isScopeReason } from '../../../lib/authorizer/reasons';
 import { findAuditEvent, type AuditFinding, type AuditSearch } from './audit-lookup';
 import { describeKeyState, loadKeyView, type KeyView } from './key-view';
 import { factsOf, revocationCheck } from './revocation-check';
@@ -111,7 +112,7 @@ function keyFacts(header: Record<string, unknown> | undefined, keys: KeyView, no
   };
 }
 
-const STATUS_OF = (reason: string): 200 | 401 | 403 => (reason === 'allowed' ? 200 : reason === 'insufficient_scope' || reason === 'route_not_declared' ? 403 : 401);
+const STATUS_OF = (reason: string): 200 | 401 | 403 => (reason === 'allowed' ? 200 : isScopeReason(reason) ? 403 : 401);
 
 export async function explainToken(raw: string, deps: ExplainDeps, opts: { route?: RouteRequest } = {}): Promise<Explanation> {
   const { config } = deps;
@@ -144,7 +145,7 @@ export async function explainToken(raw: string, deps: ExplainDeps, opts: { route
     }),
   ];
   const scopes = typeof payload?.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : undefined;
-  if (opts.route) checks.push(...routeChecks(config.routes, opts.route, scopes));
+  if (opts.route) checks.push(...routeChecks(config.routes, opts.route, scopes, config.authorizerCacheSeconds));
 
   // The verdict: the authorizer's decision core on the same token, keys and revocation state.
   const verdictConfig = issuerKnown || typeof payload?.iss !== 'string' ? config : { ...config, issuer: payload.iss };
@@ -153,7 +154,7 @@ export async function explainToken(raw: string, deps: ExplainDeps, opts: { route
   for (const line of answer.logs) notes.push(`authorizer log: ${line}`);
 
   const tokenOnly = !opts.route;
-  const tokenPasses = answer.reason === 'allowed' || answer.reason === 'insufficient_scope' || answer.reason === 'route_not_declared';
+  const tokenPasses = answer.reason === 'allowed' || isScopeReason(answer.reason);
   const reason = tokenOnly && tokenPasses ? 'allowed' : answer.reason;
   const firstFail = checks.find((c) => c.status === 'fail');
   const decisive = reason === 'allowed' ? undefined : checks.find((c) => c.status === 'fail' && c.reason === reason);

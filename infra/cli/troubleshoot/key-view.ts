@@ -3,7 +3,7 @@
  * with the authorizer's own fetcher and normalization (lib/authorizer/jwks.ts), or, when that URI is not
  * known or does not answer, the key store's published keys (what the JWKS function serves, as in
  * CachedKeyRing.jwks()). Plus every key of the key store with its effective state (lib/keys/schedule.ts).
- * Read-only: unlike the key ring it never bootstraps a key.
+ * Read-only, like the key ring.
  */
 import type { Fetcher } from 'aws-jwt-verify/https';
 import type { Jwks } from 'aws-jwt-verify/jwk';

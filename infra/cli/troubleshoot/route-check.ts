@@ -3,10 +3,12 @@
  * a `{param}` path is a resource template as REQUEST / HTTP API authorizers see it, a concrete path is routed
  * with API Gateway's precedence as the TOKEN authorizer does), and whether the token's scopes satisfy it
  * (scopesSatisfy, policy.ts: `match: all` or `any`). A route not in the table is denied by default.
+ * With an authorizer result cache, a path not spelled canonically is refused first (path-forms.ts), as the authorizer does.
  */
 import { scopesSatisfy } from '../../../lib/authorizer/policy';
 import { compileRoutes, RouteTable, type CompiledRoute } from '../../../lib/authorizer/routes';
 import type { RouteRule } from '../../../lib/config/types';
+import { isCanonicalArnSuffix } from '../../../lib/authorizer/path-forms';
 import type { ExplainCheck } from './types';
 
 export interface RouteRequest {
@@ -37,8 +39,21 @@ export function routesOpenedBy(rules: RouteRule[], scopes: string[]): string[] {
 
 const list = (xs: string[]) => (xs.length ? xs.join(' ') : '(none)');
 
-export function routeChecks(rules: RouteRule[], req: RouteRequest, scopes: string[] | undefined): ExplainCheck[] {
+/** `authorizerCacheSeconds`: custom.portcullis.authorizerCacheSeconds of the stage (default 0). */
+export function routeChecks(rules: RouteRule[], req: RouteRequest, scopes: string[] | undefined, authorizerCacheSeconds = 0): ExplainCheck[] {
   const asked = `${req.method} ${req.path}`;
+  if (authorizerCacheSeconds > 0 && !isCanonicalArnSuffix(`${req.method}${req.path}`)) {
+    return [
+      {
+        name: 'route',
+        status: 'fail',
+        reason: 'non_canonical_path',
+        detail: `${asked} is not spelled canonically (a trailing or doubled slash, a . or .. segment, percent-encoding or a backslash): with authorizerCacheSeconds ${authorizerCacheSeconds} the authorizer refuses it (403), since API Gateway may route it to another route than its spelling says and replay the policy on it`,
+        notes: ['fix: send the path as the route table spells it, one / between segments and none at the end'],
+      },
+      { name: 'scopes', status: 'skip', detail: 'not checked: the path is refused before the route' },
+    ];
+  }
   const route = findRoute(rules, req);
   if (!route) {
     const samePath = compileRoutes(rules).filter((r) => findRoute([{ ...r.rule, method: req.method }], req));

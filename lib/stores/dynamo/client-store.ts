@@ -1,11 +1,12 @@
 import type { ClientStore } from '../ports';
 import type { DocTable } from './doc-table';
 import type { ClientRecord } from '../../models/client';
+import { keyspace } from '../keyspace';
 
-const PK = (id: string) => `client#${id}`;
+const PK = keyspace.client;
 const SK = 'client';
 /** All client ids are also listed under one partition for `clients list` (admin path, not hot). */
-const INDEX_PK = 'clients';
+const INDEX_PK = keyspace.clientIndex;
 
 export class DynamoClientStore implements ClientStore {
   constructor(private readonly table: DocTable) {}

@@ -1,8 +1,9 @@
 import type { KeyStore } from '../ports';
 import type { DocTable } from './doc-table';
 import type { KeyRecord } from '../../models/key';
+import { keyspace } from '../keyspace';
 
-const PK = 'keys';
+const PK = keyspace.keys;
 
 export class DynamoKeyStore implements KeyStore {
   constructor(private readonly table: DocTable) {}

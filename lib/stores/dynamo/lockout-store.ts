@@ -10,7 +10,6 @@
  * also for ids that do not exist, which is what bounds the table under a spray of guessed ids.
  * Actions used: GetItem, UpdateItem, PutItem (no DeleteItem).
  */
-import { createHash } from 'node:crypto';
 import {
   GetItemCommand,
   PutItemCommand,
@@ -20,15 +19,12 @@ import {
 import { type DocTable } from './doc-table';
 import { ConflictError, type LockoutStore } from '../ports';
 import type { LockoutState } from '../../models/lockout';
+import { keyspace } from '../keyspace';
 
 const SK = 'lockout';
-const MAX_RAW_ID_BYTES = 200;
 
 /** The partition key of a client id's lockout record. */
-export function lockoutKey(clientId: string): string {
-  if (Buffer.byteLength(clientId, 'utf8') <= MAX_RAW_ID_BYTES) return `lockout#${clientId}`;
-  return `lockout-h#${createHash('sha256').update(clientId, 'utf8').digest('hex')}`;
-}
+export const lockoutKey = keyspace.lockout;
 
 const isConditionFailure = (err: unknown) => (err as { name?: string })?.name === 'ConditionalCheckFailedException';
 

@@ -23,15 +23,16 @@ import { hitFor } from '../../revocation/revocation-match';
 import type { ClientRevocation, RevocationFeedPage, RevocationHit, RevocationRecord, RevocationStore, RevokeTokenInput, SubjectRevocation, TokenFacts, TokenRevocation } from '../../revocation/types';
 import { type DocTable } from './doc-table';
 import { ConflictError } from '../ports';
+import { keyspace } from '../keyspace';
 
 /** gsi1pk of every revocation record. */
-export const REVOCATION_FEED = 'revocations';
+export const REVOCATION_FEED = keyspace.revocationFeed;
 const SK = 'revocation';
-const HEAD = { pk: 'revocation#feed', sk: 'head' };
+const HEAD = { pk: keyspace.revocationFeedHead, sk: 'head' };
 export const revocationKeys = {
-  token: (jti: string) => `revocation#token#${jti}`,
-  client: (clientId: string) => `revocation#client#${clientId}`,
-  subject: (sub: string) => `revocation#subject#${sub}`,
+  token: keyspace.revokedToken,
+  client: keyspace.revokedClient,
+  subject: keyspace.revokedSubject,
 };
 
 export type RevocationStoreOptions = Pick<Config, 'clockSkewSeconds' | 'maxTokenLifetimeSeconds'>;

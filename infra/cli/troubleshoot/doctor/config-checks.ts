@@ -1,6 +1,6 @@
 /**
  * `doctor`: the running configuration against serverless.yml (drift), the signing algorithm, the audience,
- * and the revocation bound the authorizer cache TTL and revocation settings give.
+ * and the revocation bound the authorizer cache TTL and revocation settings give (plus what the TTL costs).
  */
 import { DEFAULTS } from '../../../../lib/config/defaults';
 import type { Config } from '../../../../lib/config/types';
@@ -37,6 +37,8 @@ export function configChecks(config: Config, src: DeclaredSource, local: boolean
     ['max token lifetime', config.maxTokenLifetimeSeconds, s.maxTokenLifetimeSeconds],
     ['clock skew', config.clockSkewSeconds, s.clockSkewSeconds],
     ['revocation settings', config.revocation, { mode: s.revocation.mode, refreshMs: s.revocation.refreshMs, maxStalenessMs: s.revocation.maxStalenessMs }],
+    // the authorizer shapes its policies for a cache only if it knows there is one
+    ['authorizer cache TTL', config.authorizerCacheSeconds, s.authorizerCacheSeconds || 0],
   ];
   const drift = pairs.filter(([, running, declared]) => stable(running) !== stable(declared)).map(([name]) => name);
   if (drift.length) {
@@ -76,7 +78,7 @@ export function configChecks(config: Config, src: DeclaredSource, local: boolean
     out.push(
       warning(
         'revocation.cache-ttl',
-        `authorizerCacheSeconds is ${ttl}: API Gateway replays a cached Allow for up to ${ttl} s after a token is revoked (bound at most ${humanMs(bound.maxMs)})`,
+        `authorizerCacheSeconds is ${ttl}: API Gateway replays a cached Allow for up to ${ttl} s after a token is revoked (bound at most ${humanMs(bound.maxMs)}), and the authorizer refuses paths not spelled canonically (trailing or doubled slash, . or .. segment, percent-encoding, backslash: 403 non_canonical_path)`,
         'set custom.portcullis.authorizerCacheSeconds: 0 unless that delay is acceptable (see README "Authorizer caching and revocation")',
       ),
     );

@@ -114,7 +114,15 @@ export async function keyChecks(deps: KeyCheckDeps): Promise<Finding[]> {
 
   const active = schedule.find((k) => k.state === 'active');
   if (!active) {
-    out.push(warning('keys.no-active', 'no key is active: the first token request creates (local) or registers (KMS) one', 'npm run --silent admin -- keys rotate --now, or request a token'));
+    // The functions only read the key store: the first key comes from `keys init` (README "Deploying").
+    const where = config.stage === 'local' ? '' : ` --stage ${config.stage} --region ${config.region}`;
+    out.push(
+      error(
+        'keys.no-active',
+        'no key is active: the token and JWKS endpoints answer 503 temporarily_unavailable until one is (the functions never create keys)',
+        `npm run --silent admin -- keys init${where}`,
+      ),
+    );
     return out;
   }
   const desc = `${active.record.kid} (${active.record.alg}, ${active.record.source})`;

@@ -1,0 +1,46 @@
+/**
+ * The partition keys of the shared table (layout: ddb.ts), in one place. Each function's IAM role
+ * (infra/serverless/iam.yml) reaches only the partitions it uses, by these patterns on
+ * `dynamodb:LeadingKeys`; test/template.test.ts checks the roles against them and
+ * test/iam-key-usage.test.ts checks every request the functions really make.
+ */
+import { createHash } from 'node:crypto';
+
+/** Ids over this many UTF-8 bytes get a hashed lockout key, so any presented id fits a DynamoDB key. */
+const MAX_RAW_LOCKOUT_ID_BYTES = 200;
+
+export const keyspace = {
+  /** One client record (sk `client`). */
+  client: (clientId: string) => `client#${clientId}`,
+  /** Every client id (sk = the id), for `clients list`: admin only. */
+  clientIndex: 'clients',
+  /** Signing keys (sk = kid). */
+  keys: 'keys',
+  /** Brute-force lockout state of a presented client id (sk `lockout`); long ids by their SHA-256 (hex). */
+  lockout: (clientId: string) =>
+    Buffer.byteLength(clientId, 'utf8') <= MAX_RAW_LOCKOUT_ID_BYTES
+      ? `lockout#${clientId}`
+      : `lockout-h#${createHash('sha256').update(clientId, 'utf8').digest('hex')}`,
+  /** Revocation records (sk `revocation`). */
+  revokedToken: (jti: string) => `revocation#token#${jti}`,
+  revokedClient: (clientId: string) => `revocation#client#${clientId}`,
+  revokedSubject: (sub: string) => `revocation#subject#${sub}`,
+  /** The revocation feed's hybrid logical clock (sk `head`). */
+  revocationFeedHead: 'revocation#feed',
+  /** gsi1pk of every revocation record: the one partition of the `feed` index. */
+  revocationFeed: 'revocations',
+} as const;
+
+/** Each partition as an IAM `StringLike` pattern on `dynamodb:LeadingKeys` (the `feed` index's partition last). */
+export const PARTITIONS = {
+  client: 'client#*',
+  clientIndex: 'clients',
+  keys: 'keys',
+  lockout: 'lockout#*',
+  lockoutHashed: 'lockout-h#*',
+  revokedToken: 'revocation#token#*',
+  revokedClient: 'revocation#client#*',
+  revokedSubject: 'revocation#subject#*',
+  revocationFeedHead: 'revocation#feed',
+  revocationFeed: 'revocations',
+} as const;

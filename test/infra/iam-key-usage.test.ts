@@ -1,0 +1,198 @@
+/**
+ * Every DynamoDB request each function really makes is allowed by its role in infra/serverless/iam.yml, and
+ * every permission a role has is used. The functions run in process, each its own container (fresh modules,
+ * the handler Lambda calls, lib/runtime.ts wiring), against dynalite behind a recorder that sees each request
+ * as IAM does: action, table or index, partition key values (`dynamodb:LeadingKeys`). dynalite checks no IAM:
+ * without this test a policy too narrow would only show as AccessDenied after a deploy.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { load } from 'js-yaml';
+import { createAuditSink } from '../../lib/audit/create-audit-sink';
+import { createClientAdmin } from '../../lib/composition/client-admin';
+import { loadConfig } from '../../lib/config/load-config';
+import { initKeys } from '../../lib/keys/init-keys';
+import { DynamoKeyStore } from '../../lib/stores/dynamo/key-store';
+import { functionEnvironment, readServerlessSettings, REPO_ROOT } from '../../infra/serverless-config';
+import { httpApiEvent, requestEvent, startJwksServer } from '../../testkit/authorizer-fixtures';
+import { startDynalite, type TestDynamo } from '../../testkit/dynalite';
+import { startDynamoRecorder, type DynamoRecorder } from '../../testkit/dynamo-recorder';
+import { allows, dynamoGrants, stringLike, type DynamoRequest, type PolicyStatement } from '../../testkit/iam-policy';
+import { basic } from '../../testkit/token-fixture';
+
+type ApiHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
+type AuthorizerModule = typeof import('../../functions/authorizer');
+
+const iam = load(readFileSync(join(REPO_ROOT, 'infra/serverless/iam.yml'), 'utf8')) as {
+  Resources: Record<string, { Properties: { Policies: Array<{ PolicyDocument: { Statement: PolicyStatement[] } }> } }>;
+};
+const serverless = load(readFileSync(join(REPO_ROOT, 'serverless.yml'), 'utf8')) as { functions: Record<string, { role: string }> };
+const grantsOf = (role: string) => dynamoGrants(iam.Resources[role].Properties.Policies.flatMap((p) => p.PolicyDocument.Statement));
+
+const STAGE = 'local';
+/**
+ * An unknown id of few characters but over 200 UTF-8 bytes: its lockout key is hashed (`lockout-h#`; longer ids are
+ * hashed in memory first and stored as `lockout#sha256:…`). One per function, so no lock builds up across them.
+ */
+const longId = (fn: string) => `${'€'.repeat(100)}-${fn}`;
+const savedEnv = { ...process.env };
+let stateDir: string;
+let ddb: TestDynamo;
+let jwksServer: Awaited<ReturnType<typeof startJwksServer>>;
+let baseEnv: Record<string, string>;
+const recorders = new Map<string, DynamoRecorder>();
+
+/** The recorder of one function (both authorizer entry points are one function each, on one role). */
+async function recorderFor(fn: string): Promise<DynamoRecorder> {
+  if (!recorders.has(fn)) recorders.set(fn, await startDynamoRecorder(ddb.endpoint));
+  return recorders.get(fn)!;
+}
+
+/** A fresh container of a function: its own modules and configuration, its DynamoDB requests through its recorder. */
+async function container<T>(fn: string, modulePath: string, env: Record<string, string> = {}): Promise<T> {
+  const recorder = await recorderFor(fn);
+  Object.assign(process.env, baseEnv, { PORTCULLIS_DYNAMODB_ENDPOINT: recorder.endpoint, AWS_LAMBDA_FUNCTION_NAME: fn }, env);
+  let mod: T | undefined;
+  jest.isolateModules(() => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    mod = require(modulePath) as T;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    (require('../../lib/config/load-config') as typeof import('../../lib/config/load-config')).getConfig(); // read once, as at cold start
+  });
+  return mod!;
+}
+
+function apiEvent(method: string, headers: Record<string, string> = {}, body: string | null = null): APIGatewayProxyEvent {
+  return {
+    httpMethod: method,
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers },
+    body,
+    isBase64Encoded: false,
+    requestContext: { requestId: 'req-iam', identity: { sourceIp: '192.0.2.10', userAgent: 'jest' } },
+  } as unknown as APIGatewayProxyEvent;
+}
+const form = (handler: ApiHandler, auth: string, body: string) => handler(apiEvent('POST', { Authorization: auth }, body));
+
+/** Two failed authentications for a known id and for a long unknown one: lockout read, create, update (both key forms). */
+async function failTwice(fn: string, handler: ApiHandler, clientId: string, body: string) {
+  for (const id of [clientId, longId(fn)]) {
+    for (let i = 0; i < 2; i++) expect((await form(handler, basic(id, 'wrong-secret'), body)).statusCode).toBe(401);
+  }
+}
+
+let client: { clientId: string; secret: string };
+const body = (token: string) => `token=${encodeURIComponent(token)}`;
+
+beforeAll(async () => {
+  jest.spyOn(process.stdout, 'write').mockImplementation(() => true); // the local audit sink and EMF metrics print
+  stateDir = mkdtempSync(join(tmpdir(), 'pc-iam-usage-'));
+  const settings = readServerlessSettings(undefined, STAGE);
+  ddb = await startDynalite({ tableName: `${settings.service}-${STAGE}` });
+  jwksServer = await startJwksServer({ keys: [] });
+  baseEnv = functionEnvironment(settings, STAGE, {
+    PORTCULLIS_ISSUER: 'http://localhost:3000',
+    PORTCULLIS_JWKS_URI: jwksServer.url,
+    PORTCULLIS_KEY_DIR: join(stateDir, 'keys'),
+    PORTCULLIS_AUDIT_FILE: join(stateDir, 'audit.log'),
+    PORTCULLIS_REVOCATION_MODE: 'snapshot',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_REGION: 'us-east-1',
+  });
+  const config = loadConfig({ ...baseEnv, PORTCULLIS_DYNAMODB_ENDPOINT: ddb.endpoint });
+  const admin = createClientAdmin(config, ddb.table, createAuditSink(config, { stdout: () => {} }), 'test');
+  const created = await admin.create({ name: 'iam', scopes: ['read:data'], defaultScopes: ['read:data'] });
+  client = { clientId: created.client.clientId, secret: created.secret };
+}, 30_000);
+
+afterAll(async () => {
+  process.env = savedEnv;
+  jest.restoreAllMocks();
+  await Promise.all([...recorders.values()].map((r) => r.close()));
+  await Promise.all([ddb?.close(), jwksServer?.close()]);
+  rmSync(stateDir, { recursive: true, force: true });
+});
+
+test('before `keys init` the JWKS and token functions answer 503 temporarily_unavailable and write no key', async () => {
+  const jwks = await container<{ handler: ApiHandler }>('jwks', '../../functions/jwks');
+  const token = await container<{ handler: ApiHandler }>('token', '../../functions/token');
+  for (const res of [await jwks.handler(apiEvent('GET')), await form(token.handler, basic(client.clientId, client.secret), 'grant_type=client_credentials')]) {
+    expect(res.statusCode).toBe(503);
+    expect(JSON.parse(res.body)).toEqual({ error: 'temporarily_unavailable', error_description: expect.stringMatching(/no signing key/i) });
+    expect(Number(res.headers?.['Retry-After'])).toBeGreaterThan(0);
+    expect(res.headers?.['Cache-Control']).toBe('no-store');
+  }
+  expect(recorders.get('jwks')!.requests.map((r) => r.action)).toEqual(['Query']);
+  expect(recorders.get('token')!.requests.filter((r) => r.leadingKeys.includes('keys')).map((r) => r.action)).toEqual(['Query']);
+  expect(await new DynamoKeyStore(ddb.table).list()).toEqual([]);
+});
+
+test('every request of every function is allowed by its role, and every permission of a role is used', async () => {
+  const config = loadConfig({ ...baseEnv, PORTCULLIS_DYNAMODB_ENDPOINT: ddb.endpoint });
+  await initKeys(config, { keyStore: new DynamoKeyStore(ddb.table) });
+
+  const token = await container<{ handler: ApiHandler }>('token', '../../functions/token');
+  await failTwice('token', token.handler, client.clientId, 'grant_type=client_credentials');
+  const issue = async () => {
+    const res = await form(token.handler, basic(client.clientId, client.secret), 'grant_type=client_credentials');
+    expect(res.statusCode).toBe(200);
+    return JSON.parse(res.body).access_token as string;
+  };
+  const [revoked, live] = [await issue(), await issue()];
+
+  const revoke = await container<{ handler: ApiHandler }>('revoke', '../../functions/revoke');
+  await failTwice('revoke', revoke.handler, client.clientId, body(revoked));
+  for (let i = 0; i < 2; i++) expect((await form(revoke.handler, basic(client.clientId, client.secret), body(revoked))).statusCode).toBe(200);
+
+  const introspect = await container<{ handler: ApiHandler }>('introspect', '../../functions/introspect');
+  await failTwice('introspect', introspect.handler, client.clientId, body(live));
+  const active = async (t: string) => JSON.parse((await form(introspect.handler, basic(client.clientId, client.secret), body(t))).body).active;
+  expect(await active(revoked)).toBe(false);
+  expect(await active(live)).toBe(true);
+
+  const jwks = await container<{ handler: ApiHandler }>('jwks', '../../functions/jwks');
+  const published = await jwks.handler(apiEvent('GET'));
+  expect(published.statusCode).toBe(200);
+  jwksServer.set(JSON.parse(published.body));
+
+  const metadata = await container<{ handler: ApiHandler }>('metadata', '../../functions/metadata');
+  expect((await metadata.handler(apiEvent('GET'))).statusCode).toBe(200);
+
+  const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
+  for (const mode of ['snapshot', 'strict']) {
+    const rest = await container<AuthorizerModule>('authorizer', '../../functions/authorizer', { PORTCULLIS_REVOCATION_MODE: mode });
+    expect((await rest.request(requestEvent(bearer(live)))).policyDocument.Statement[0].Effect).toBe('Allow');
+    await expect(rest.request(requestEvent(bearer(revoked)))).rejects.toThrow('Unauthorized');
+    const http = await container<AuthorizerModule>('authorizerHttpApi', '../../functions/authorizer', { PORTCULLIS_REVOCATION_MODE: mode });
+    expect((await http.httpApi(httpApiEvent(bearer(live)))).policyDocument.Statement[0].Effect).toBe('Allow');
+  }
+
+  // The scenario reached what it is meant to reach (else the checks below would prove little).
+  const seen = (fn: string) => recorders.get(fn)!.requests;
+  expect(seen('token').some((r) => r.action === 'UpdateItem' && r.leadingKeys[0].startsWith('lockout-h#'))).toBe(true);
+  expect(seen('authorizer').map((r) => `${r.action} ${r.target}`)).toEqual(expect.arrayContaining(['Query index/feed', 'BatchGetItem table']));
+
+  const byRole = new Map<string, DynamoRequest[]>();
+  for (const [fn, recorder] of recorders) {
+    const role = serverless.functions[fn].role;
+    const grants = grantsOf(role);
+    expect({ fn, role, refused: recorder.requests.filter((r) => !allows(grants, r)) }).toEqual({ fn, role, refused: [] });
+    byRole.set(role, [...(byRole.get(role) ?? []), ...recorder.requests]);
+  }
+  for (const [role, requests] of byRole) {
+    const unused = grantsOf(role).flatMap((g) =>
+      g.actions.flatMap((action) =>
+        g.targets.flatMap((target) =>
+          (g.patterns ?? ['*']).filter(
+            (p) => !requests.some((r) => r.action === action && r.target === target && r.leadingKeys.some((k) => stringLike(p, k))),
+          ).map((p) => `${action} ${target} ${p}`),
+        ),
+      ),
+    );
+    expect({ role, unused }).toEqual({ role, unused: [] });
+  }
+  expect([...byRole.keys()].sort()).toEqual(['AuthorizerRole', 'IntrospectRole', 'JwksRole', 'MetadataRole', 'RevokeRole', 'TokenRole']);
+  expect(seen('metadata')).toEqual([]);
+}, 60_000);
