@@ -3,9 +3,9 @@ import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { createCloudWatchLogsClient } from '../lib/audit/cloudwatch-client';
 import { createAuditSink } from '../lib/audit/create-audit-sink';
 import type { AuditEvent } from '../lib/audit/types';
-import { FrozenClock } from '../lib/core/clock';
 import { loadConfig } from '../lib/config/load-config';
 import { FakeCloudWatchLogs } from './fakes/fake-cloudwatch-logs';
+import { FrozenClock } from './frozen-clock';
 
 export const GROUP = '/portcullis/test/audit';
 export const START = Date.UTC(2026, 0, 1, 12, 0, 0);

@@ -3,13 +3,13 @@ import { createHmac, generateKeyPairSync, randomBytes, sign, type KeyObject } fr
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayRequestAuthorizerEvent, APIGatewayRequestAuthorizerEventV2, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
-import { MemoryAuditSink } from '../lib/audit/types';
-import { FrozenClock } from '../lib/core/clock';
 import { loadConfig } from '../lib/config/load-config';
 import type { Config } from '../lib/config/types';
 import { Authorizer, type AuthorizerDeps } from '../lib/authorizer/decide';
 import type { PolicyDocument } from '../lib/authorizer/policy';
 import type { RevocationChecker, TokenFacts } from '../lib/revocation/types';
+import { MemoryAuditSink } from './memory-audit-sink';
+import { FrozenClock } from './frozen-clock';
 
 export const ISSUER = 'http://localhost:3000';
 export const AUDIENCE = 'https://api.portcullis.local';

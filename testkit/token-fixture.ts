@@ -1,9 +1,7 @@
 /** A token endpoint wired with in-memory pieces and a key generated at test time. */
 import { generateKeyPairSync } from 'node:crypto';
-import { MemoryAuditSink } from '../lib/audit/types';
 import { CachedClientLookup } from '../lib/clients/client-cache';
 import { ClientAdmin } from '../lib/clients/client-admin';
-import { FrozenClock } from '../lib/core/clock';
 import { loadConfig } from '../lib/config/load-config';
 import type { Config } from '../lib/config/types';
 import { FileSigner } from '../lib/keys/file-signer';
@@ -11,6 +9,8 @@ import type { KeyRing } from '../lib/keys/key-ring';
 import { MemoryClientStore } from './memory/client-store';
 import type { TokenEndpointDeps } from '../lib/endpoints/token';
 import { NO_COOKIES, NO_QUERY, type HttpRequest } from '../lib/http/request';
+import { MemoryAuditSink } from './memory-audit-sink';
+import { FrozenClock } from './frozen-clock';
 
 export const TEST_SCOPES = { 'read:data': 'read', 'write:data': 'write', 'admin:all': 'admin' };
 

@@ -7,13 +7,14 @@
 import { verify } from 'node:crypto';
 import { JwtVerifier } from 'aws-jwt-verify';
 import { createLocalJWKSet, jwtVerify } from 'jose';
-import { MemoryAuditSink, type AuditEvent } from '../../lib/audit/types';
+import { type AuditEvent } from '../../lib/audit/types';
 import { Authorizer, type Decision } from '../../lib/authorizer/decide';
 import { BENCH_AUDIENCE, BENCH_ISSUER, BENCH_ROUTE, type BackendEndpoints } from '../support/bench-config';
 import { interleave, perOp, ratio, type Samples, type Variant } from '../support/measure';
 import type { Spread } from '../support/stats';
 import { jwksOf, makeKey, mintToken, splitJws, TokenPool, verifyKey, type Alg, type BenchKey, type TokenClaims } from '../support/tokens';
 import { BENCH_CLIENT, buildAuthorizerRig, requestFor, seedRevocations, authorizerConfig, type AuthorizerRig } from './rig';
+import { MemoryAuditSink } from '../../testkit/memory-audit-sink';
 
 export interface AuthorizerPlan {
   rounds: number;

@@ -11,7 +11,6 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { functionEnvironment, readServerlessSettings } from '../../infra/serverless-config';
-import { MemoryAuditSink } from '../../lib/audit/types';
 import { createClientAdmin } from '../../lib/composition/client-admin';
 import { systemClock } from '../../lib/core/clock';
 import { loadConfig } from '../../lib/config/load-config';
@@ -23,6 +22,7 @@ import type { BackendEndpoints } from '../support/bench-config';
 import { mintToken, type BenchKey } from '../support/tokens';
 import { basicAuth } from '../token/rig';
 import { createDynamoClient } from '../../lib/stores/dynamo/client';
+import { MemoryAuditSink } from '../../testkit/memory-audit-sink';
 
 export const PROD_STAGE = 'prod';
 

@@ -11,7 +11,6 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { REPO_ROOT } from '../../infra/serverless-config';
-import { MemoryAuditSink } from '../../lib/audit/types';
 import { Authorizer } from '../../lib/authorizer/decide';
 import { handleTokenRequest } from '../../lib/endpoints/token';
 import { claimsFor } from '../authorizer/bench-authorizer';
@@ -24,6 +23,7 @@ import type { BackendEndpoints } from '../support/bench-config';
 import { profile } from '../support/profiler';
 import { jwksOf, makeKey, TokenPool } from '../support/tokens';
 import { buildTokenRig } from '../token/rig';
+import { MemoryAuditSink } from '../../testkit/memory-audit-sink';
 
 export interface ProfileOptions {
   /** Where the .cpuprofile files go. */

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAuditSink } from '../../lib/audit/create-audit-sink';
-import { MemoryAuditSink, type AuditSink } from '../../lib/audit/types';
+import { type AuditSink } from '../../lib/audit/types';
 import { CachedClientLookup } from '../../lib/clients/client-cache';
 import { createClientAdmin } from '../../lib/composition/client-admin';
 import { systemClock } from '../../lib/core/clock';
@@ -28,6 +28,7 @@ import type { TokenEndpointDeps } from '../../lib/endpoints/token';
 import { benchConfig, createTable, type BackendEndpoints } from '../support/bench-config';
 import type { Alg } from '../support/tokens';
 import { createDynamoClient } from '../../lib/stores/dynamo/client';
+import { MemoryAuditSink } from '../../testkit/memory-audit-sink';
 
 export interface TokenRig {
   alg: Alg;

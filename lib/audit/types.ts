@@ -57,12 +57,3 @@ export interface AuditSink {
   emit(event: AuditEvent): void;
   flush(): Promise<void>;
 }
-
-/** For unit tests of the layers above. */
-export class MemoryAuditSink implements AuditSink {
-  readonly events: AuditEvent[] = [];
-  emit(event: AuditEvent): void {
-    this.events.push(event);
-  }
-  async flush(): Promise<void> {}
-}

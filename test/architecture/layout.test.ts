@@ -44,3 +44,7 @@ test('functions/* are thin adapters: under 40 lines, wired only through lib/comp
   const reached = new Set(edges.filter((e) => e.from.startsWith('functions/')).map((e) => unitOf(join(ROOT, e.to))));
   expect([...reached].filter((u) => u !== 'lib/composition' && u !== 'lib/http').sort()).toEqual([]);
 });
+
+test('nothing that ships or runs for users (lib, functions, infra) imports the test kit', () => {
+  expect(unitEdges((u) => u.startsWith('lib/') || u === 'functions' || u.startsWith('infra/'), (u) => u === 'testkit' || u === 'test')).toEqual([]);
+});

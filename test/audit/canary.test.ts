@@ -12,11 +12,11 @@ import { createCloudWatchLogsClient } from '../../lib/audit/cloudwatch-client';
 import { createAuditSink } from '../../lib/audit/create-audit-sink';
 import { REDACTED } from '../../lib/audit/scrub';
 import type { AuditEvent } from '../../lib/audit/types';
-import { FrozenClock } from '../../lib/core/clock';
 import { loadConfig } from '../../lib/config/load-config';
 import { createLogger } from '../../lib/observability/logger';
 import { createMetrics } from '../../lib/observability/metrics';
 import { FakeCloudWatchLogs, type FailureMode } from '../../testkit/fakes/fake-cloudwatch-logs';
+import { FrozenClock } from '../../testkit/frozen-clock';
 
 const GROUP = '/portcullis/test/audit';
 

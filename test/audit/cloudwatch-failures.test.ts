@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import { createCloudWatchLogsClient } from '../../lib/audit/cloudwatch-client';
 import { CloudWatchAuditSink } from '../../lib/audit/cloudwatch-sink';
 import { StdoutFallback } from '../../lib/audit/fallback';
-import { FrozenClock } from '../../lib/core/clock';
 import type { FailureMode } from '../../testkit/fakes/fake-cloudwatch-logs';
 
 import { expectNothingLost, GROUP, issued, START, useFakeCloudWatch } from '../../testkit/audit-cloudwatch';
+import { FrozenClock } from '../../testkit/frozen-clock';
 
 const cw = useFakeCloudWatch();
 const setup = cw.setup;

@@ -1,8 +1,8 @@
-import { MemoryAuditSink } from '../../lib/audit/types';
 import { withMetrics } from '../../lib/audit/metrics-from-events';
 import { createMetrics } from '../../lib/observability/metrics';
 import { handleTokenRequest } from '../../lib/endpoints/token';
 import { basic, formRequest, tokenFixture } from '../../testkit/token-fixture';
+import { MemoryAuditSink } from '../../testkit/memory-audit-sink';
 
 test('token endpoint decisions become metrics, written at most once a second: TokensIssued and TokenDenied{reason=invalid_client}', async () => {
   const f = await tokenFixture();

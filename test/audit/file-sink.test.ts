@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createAuditSink } from '../../lib/audit/create-audit-sink';
 import { LOCAL_AUDIT_FILE, localAuditFilePath } from '../../lib/audit';
-import { FrozenClock } from '../../lib/core/clock';
 import { loadConfig } from '../../lib/config/load-config';
+import { FrozenClock } from '../../testkit/frozen-clock';
 
 let dir: string;
 beforeEach(() => {

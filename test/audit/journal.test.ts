@@ -1,9 +1,9 @@
 /** audit.confirm = journal: confirmed on stdout when emitted, written to CloudWatch Logs in batches, nothing lost. */
 import { createCloudWatchLogsClient } from '../../lib/audit/cloudwatch-client';
 import { createAuditSink } from '../../lib/audit/create-audit-sink';
-import { FrozenClock } from '../../lib/core/clock';
 import { loadConfig } from '../../lib/config/load-config';
 import { GROUP, issued, START, useFakeCloudWatch } from '../../testkit/audit-cloudwatch';
+import { FrozenClock } from '../../testkit/frozen-clock';
 
 const cw = useFakeCloudWatch();
 

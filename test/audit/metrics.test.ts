@@ -1,5 +1,5 @@
-import { FrozenClock } from '../../lib/core/clock';
 import { createMetrics, METRICS_NAMESPACE } from '../../lib/observability/metrics';
+import { FrozenClock } from '../../testkit/frozen-clock';
 
 type Emf = {
   _aws: { Timestamp: number; CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string; Unit: string }[] }[] };

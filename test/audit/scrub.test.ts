@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { AuditEntryBuilder } from '../../lib/audit/entry';
 import { looksSecret, REDACTED, scrubEvent, serializeScrubbed } from '../../lib/audit/scrub';
 import type { AuditEvent } from '../../lib/audit/types';
-import { FrozenClock } from '../../lib/core/clock';
+import { FrozenClock } from '../../testkit/frozen-clock';
 
 const b64url = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
 const jwt = `${b64url({ alg: 'RS256', typ: 'at+jwt', kid: 'k1' })}.${b64url({ sub: 'pc_a', jti: 'x' })}.${randomBytes(256).toString('base64url')}`;

@@ -1,9 +1,9 @@
 /** The decision core: verified-token cache, revocation on every decision, deny by default, fail closed, audit. */
 import { Authorizer, type Decision } from '../../lib/authorizer/decide';
 import { TokenVerifier } from '../../lib/authorizer/token-verifier';
-import { MemoryAuditSink } from '../../lib/audit/types';
 import type { RevocationChecker, RevocationReason } from '../../lib/revocation/types';
 import { harness, ISSUER, AUDIENCE, jwksOf, makeKey, mint, PREFIX, realNowClock, seconds, testConfig, type TestKey } from '../../testkit/authorizer-fixtures';
+import { MemoryAuditSink } from '../../testkit/memory-audit-sink';
 
 let key: TestKey;
 beforeAll(() => {

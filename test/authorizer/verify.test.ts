@@ -1,23 +1,8 @@
 /** Token verification through the decision core: every token deny reason, and the JWKS life cycle. */
 import { sign } from 'node:crypto';
 import { Authorizer, WWW_AUTHENTICATE_INVALID, WWW_AUTHENTICATE_MISSING, type Decision } from '../../lib/authorizer/decide';
-import { MemoryAuditSink } from '../../lib/audit/types';
-import {
-  harness,
-  hs256WithPublicKey,
-  jwksOf,
-  makeKey,
-  mint,
-  PREFIX,
-  realNowClock,
-  RecordingRevocation,
-  seconds,
-  startJwksServer,
-  testConfig,
-  unsignedToken,
-  type Harness,
-  type TestKey,
-} from '../../testkit/authorizer-fixtures';
+import { harness, hs256WithPublicKey, jwksOf, makeKey, mint, PREFIX, realNowClock, RecordingRevocation, seconds, startJwksServer, testConfig, unsignedToken, type Harness, type TestKey } from '../../testkit/authorizer-fixtures';
+import { MemoryAuditSink } from '../../testkit/memory-audit-sink';
 
 const ARN = `${PREFIX}GET/demo/data`;
 let rsa: TestKey;

@@ -5,13 +5,11 @@
  *   authorizer     → deny (revocation_state_stale) once the staleness bound has passed, never allow on error;
  *   revoke         → 503, never a silent 200.
  */
-import { MemoryAuditSink } from '../../lib/audit/types';
 import { Authorizer, type Decision } from '../../lib/authorizer/decide';
 import { ClientAdmin } from '../../lib/clients/client-admin';
 import { CachedClientLookup } from '../../lib/clients/client-cache';
 import { ClientLockout } from '../../lib/lockout/lockout';
 import { lockoutPolicy } from '../../lib/lockout/policy';
-import type { FrozenClock } from '../../lib/core/clock';
 import { handleRevocationRequest, type PresentedTokenDeps } from '../../lib/endpoints/revoke';
 import { createRevocationChecker, createRevocationStore } from '../../lib/composition/revocation';
 import type { SnapshotRevocationChecker } from '../../lib/revocation/snapshot-checker';
@@ -24,6 +22,8 @@ import { startDynalite, type TestDynamo } from '../../testkit/dynalite';
 import { basic, formRequest, tokenFixture } from '../../testkit/token-fixture';
 import { startDynamoFaultProxy, type DynamoFault, type DynamoFaultProxy } from '../../testkit/dynamo-fault-proxy';
 import { createDynamoClient } from '../../lib/stores/dynamo/client';
+import { MemoryAuditSink } from '../../testkit/memory-audit-sink';
+import type { FrozenClock } from '../../testkit/frozen-clock';
 
 /** Short, so a hang costs the test little; the logic is the same at the 1000 ms default. */
 const STORE_TIMEOUT_MS = 300;

@@ -5,7 +5,6 @@
  *                         it signs again as soon as KMS is back.
  */
 import { createLocalJWKSet, jwtVerify } from 'jose';
-import { MemoryAuditSink } from '../../lib/audit/types';
 import { Authorizer } from '../../lib/authorizer/decide';
 import { initKeys } from '../../lib/keys/init-keys';
 import { createKeyRing } from '../../lib/keys/key-ring';
@@ -17,6 +16,7 @@ import { jwksOf, makeKey, mint, PREFIX, realNowClock, seconds, startJwksServer, 
 import { startFakeKms, type FakeKms } from '../../testkit/fakes/fake-kms';
 import { startDynalite, type TestDynamo } from '../../testkit/dynalite';
 import { basic, formRequest, tokenFixture } from '../../testkit/token-fixture';
+import { MemoryAuditSink } from '../../testkit/memory-audit-sink';
 
 describe('JWKS endpoint briefly unavailable', () => {
   const JWKS_CACHE_SECONDS = 60;

@@ -8,9 +8,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Fetcher } from 'aws-jwt-verify/https';
-import { MemoryAuditSink } from '../../lib/audit/types';
 import { Authorizer } from '../../lib/authorizer/decide';
-import { FrozenClock, epochSeconds } from '../../lib/core/clock';
+import { epochSeconds } from '../../lib/core/clock';
 import { initKeys } from '../../lib/keys/init-keys';
 import { createKeyRing, type KeyRing } from '../../lib/keys/key-ring';
 import { rotateKeys } from '../../lib/keys/rotation';
@@ -20,6 +19,8 @@ import { DynamoKeyStore } from '../../lib/stores/dynamo/key-store';
 import { handleTokenRequest } from '../../lib/endpoints/token';
 import { startDynalite, type TestDynamo } from '../../testkit/dynalite';
 import { basic, formRequest, tokenFixture } from '../../testkit/token-fixture';
+import { MemoryAuditSink } from '../../testkit/memory-audit-sink';
+import { FrozenClock } from '../../testkit/frozen-clock';
 
 // Short timings so two rotations fit a quick test; the schedule logic is the same at the defaults.
 const LIFETIME = 120;

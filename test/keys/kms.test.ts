@@ -1,5 +1,4 @@
 import { compactVerify, createLocalJWKSet, importJWK, jwtVerify } from 'jose';
-import { FrozenClock } from '../../lib/core/clock';
 import { loadConfig } from '../../lib/config/load-config';
 import { OAuthError, serializeError } from '../../lib/core/errors';
 import { createKeyRing } from '../../lib/keys/key-ring';
@@ -9,6 +8,7 @@ import { DynamoKeyStore } from '../../lib/stores/dynamo/key-store';
 import { startFakeKms, type FakeKms } from '../../testkit/fakes/fake-kms';
 import { startDynalite, type TestDynamo } from '../../testkit/dynalite';
 import { initKeys } from '../../lib/keys/init-keys';
+import { FrozenClock } from '../../testkit/frozen-clock';
 
 const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
 const ALIAS = 'alias/portcullis-test-signing';

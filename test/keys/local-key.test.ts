@@ -1,7 +1,6 @@
 import { readdirSync, rmSync, statSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FrozenClock } from '../../lib/core/clock';
 import { loadConfig } from '../../lib/config/load-config';
 import { createKeyRing } from '../../lib/keys/key-ring';
 import { ensureLocalKey } from '../../lib/keys/local-key';
@@ -9,6 +8,7 @@ import { FileSigner } from '../../lib/keys/file-signer';
 import { DynamoKeyStore } from '../../lib/stores/dynamo/key-store';
 import { startDynalite, type TestDynamo } from '../../testkit/dynalite';
 import { initKeys } from '../../lib/keys/init-keys';
+import { FrozenClock } from '../../testkit/frozen-clock';
 
 const clock = new FrozenClock(Date.UTC(2026, 3, 1));
 let n = 0;

@@ -1,7 +1,6 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FrozenClock } from '../../lib/core/clock';
 import { loadConfig } from '../../lib/config/load-config';
 import { createKeyRing } from '../../lib/keys/key-ring';
 import { createFileKey } from '../../lib/keys/local-key';
@@ -12,6 +11,7 @@ import { DynamoKeyStore } from '../../lib/stores/dynamo/key-store';
 import { startDynalite, type TestDynamo } from '../../testkit/dynalite';
 import type { KeyRecord } from '../../lib/models/key';
 import { initKeys } from '../../lib/keys/init-keys';
+import { FrozenClock } from '../../testkit/frozen-clock';
 
 const T0 = Date.UTC(2026, 4, 1) / 1000;
 const config = loadConfig({

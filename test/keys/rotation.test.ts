@@ -2,8 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLocalJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
-import { MemoryAuditSink } from '../../lib/audit/types';
-import { FrozenClock, epochSeconds } from '../../lib/core/clock';
+import { epochSeconds } from '../../lib/core/clock';
 import { loadConfig } from '../../lib/config/load-config';
 import { createKeyRing, type KeyRing } from '../../lib/keys/key-ring';
 import { ensureLocalKey } from '../../lib/keys/local-key';
@@ -12,6 +11,8 @@ import { DynamoKeyStore } from '../../lib/stores/dynamo/key-store';
 import { runKeysCommand, type KeysCommandContext } from '../../infra/cli/keys-commands';
 import { startFakeKms, type FakeKms } from '../../testkit/fakes/fake-kms';
 import { startDynalite, type TestDynamo } from '../../testkit/dynalite';
+import { MemoryAuditSink } from '../../testkit/memory-audit-sink';
+import { FrozenClock } from '../../testkit/frozen-clock';
 
 // Short timings so a whole rotation cycle fits a quick test: the logic is the same at 300 s / 86400 s.
 const ENV = {

@@ -1,4 +1,4 @@
-import { epochSeconds, FrozenClock } from '../../lib/core/clock';
+import { epochSeconds } from '../../lib/core/clock';
 import { loadConfig } from '../../lib/config/load-config';
 import type { Config } from '../../lib/config/types';
 import { createRevocationChecker } from '../../lib/composition/revocation';
@@ -11,6 +11,7 @@ import { DynamoRevocationStore, REVOCATION_FEED, revocationKeys } from '../../li
 import { startDynamoFaultProxy, type DynamoFaultProxy } from '../../testkit/dynamo-fault-proxy';
 import { startDynalite, type TestDynamo } from '../../testkit/dynalite';
 import { createDynamoClient } from '../../lib/stores/dynamo/client';
+import { FrozenClock } from '../../testkit/frozen-clock';
 
 /**
  * An HTTP proxy in front of dynalite: counts every DynamoDB request on the wire (by X-Amz-Target),

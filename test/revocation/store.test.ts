@@ -1,4 +1,4 @@
-import { epochSeconds, FrozenClock } from '../../lib/core/clock';
+import { epochSeconds } from '../../lib/core/clock';
 import { DocTable } from '../../lib/stores/dynamo/doc-table';
 import { DynamoRevocationStore } from '../../lib/stores/dynamo/revocation-store';
 import { notBeforeForDisable, notBeforeNow } from '../../lib/revocation/not-before';
@@ -6,6 +6,7 @@ import { positionMs } from '../../lib/revocation/feed-position';
 import type { TokenFacts } from '../../lib/revocation/types';
 import { startDynalite, type TestDynamo } from '../../testkit/dynalite';
 import { createDynamoClient } from '../../lib/stores/dynamo/client';
+import { FrozenClock } from '../../testkit/frozen-clock';
 
 const clock = new FrozenClock(Date.UTC(2026, 5, 1, 12));
 const opts = { clockSkewSeconds: 30, maxTokenLifetimeSeconds: 3600 };
@@ -190,7 +191,7 @@ describe('a write that becomes visible late', () => {
   test('is written again at a fresh feed position, so warm readers that moved past its first position still see it', async () => {
     const { DocTable } = await import('../../lib/stores/dynamo/doc-table');
     const { DynamoRevocationStore } = await import('../../lib/stores/dynamo/revocation-store');
-    const { FrozenClock } = await import('../../lib/core/clock');
+    const { FrozenClock } = await import('../../testkit/frozen-clock');
     const { startDynalite } = await import('../../testkit/dynalite');
     const clock = new FrozenClock(Date.UTC(2026, 6, 1));
     const ddb = await startDynalite({ clock, tableName: 'late-writes' });

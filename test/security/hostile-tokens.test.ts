@@ -7,7 +7,6 @@
  * what gets it refused (the controls prove such a token is otherwise allowed).
  */
 import { createHmac, sign } from 'node:crypto';
-import { MemoryAuditSink } from '../../lib/audit/types';
 import type { DenyReason } from '../../lib/authorizer/reasons';
 import { createClientAdmin } from '../../lib/composition/client-admin';
 import { createRevocationChecker } from '../../lib/composition/revocation';
@@ -15,6 +14,7 @@ import type { RevocationChecker } from '../../lib/revocation/types';
 import { jwksOf, makeKey, mint, PREFIX, type TestKey } from '../../testkit/authorizer-fixtures';
 import { startDynalite, type TestDynamo } from '../../testkit/dynalite';
 import { b64, buildWorld, claimsAt, expectOwnTokenRejected, expectRefused, hmacToken, publicKeyAs, signRaw, startBaitServer, throughEveryEntryPoint, type World } from './hostile-world';
+import { MemoryAuditSink } from '../../testkit/memory-audit-sink';
 
 let ddb: TestDynamo;
 let w: World;

@@ -8,11 +8,10 @@ import { createHmac, sign, type KeyObject } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Fetcher } from 'aws-jwt-verify/https';
-import { MemoryAuditSink, type AuditEvent } from '../../lib/audit/types';
+import { type AuditEvent } from '../../lib/audit/types';
 import { Authorizer } from '../../lib/authorizer/decide';
 import { createAuthorizerHandlers, UNAUTHORIZED, type AuthorizerHandlers } from '../../lib/authorizer/handlers';
 import type { DenyReason } from '../../lib/authorizer/reasons';
-import type { FrozenClock } from '../../lib/core/clock';
 import type { Config } from '../../lib/config/types';
 import type { KeyRing } from '../../lib/keys/key-ring';
 import { createRevocationChecker, createRevocationStore } from '../../lib/composition/revocation';
@@ -21,6 +20,8 @@ import { DocTable } from '../../lib/stores/dynamo/doc-table';
 import { verifyOwnToken } from '../../lib/tokens/verify-own';
 import { AUDIENCE, httpApiEvent, ISSUER, realNowClock, requestEvent, seconds, testConfig, tokenEvent, type TestKey } from '../../testkit/authorizer-fixtures';
 import type { TestDynamo } from '../../testkit/dynalite';
+import { MemoryAuditSink } from '../../testkit/memory-audit-sink';
+import type { FrozenClock } from '../../testkit/frozen-clock';
 
 export const b64 = (v: unknown) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url');
 

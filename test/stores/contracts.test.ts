@@ -1,5 +1,4 @@
 /** The client, key and lockout stores' contract, against DynamoDB (dynalite, the real wire protocol) and in memory. */
-import { FrozenClock } from '../../lib/core/clock';
 import { DynamoClientStore } from '../../lib/stores/dynamo/client-store';
 import { DynamoKeyStore } from '../../lib/stores/dynamo/key-store';
 import { DynamoLockoutStore } from '../../lib/stores/dynamo/lockout-store';
@@ -10,6 +9,7 @@ import { MemoryLockoutStore } from '../../testkit/memory/lockout-store';
 import { clientStoreContract } from './contract/client-store.contract';
 import { keyStoreContract } from './contract/key-store.contract';
 import { lockoutStoreContract } from './contract/lockout-store.contract';
+import { FrozenClock } from '../../testkit/frozen-clock';
 
 const clock = new FrozenClock(Date.UTC(2026, 5, 1));
 let n = 0;

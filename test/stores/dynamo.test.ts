@@ -1,6 +1,6 @@
 /** The shared table's DocTable rules the stores rely on (the stores' own contracts: client-and-key-stores.test.ts). */
-import { FrozenClock } from '../../lib/core/clock';
 import { startDynalite, type TestDynamo } from '../../testkit/dynalite';
+import { FrozenClock } from '../../testkit/frozen-clock';
 
 const clock = new FrozenClock(Date.UTC(2026, 5, 1));
 let ddb: TestDynamo;

@@ -3,7 +3,6 @@
  * (lib/authorizer/decide.ts) for this token and route, with the keys from key-view.ts and a strict
  * revocation lookup, and the reason is the one it writes to the audit trail. Nothing leaves the process.
  */
-import { MemoryAuditSink } from '../../../lib/audit/types';
 import { Authorizer } from '../../../lib/authorizer/decide';
 import type { DenyReason } from '../../../lib/authorizer/reasons';
 import type { Clock } from '../../../lib/core/clock';
@@ -11,6 +10,7 @@ import type { Config } from '../../../lib/config/types';
 import type { RevocationChecker } from '../../../lib/revocation/types';
 import { fixedFetcher, type KeyView } from './key-view';
 import { isTemplate, type RouteRequest } from './route-check';
+import { CapturedAudit } from './captured-audit';
 
 export interface AuthorizerAnswer {
   reason: DenyReason | 'allowed';
@@ -28,7 +28,7 @@ export async function authorizerAnswer(
   deps: { keys: KeyView; revocation: RevocationChecker; clock: Clock; route?: RouteRequest },
 ): Promise<AuthorizerAnswer> {
   const logs: string[] = [];
-  const audit = new MemoryAuditSink();
+  const audit = new CapturedAudit();
   const authorizer = new Authorizer(config, {
     audit,
     revocation: deps.revocation,
