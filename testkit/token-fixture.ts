@@ -7,7 +7,7 @@ import type { Config } from '../lib/config/types';
 import { FileSigner } from '../lib/keys/file-signer';
 import type { KeyRing } from '../lib/keys/key-ring';
 import { MemoryClientStore } from './memory/client-store';
-import type { TokenEndpointDeps } from '../lib/endpoints/token';
+import { handleTokenRequest, type TokenEndpointDeps } from '../lib/endpoints/token';
 import { NO_COOKIES, NO_QUERY, type HttpRequest } from '../lib/http/request';
 import { MemoryAuditSink } from './memory-audit-sink';
 import { FrozenClock } from './frozen-clock';
@@ -77,3 +77,14 @@ export function formRequest(body: string, headers: Record<string, string> = {}, 
 
 export const basic = (id: string, secret: string) =>
   `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
+
+/** A token endpoint over the fixture, with one client (`read:data write:data`, default `read:data`) and its secret. */
+export async function tokenEndpointWorld(opts: Parameters<typeof tokenFixture>[0] = {}) {
+  const f = await tokenFixture(opts);
+  const { client, secret } = await f.admin.create({ name: 'app', scopes: ['read:data', 'write:data'], defaultScopes: ['read:data'] });
+  const call = (body: string, headers: Record<string, string> = {}, extra: Partial<HttpRequest> = {}) => handleTokenRequest(formRequest(body, headers, extra), f.deps);
+  return { ...f, client, secret, call };
+}
+
+/** The JSON body of an answer. */
+export const responseBody = (res: { body: string }) => JSON.parse(res.body);
