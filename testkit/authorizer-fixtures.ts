@@ -3,7 +3,6 @@ import { createHmac, generateKeyPairSync, randomBytes, sign, type KeyObject } fr
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayRequestAuthorizerEvent, APIGatewayRequestAuthorizerEventV2, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
-import { loadConfig } from '../lib/config/load-config';
 import type { Config } from '../lib/config/types';
 import { Authorizer, type AuthorizerDeps } from '../lib/authorizer/decide';
 import type { PolicyDocument } from '../lib/authorizer/policy';
@@ -11,8 +10,8 @@ import type { RevocationChecker, TokenFacts } from '../lib/revocation/types';
 import { MemoryAuditSink } from './memory-audit-sink';
 import { FrozenClock } from './frozen-clock';
 
-export const ISSUER = 'http://localhost:3000';
-export const AUDIENCE = 'https://api.portcullis.local';
+export { AUDIENCE, ISSUER } from './config';
+import { AUDIENCE, ISSUER, testConfig } from './config';
 export const PREFIX = 'arn:aws:execute-api:us-east-1:123456789012:abc123/dev/';
 
 export interface TestKey {
@@ -86,23 +85,7 @@ export function hs256WithPublicKey(key: TestKey, nowSeconds: number): string {
   return `${input}.${createHmac('sha256', pem).update(input).digest('base64url')}`;
 }
 
-export const DEMO_SCOPES = { 'read:data': 'Read demo data', 'write:data': 'Write demo data' };
-export const DEMO_ROUTES = { 'GET /demo/data': 'read:data', 'POST /demo/data': 'write:data', 'GET /v2/demo/data': 'read:data', 'POST /v2/demo/data': 'write:data' };
-
-/** Through the real loader, so routes use the serverless.yml syntax. */
-export function testConfig(routes: Record<string, unknown> = DEMO_ROUTES, scopes: Record<string, string> = DEMO_SCOPES, env: Record<string, string> = {}): Config {
-  return loadConfig({
-    PORTCULLIS_KEY_DIR: '/nonexistent',
-    PORTCULLIS_ISSUER: ISSUER,
-    PORTCULLIS_AUDIENCE: AUDIENCE,
-    PORTCULLIS_SCOPES: JSON.stringify(scopes),
-    PORTCULLIS_ROUTES: JSON.stringify(routes),
-    PORTCULLIS_CLOCK_SKEW_SECONDS: '30',
-    // nothing listens there: a background JWKS refresh in a test fails fast and keeps the injected keys
-    PORTCULLIS_JWKS_URI: 'http://127.0.0.1:9/.well-known/jwks.json',
-    ...env,
-  });
-}
+export { DEMO_ROUTES, DEMO_SCOPES, testConfig } from './config';
 
 /**
  * An independent reading of how API Gateway evaluates an authorizer policy on a request's execute-api ARN, as IAM

@@ -2,7 +2,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { CachedClientLookup } from '../lib/clients/client-cache';
 import { ClientAdmin } from '../lib/clients/client-admin';
-import { loadConfig } from '../lib/config/load-config';
+import { testConfig } from './config';
 import type { Config } from '../lib/config/types';
 import { FileSigner } from '../lib/keys/file-signer';
 import type { KeyRing } from '../lib/keys/key-ring';
@@ -12,18 +12,9 @@ import { NO_COOKIES, NO_QUERY, type HttpRequest } from '../lib/http/request';
 import { MemoryAuditSink } from './memory-audit-sink';
 import { FrozenClock } from './frozen-clock';
 
-export const TEST_SCOPES = { 'read:data': 'read', 'write:data': 'write', 'admin:all': 'admin' };
-
-export function testConfig(env: Record<string, string> = {}): Config {
-  return loadConfig({
-    PORTCULLIS_ISSUER: 'https://auth.example.test',
-    PORTCULLIS_AUDIENCE: 'https://api.example.test',
-    PORTCULLIS_KEY_DIR: '/nonexistent',
-    PORTCULLIS_SCOPES: JSON.stringify(TEST_SCOPES),
-    PORTCULLIS_ROUTES: JSON.stringify({ 'GET /demo/data': 'read:data', 'POST /demo/data': 'write:data' }),
-    ...env,
-  });
-}
+/** The token endpoint's tests use their own issuer and audience. */
+export const tokenTestConfig = (env: Record<string, string> = {}): Config =>
+  testConfig({ env: { PORTCULLIS_ISSUER: 'https://auth.example.test', PORTCULLIS_AUDIENCE: 'https://api.example.test', ...env } });
 
 const signers = new Map<string, FileSigner>();
 /** One key per algorithm per test file (RSA generation is slow). */
@@ -43,7 +34,7 @@ export const staticKeyRing = (signer: FileSigner): KeyRing => ({
 });
 
 export async function tokenFixture(opts: { alg?: 'RS256' | 'ES256'; env?: Record<string, string> } = {}) {
-  const config = testConfig(opts.env);
+  const config = tokenTestConfig(opts.env);
   const clock = new FrozenClock(Date.UTC(2026, 5, 1, 12));
   const store = new MemoryClientStore();
   const audit = new MemoryAuditSink();

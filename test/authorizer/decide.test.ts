@@ -2,8 +2,9 @@
 import { Authorizer, type Decision } from '../../lib/authorizer/decide';
 import { TokenVerifier } from '../../lib/authorizer/token-verifier';
 import type { RevocationChecker, RevocationReason } from '../../lib/revocation/types';
-import { harness, ISSUER, AUDIENCE, jwksOf, makeKey, mint, PREFIX, realNowClock, seconds, testConfig, type TestKey } from '../../testkit/authorizer-fixtures';
+import { harness, jwksOf, makeKey, mint, PREFIX, realNowClock, seconds, type TestKey } from '../../testkit/authorizer-fixtures';
 import { MemoryAuditSink } from '../../testkit/memory-audit-sink';
+import { ISSUER, AUDIENCE, testConfig } from '../../testkit/config';
 
 let key: TestKey;
 beforeAll(() => {
@@ -51,7 +52,7 @@ describe('verified-token cache', () => {
 
   test('verification happens once per distinct token, and the cache is bounded (least recently used goes first)', async () => {
     const clock = realNowClock();
-    const config = testConfig(undefined, undefined, { PORTCULLIS_VERIFIED_TOKEN_CACHE_ENTRIES: '2' });
+    const config = testConfig({ env: { PORTCULLIS_VERIFIED_TOKEN_CACHE_ENTRIES: '2' } });
     const verifier = new TokenVerifier(
       { issuer: ISSUER, audience: AUDIENCE, jwksUri: config.jwksUri, clockSkewSeconds: 30, jwksRefetchMinIntervalMs: 10_000, jwksFetchTimeoutMs: 100, jwksMaxAgeMs: 3_600_000 },
       { clock, jwks: jwksOf(key) },

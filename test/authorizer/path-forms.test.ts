@@ -9,7 +9,8 @@
  */
 import type { Decision } from '../../lib/authorizer/decide';
 import { compileRoutes, RouteTable, type CompiledRoute } from '../../lib/authorizer/routes';
-import { harness, iamAllows, makeKey, mint, PREFIX, testConfig, type Harness, type TestKey } from '../../testkit/authorizer-fixtures';
+import { harness, iamAllows, makeKey, mint, PREFIX, type Harness, type TestKey } from '../../testkit/authorizer-fixtures';
+import { testConfig } from '../../testkit/config';
 
 let key: TestKey;
 beforeAll(() => {
@@ -33,7 +34,7 @@ const SCOPE_SETS = Array.from({ length: 1 << SCOPES.length }, (_, mask) => SCOPE
 const CACHED = { PORTCULLIS_AUTHORIZER_CACHE_SECONDS: '300' };
 
 const arnOf = (method: string, path: string) => `${PREFIX}${method}${path}`;
-const table = new RouteTable(compileRoutes(testConfig(ROUTES, CATALOGUE).routes));
+const table = new RouteTable(compileRoutes(testConfig({ routes: ROUTES, scopes: CATALOGUE }).routes));
 
 /** The route's scopes, read from the table above (not through the authorizer). */
 function opens(route: CompiledRoute, scopes: string[]): boolean {
@@ -106,7 +107,7 @@ function variants(path: string): Array<[kind: string, path: string]> {
 const VARIANTS = REQUESTS.flatMap(([method, path]) => variants(path).map(([kind, p]): [string, string, string] => [kind, method, p]));
 
 function authorizer(env: Record<string, string> = CACHED): Harness {
-  return harness({ config: testConfig(ROUTES, CATALOGUE, env), keys: [key] });
+  return harness({ config: testConfig({ routes: ROUTES, scopes: CATALOGUE, env }), keys: [key] });
 }
 
 /** One token per scope set: its decision on every canonical request, i.e. every policy API Gateway could cache. */

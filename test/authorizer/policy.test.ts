@@ -1,7 +1,8 @@
 /** Route table → IAM policy ARNs, API Gateway route precedence, and cache safety of the policies. */
 import type { Decision } from '../../lib/authorizer/decide';
 import { compileRoutes, parseMethodArn, RouteTable } from '../../lib/authorizer/routes';
-import { harness, iamAllows, makeKey, mint, PREFIX, testConfig, type Harness, type TestKey } from '../../testkit/authorizer-fixtures';
+import { harness, iamAllows, makeKey, mint, PREFIX, type Harness, type TestKey } from '../../testkit/authorizer-fixtures';
+import { testConfig } from '../../testkit/config';
 
 let key: TestKey;
 beforeAll(() => {
@@ -12,7 +13,7 @@ const arnOf = (method: string, path: string) => `${PREFIX}${method}${path}`;
 
 function authorizerFor(routes: Record<string, unknown>, scopes: string[], log?: (m: string, d?: Record<string, unknown>) => void, env: Record<string, string> = {}): Harness {
   const catalogue = Object.fromEntries(scopes.map((s) => [s, s]));
-  return harness({ config: testConfig(routes, catalogue, env), keys: [key], deps: log ? { log } : {} });
+  return harness({ config: testConfig({ routes, scopes: catalogue, env }), keys: [key], deps: log ? { log } : {} });
 }
 
 async function policyFor(h: Harness, scope: string, method: string, resource: string, path = resource): Promise<Decision> {
@@ -169,10 +170,10 @@ describe('cache safety: the policy returned for one request is the right answer 
 describe('routes', () => {
   const table = new RouteTable(
     compileRoutes(
-      testConfig(
-        { 'GET /files/{proxy+}': 'a', 'GET /files/{name}': 'a', 'GET /files/index': 'a', 'ANY /files/index': 'a', 'ANY /files/{name}/raw': 'a', 'GET /': 'a' },
-        { a: 'a' },
-      ).routes,
+      testConfig({
+        routes: { 'GET /files/{proxy+}': 'a', 'GET /files/{name}': 'a', 'GET /files/index': 'a', 'ANY /files/index': 'a', 'ANY /files/{name}/raw': 'a', 'GET /': 'a' },
+        scopes: { a: 'a' },
+      }).routes,
     ),
   );
   const key = (r: { key: string } | undefined) => r?.key;

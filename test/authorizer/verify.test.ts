@@ -1,8 +1,9 @@
 /** Token verification through the decision core: every token deny reason, and the JWKS life cycle. */
 import { sign } from 'node:crypto';
 import { Authorizer, WWW_AUTHENTICATE_INVALID, WWW_AUTHENTICATE_MISSING, type Decision } from '../../lib/authorizer/decide';
-import { harness, hs256WithPublicKey, jwksOf, makeKey, mint, PREFIX, realNowClock, RecordingRevocation, seconds, startJwksServer, testConfig, unsignedToken, type Harness, type TestKey } from '../../testkit/authorizer-fixtures';
+import { harness, hs256WithPublicKey, jwksOf, makeKey, mint, PREFIX, realNowClock, RecordingRevocation, seconds, startJwksServer, unsignedToken, type Harness, type TestKey } from '../../testkit/authorizer-fixtures';
 import { MemoryAuditSink } from '../../testkit/memory-audit-sink';
+import { testConfig } from '../../testkit/config';
 
 const ARN = `${PREFIX}GET/demo/data`;
 let rsa: TestKey;
@@ -148,7 +149,7 @@ describe('401 answers, with a stable reason', () => {
 describe('JWKS from the issuer endpoint', () => {
   function fetching(url: string) {
     const clock = realNowClock();
-    const authorizer = new Authorizer(testConfig(undefined, undefined, { PORTCULLIS_JWKS_URI: url, PORTCULLIS_JWKS_REFETCH_MIN_INTERVAL_MS: '10000' }), {
+    const authorizer = new Authorizer(testConfig({ env: { PORTCULLIS_JWKS_URI: url, PORTCULLIS_JWKS_REFETCH_MIN_INTERVAL_MS: '10000' } }), {
       audit: new MemoryAuditSink(),
       revocation: new RecordingRevocation(),
       clock,

@@ -1,8 +1,8 @@
 import { ClientAdmin } from '../../lib/clients/client-admin';
 import { MemoryClientStore } from '../../testkit/memory/client-store';
-import { testConfig } from '../../testkit/token-fixture';
 import { MemoryAuditSink } from '../../testkit/memory-audit-sink';
 import { FrozenClock } from '../../testkit/frozen-clock';
+import { testConfig } from '../../testkit/config';
 
 test('disabling revokes before the status write (so a failure changes nothing) and again after it (so tokens minted from a stale cache die)', async () => {
   const store = new MemoryClientStore();

@@ -17,13 +17,14 @@ import { DynamoClientStore } from '../../lib/stores/dynamo/client-store';
 import { DocTable } from '../../lib/stores/dynamo/doc-table';
 import { DynamoLockoutStore } from '../../lib/stores/dynamo/lockout-store';
 import { handleTokenRequest, type TokenEndpointDeps } from '../../lib/endpoints/token';
-import { jwksOf, makeKey, mint, PREFIX, realNowClock, testConfig, type TestKey } from '../../testkit/authorizer-fixtures';
+import { jwksOf, makeKey, mint, PREFIX, realNowClock, type TestKey } from '../../testkit/authorizer-fixtures';
 import { startDynalite, type TestDynamo } from '../../testkit/dynalite';
 import { basic, formRequest, tokenFixture } from '../../testkit/token-fixture';
 import { startDynamoFaultProxy, type DynamoFault, type DynamoFaultProxy } from '../../testkit/dynamo-fault-proxy';
 import { createDynamoClient } from '../../lib/stores/dynamo/client';
 import { MemoryAuditSink } from '../../testkit/memory-audit-sink';
 import type { FrozenClock } from '../../testkit/frozen-clock';
+import { testConfig } from '../../testkit/config';
 
 /** Short, so a hang costs the test little; the logic is the same at the 1000 ms default. */
 const STORE_TIMEOUT_MS = 300;
@@ -135,12 +136,12 @@ describe('authorizer with DynamoDB failing: deny after the staleness bound, neve
   function authorizerSetup(mode: 'snapshot' | 'strict') {
     const clock = realNowClock();
     const config = {
-      ...testConfig(undefined, undefined, {
+      ...testConfig({ env: {
         PORTCULLIS_REVOCATION_MODE: mode,
         PORTCULLIS_REVOCATION_REFRESH_MS: String(REFRESH_MS),
         PORTCULLIS_REVOCATION_MAX_STALENESS_MS: String(STALENESS_MS),
         PORTCULLIS_STORE_TIMEOUT_MS: String(STORE_TIMEOUT_MS),
-      }),
+      } }),
       tableName: ddb.tableName,
     };
     const revocation = createRevocationChecker(config, { table: proxiedTable(clock), clock });

@@ -12,11 +12,12 @@ import { noRevocation } from '../../lib/revocation/types';
 import { DocTable } from '../../lib/stores/dynamo/doc-table';
 import { DynamoKeyStore } from '../../lib/stores/dynamo/key-store';
 import { handleTokenRequest, type TokenEndpointDeps } from '../../lib/endpoints/token';
-import { jwksOf, makeKey, mint, PREFIX, realNowClock, seconds, startJwksServer, testConfig } from '../../testkit/authorizer-fixtures';
+import { jwksOf, makeKey, mint, PREFIX, realNowClock, seconds, startJwksServer } from '../../testkit/authorizer-fixtures';
 import { startFakeKms, type FakeKms } from '../../testkit/fakes/fake-kms';
 import { startDynalite, type TestDynamo } from '../../testkit/dynalite';
 import { basic, formRequest, tokenFixture } from '../../testkit/token-fixture';
 import { MemoryAuditSink } from '../../testkit/memory-audit-sink';
+import { testConfig } from '../../testkit/config';
 
 describe('JWKS endpoint briefly unavailable', () => {
   const JWKS_CACHE_SECONDS = 60;
@@ -27,11 +28,11 @@ describe('JWKS endpoint briefly unavailable', () => {
     const k2 = makeKey('RS256', 'jwks-k2');
     const server = await startJwksServer(jwksOf(k1));
     const clock = realNowClock();
-    const config = testConfig(undefined, undefined, {
+    const config = testConfig({ env: {
       PORTCULLIS_JWKS_URI: server.url,
       PORTCULLIS_JWKS_CACHE_SECONDS: String(JWKS_CACHE_SECONDS),
       PORTCULLIS_JWKS_REFETCH_MIN_INTERVAL_MS: String(REFETCH_MIN_MS),
-    });
+    } });
     const audit = new MemoryAuditSink();
     const errors: unknown[] = [];
     const build = () => new Authorizer(config, { audit, revocation: noRevocation, clock, log: (m, d) => errors.push([m, d]) });

@@ -18,10 +18,11 @@ import { createRevocationChecker, createRevocationStore } from '../../lib/compos
 import type { RevocationChecker, RevocationStore } from '../../lib/revocation/types';
 import { DocTable } from '../../lib/stores/dynamo/doc-table';
 import { verifyOwnToken } from '../../lib/tokens/verify-own';
-import { AUDIENCE, httpApiEvent, ISSUER, realNowClock, requestEvent, seconds, testConfig, tokenEvent, type TestKey } from '../../testkit/authorizer-fixtures';
+import { httpApiEvent, realNowClock, requestEvent, seconds, tokenEvent, type TestKey } from '../../testkit/authorizer-fixtures';
 import type { TestDynamo } from '../../testkit/dynalite';
 import { MemoryAuditSink } from '../../testkit/memory-audit-sink';
 import type { FrozenClock } from '../../testkit/frozen-clock';
+import { AUDIENCE, ISSUER, testConfig } from '../../testkit/config';
 
 export const b64 = (v: unknown) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url');
 
@@ -96,7 +97,7 @@ export interface World {
 
 export function buildWorld(ddb: TestDynamo, jwks: { keys: Record<string, string>[] }, opts: { env?: Record<string, string>; revocation?: (config: Config, table: DocTable, clock: FrozenClock) => RevocationChecker } = {}): World {
   const clock = realNowClock();
-  const base = testConfig(undefined, undefined, opts.env);
+  const base = testConfig({ env: opts.env });
   const config: Config = { ...base, tableName: ddb.tableName, dynamoEndpoint: ddb.endpoint, revocation: { ...base.revocation, mode: 'strict' } };
   const table = new DocTable(ddb.table.client, ddb.tableName, clock);
   const revocation = opts.revocation?.(config, table, clock) ?? createRevocationChecker(config, { table, clock });

@@ -2,7 +2,8 @@
 import type { Jwks } from 'aws-jwt-verify/jwk';
 import { routeChecks } from '../../infra/cli/troubleshoot/route-check';
 import { authorizerAnswer } from '../../infra/cli/troubleshoot/verdict';
-import { makeKey, mint, realNowClock, RecordingRevocation, seconds, testConfig, type TestKey } from '../../testkit/authorizer-fixtures';
+import { makeKey, mint, realNowClock, RecordingRevocation, seconds, type TestKey } from '../../testkit/authorizer-fixtures';
+import { testConfig } from '../../testkit/config';
 
 const ROUTES = { 'GET /users/{id}': 'users:read', 'GET /users/{id}/admin': 'admin' };
 const CATALOGUE = { 'users:read': 'r', admin: 'a' };
@@ -13,7 +14,7 @@ beforeAll(() => {
 });
 
 async function explainRoute(path: string, ttl: string) {
-  const config = testConfig(ROUTES, CATALOGUE, { PORTCULLIS_AUTHORIZER_CACHE_SECONDS: ttl });
+  const config = testConfig({ routes: ROUTES, scopes: CATALOGUE, env: { PORTCULLIS_AUTHORIZER_CACHE_SECONDS: ttl } });
   const clock = realNowClock();
   const token = mint(key, seconds(clock), { claims: { scope: 'users:read' } });
   const keys = { jwks: { keys: [key.jwk] } as unknown as Jwks, source: 'test', fetched: false, notes: [] };
