@@ -118,7 +118,7 @@ test('audit log group with retention, least-privilege logs permissions on it, an
     expect(([] as string[]).concat(st!.Action).sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
   }
   const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties.MetricName);
-  expect(alarms).toEqual(expect.arrayContaining(['TokenDenied', 'AuthorizerDeny', 'AuditFallback']));
+  expect(alarms).toEqual(expect.arrayContaining(['TokenDenied', 'AuthorizerDeny', 'AuditFallback', 'LateRevocationRecords']));
 });
 
 test('KMS signing key: SIGN_VERIFY RSA_2048, key policy lets the token role sign and the JWKS role read; roles limited to tagged keys', () => {

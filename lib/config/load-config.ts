@@ -130,6 +130,7 @@ export function loadConfig(env: Env = process.env): Config {
       refreshMs: num(env, 'PORTCULLIS_REVOCATION_REFRESH_MS', DEFAULTS.revocationRefreshMs),
       maxStalenessMs: num(env, 'PORTCULLIS_REVOCATION_MAX_STALENESS_MS', DEFAULTS.revocationMaxStalenessMs),
     },
+    revocationFullReloadMs: num(env, 'PORTCULLIS_REVOCATION_FULL_RELOAD_MS', DEFAULTS.revocationFullReloadMs),
     verifiedTokenCacheEntries: num(env, 'PORTCULLIS_VERIFIED_TOKEN_CACHE_ENTRIES', DEFAULTS.verifiedTokenCacheEntries),
     audit: {
       sink: auditSink,

@@ -61,6 +61,8 @@ export interface Config {
     refreshMs: number;
     maxStalenessMs: number;
   };
+  /** Snapshot mode: each authorizer container re-reads the whole revocation feed this often (DEFAULTS.revocationFullReloadMs). */
+  revocationFullReloadMs: number;
   verifiedTokenCacheEntries: number;
   audit: {
     sink: 'file' | 'cloudwatch';

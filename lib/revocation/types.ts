@@ -90,6 +90,20 @@ export interface RevocationFeedEntry {
   position: string;
 }
 
+/**
+ * A record that only a full re-read of the feed found: it reached the feed index later than the incremental
+ * reads look back (the index lagged more than the overlap, or the writer's clock was behind). Applied anyway;
+ * reported so that the lag raises an alarm.
+ */
+export interface LateRevocationRecord {
+  kind: RevocationRecord['kind'];
+  /** The jti, client id or subject it revokes. */
+  id: string;
+  position: string;
+  /** How far its position was behind the reader's clock when it was applied, ms. */
+  lagMs: number;
+}
+
 export interface RevocationFeedPage {
   /** Live records after the requested position, in write order. */
   entries: RevocationFeedEntry[];
