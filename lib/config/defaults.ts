@@ -60,4 +60,8 @@ export const DEFAULTS = {
   /** First lockout; doubles with every further failure, up to the max. */
   bruteForceBaseLockoutSeconds: 1,
   bruteForceMaxLockoutSeconds: 300,
+  /** POST /oauth2/revoke: new revocation records one client may write per window (replays do not count). */
+  revokeRateLimitMaxRevocations: 100,
+  /** The fixed window of the revoke rate limit. */
+  revokeRateLimitWindowSeconds: 10,
 } as const;

@@ -37,6 +37,12 @@ export interface Config {
     baseLockoutSeconds: number;
     maxLockoutSeconds: number;
   };
+  /** Per-client rate limit of new revocations at POST /oauth2/revoke (lib/revocation/revoke-rate-limit.ts); DEFAULTS.revokeRateLimit* when absent. */
+  revokeRateLimit?: {
+    /** New revocation records one client may write per window. */
+    maxRevocations: number;
+    windowSeconds: number;
+  };
   signer: {
     type: 'file' | 'kms';
     alg: SigningAlg;

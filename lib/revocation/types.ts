@@ -120,9 +120,20 @@ export interface RevokeTokenInput {
   by?: string;
 }
 
+export interface RevokeTokenOptions {
+  /**
+   * Called only when a new record is about to be written (not for a jti already revoked, nor for an expired
+   * token); a rejection aborts the revoke with nothing written. The per-client rate limit of /oauth2/revoke.
+   */
+  beforeWrite?: () => Promise<void>;
+}
+
 export interface RevocationStore {
-  /** Idempotent: revoking a revoked jti returns the first record. An already-expired token is not stored. */
-  revokeToken(input: RevokeTokenInput): Promise<TokenRevocation>;
+  /**
+   * Idempotent: revoking a revoked jti returns the first record and writes nothing. An already-expired token is
+   * not stored.
+   */
+  revokeToken(input: RevokeTokenInput, opts?: RevokeTokenOptions): Promise<TokenRevocation>;
   /** Moves the client's not-before forward (never back); returns the record in force afterwards. */
   revokeClient(clientId: string, opts: { notBefore: number; reason: 'revoked' | 'disabled'; by?: string }): Promise<ClientRevocation>;
   /** Moves the subject's not-before forward (never back); returns the record in force afterwards. */
