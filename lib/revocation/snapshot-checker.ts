@@ -9,9 +9,10 @@
  *   last successful refresh (GSI eventual consistency). Taking the older one means that other writers moving the
  *   position (a client revoking its own tokens, a writer whose clock runs ahead) cannot push the read past a record
  *   that reaches the index within `overlapMs` of being written, and that a store outage skips nothing.
- *   Merging is idempotent, so the overlap is deduplicated.
+ *   Merging is idempotent, so the overlap is deduplicated. (After a writer whose clock runs far ahead, positions run
+ *   ahead of time until real time catches up, and each read re-reads what was written since: correct, but costlier.)
  * - Every `fullReloadMs` a refresh re-reads the whole feed horizon instead (what the cold start reads), so a record
- *   that reaches the index later than that, whatever its lag, is still applied. A record that only this re-read
+ *   that reaches the index later than `overlapMs`, whatever its lag, is still applied. A record that only this re-read
  *   finds and that changes the snapshot is reported to `onLateRecord` (the alarm).
  * - Fail closed: a snapshot whose last successful refresh STARTED more than `maxStalenessMs` ago is stale.
  *   A decision on a stale snapshot waits for a refresh (cold start, or a container idle or frozen for a while);
