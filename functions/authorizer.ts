@@ -24,7 +24,19 @@ function build(): Authorizer {
   audit ??= withMetrics(createAuditSink(config, { journal: false }), getMetrics(config));
   const logger = getLogger(config);
   const log = (message: string, detail?: Record<string, unknown>) => logger.error(message, detail ?? {});
-  const revocation = createRevocationChecker(config, { onError: (err) => log('revocation refresh failed (failing closed)', { error: String((err as Error)?.name ?? err) }) });
+  const revocation = createRevocationChecker(config, {
+    onError: (err) => log('revocation refresh failed (failing closed)', { error: String((err as Error)?.name ?? err) }),
+    // Applied by the periodic full re-read, but later than the bound: the LateRevocationRecords alarm.
+    onLateRecord: (r) => {
+      getMetrics(config).lateRevocationRecord();
+      logger.warn('late revocation record: the feed index delivered it later than the overlap; applied by the full re-read', {
+        kind: r.kind,
+        id: r.id,
+        position: r.position,
+        lag_ms: r.lagMs,
+      });
+    },
+  });
   // The first revocation load overlaps the JWKS fetch instead of following it (ready() never rejects).
   void revocation.ready?.();
   return new Authorizer(config, { audit, revocation, log });

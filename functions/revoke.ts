@@ -3,4 +3,4 @@ import { handleRevocationRequest } from '../lib/revocation-endpoint';
 import { runtime } from '../lib/runtime';
 
 /** POST /oauth2/revoke (RFC 7009) */
-export const handler = apiHandler('revoke', (req) => handleRevocationRequest(req, runtime.tokenLookupDeps()));
+export const handler = apiHandler('revoke', (req) => handleRevocationRequest(req, runtime.revokeDeps()));

@@ -2,7 +2,7 @@
 /**
  * Carries custom.portcullis (scope catalogue, route table, issuer) from serverless.yml into
  * every function's environment, and refuses a configuration that cannot be right:
- * an undeclared scope in the route table, an http issuer outside the local stage.
+ * an undeclared scope in the route table, an http issuer outside the local stage, a revoke rate limit below 1.
  * The demo functions and their routes are kept only in stages that ask for them.
  */
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -52,6 +52,13 @@ class PortcullisPlugin {
     }
 
     this.checkAttachedRoutes(service, routes, Number(pc.authorizerCacheSeconds) || 0);
+
+    // A limit of 0 (or a fraction) would refuse every revocation at POST /oauth2/revoke.
+    for (const [name, value] of Object.entries(pc.revokeRateLimit || {})) {
+      if (!Number.isInteger(Number(value)) || Number(value) < 1) {
+        throw this.error(`revokeRateLimit.${name} must be a whole number of at least 1, got "${value}"`);
+      }
+    }
 
     const env = (service.provider.environment = service.provider.environment || {});
     env.PORTCULLIS_SCOPES = JSON.stringify(scopes);

@@ -17,6 +17,8 @@ import { createDynamoClient, DocTable } from './stores/dynamo/ddb';
 import { DynamoClientStore } from './stores/dynamo/client-store';
 import { DynamoKeyStore } from './stores/dynamo/key-store';
 import { DynamoLockoutStore } from './stores/dynamo/lockout-store';
+import { DynamoRevokeRateLimitStore } from './stores/dynamo/revoke-rate-limit-store';
+import { RevokeRateLimiter, revokeRateLimitPolicy } from './revocation/revoke-rate-limit';
 
 function once<T>(make: () => T): () => T {
   let value: T | undefined;
@@ -56,6 +58,8 @@ export const runtime = {
         audit: runtime.audit(),
       }),
   ),
+  /** Per-client rate limit of new revocations at the revoke endpoint. */
+  revokeRateLimit: once(() => new RevokeRateLimiter(new DynamoRevokeRateLimitStore(table()), { policy: revokeRateLimitPolicy(getConfig()) })),
   tokenEndpointDeps: () => ({
     config: getConfig(),
     clients: runtime.clientLookup(),
@@ -71,4 +75,5 @@ export const runtime = {
     audit: runtime.audit(),
     lockout: runtime.lockout(),
   }),
+  revokeDeps: () => ({ ...runtime.tokenLookupDeps(), revokeRateLimit: runtime.revokeRateLimit() }),
 };

@@ -24,12 +24,13 @@ export function handleTokenRequest(req: HttpRequest, deps: TokenEndpointDeps): P
     req,
     deps,
     { success: 'token.issued', failure: 'token.denied' },
-    async ({ params, creds, client }, clock) => {
+    async ({ params, creds, client, authenticatedAt }, clock) => {
       const grantType = params.get('grant_type')!;
       if (!(SUPPORTED_GRANT_TYPES as readonly string[]).includes(grantType)) {
         throw new OAuthError('unsupported_grant_type', 'The grant type is not supported', { reason: 'unsupported_grant_type' });
       }
-      const mint = clientCredentialsGrant(params, client, deps.config);
+      // iat is the authentication time, not the (later, possibly much later) signing time: see AuthenticatedRequest.
+      const mint = { ...clientCredentialsGrant(params, client, deps.config), issuedAt: Math.floor(authenticatedAt / 1000) };
       const signer = await guardStore(deps.keyRing.activeSigner());
       const { token, claims } = await guardStore(mintAccessToken(mint, signer, { clock, ids: deps.ids ?? randomIds }));
       return {

@@ -7,6 +7,7 @@ import type { FormParams } from './http/form';
 import type { HttpRequest } from './http/request';
 import type { HttpResponse } from './http/response';
 import type { KeyRing } from './keys/key-ring';
+import type { RevokeRateLimiter } from './revocation/revoke-rate-limit';
 import type { RevocationStore } from './revocation/types';
 import type { ClientRecord } from './stores/types';
 import { guardStore } from './store-guard';
@@ -16,6 +17,8 @@ export interface TokenLookupDeps extends FormEndpointDeps {
   clients: CachedClientLookup;
   keyRing: KeyRing;
   revocations: RevocationStore;
+  /** Per-client rate limit of new revocations (revoke endpoint only); none when absent (unit tests). */
+  revokeRateLimit?: RevokeRateLimiter;
 }
 
 const requireToken = (params: FormParams): void => {

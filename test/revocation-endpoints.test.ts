@@ -5,8 +5,13 @@ import { createRevocationStore } from '../lib/revocation/create-revocation-check
 import type { RevocationStore } from '../lib/revocation/types';
 import { handleTokenRequest } from '../lib/token-endpoint';
 import { DocTable } from '../lib/stores/dynamo/ddb';
+import type { FrozenClock } from '../lib/clock';
+import type { Config } from '../lib/config/types';
+import { RevokeRateLimiter, revokeRateLimitPolicy } from '../lib/revocation/revoke-rate-limit';
+import { DynamoRevokeRateLimitStore } from '../lib/stores/dynamo/revoke-rate-limit-store';
 import { startDynalite, type TestDynamo } from './helpers/dynalite';
-import { basic, formRequest, tokenFixture } from './helpers/token-fixture';
+import { DEFAULTS } from '../lib/config/defaults';
+import { basic, formRequest, testConfig, tokenFixture } from './helpers/token-fixture';
 
 let ddb: TestDynamo;
 beforeAll(async () => {
@@ -14,11 +19,15 @@ beforeAll(async () => {
 });
 afterAll(() => ddb.close());
 
-async function setup() {
-  const f = await tokenFixture();
+/** One container's per-client revoke rate limit, over the shared table. */
+const rateLimiter = (f: { config: Config; clock: FrozenClock }, table: DocTable) =>
+  new RevokeRateLimiter(new DynamoRevokeRateLimitStore(table), { policy: revokeRateLimitPolicy(f.config), clock: f.clock });
+
+async function setup(env: Record<string, string> = {}) {
+  const f = await tokenFixture({ env });
   const table = new DocTable(ddb.table.client, ddb.tableName, f.clock);
   const revocations = createRevocationStore(f.config, { table, clock: f.clock });
-  const deps: TokenLookupDeps = { ...f.deps, revocations };
+  const deps: TokenLookupDeps = { ...f.deps, revocations, revokeRateLimit: rateLimiter(f, table) };
   const a = await f.admin.create({ name: 'a', scopes: ['read:data', 'write:data'] });
   const b = await f.admin.create({ name: 'b', scopes: ['read:data'] });
   const rs = await f.admin.create({ name: 'resource-server', scopes: ['read:data'], canIntrospectOthers: true });
@@ -29,7 +38,7 @@ async function setup() {
     const res = await handleIntrospectionRequest(formRequest(`token=${encodeURIComponent(token)}`, auth(c)), deps);
     return { status: res.statusCode, body: JSON.parse(res.body), headers: res.headers };
   };
-  return { ...f, deps, revocations, a, b, rs, auth, tokenOf, revoke, introspect };
+  return { ...f, table, deps, revocations, a, b, rs, auth, tokenOf, revoke, introspect };
 }
 
 describe('POST /oauth2/revoke', () => {
@@ -97,6 +106,48 @@ describe('POST /oauth2/revoke', () => {
     expect(res.statusCode).toBe(503);
     expect(res.headers['Retry-After']).toBeDefined();
     expect(JSON.parse(res.body).error).toBe('temporarily_unavailable');
+  });
+});
+
+describe('POST /oauth2/revoke: per-client rate limit of new revocations', () => {
+  const LIMITED = { PORTCULLIS_REVOKE_RATE_LIMIT_MAX_REVOCATIONS: '3', PORTCULLIS_REVOKE_RATE_LIMIT_WINDOW_SECONDS: '10' };
+
+  test('past the limit: 429 temporarily_unavailable with Retry-After and no-store, audited as rate_limited, and the token is not revoked', async () => {
+    const s = await setup(LIMITED);
+    s.clock.set(Math.ceil(s.clock.now() / 10_000) * 10_000 + 4_000); // 4 s into a window
+    const tokens = await Promise.all(Array.from({ length: 4 }, () => s.tokenOf(s.a)));
+    for (const t of tokens.slice(0, 3)) expect((await s.revoke(s.a, `token=${t}`)).statusCode).toBe(200);
+    const res = await s.revoke(s.a, `token=${tokens[3]}`);
+    expect(res.statusCode).toBe(429);
+    expect(res.headers['Retry-After']).toBe('6');
+    expect(res.headers['Cache-Control']).toBe('no-store');
+    expect(res.headers['WWW-Authenticate']).toBeUndefined();
+    expect(JSON.parse(res.body)).toEqual({ error: 'temporarily_unavailable', error_description: 'Too many revocations by this client; retry after the Retry-After delay' });
+    expect(s.audit.events.at(-1)).toMatchObject({ event: 'token.revoked', outcome: 'failure', client_id: s.a.client.clientId, reason: 'rate_limited' });
+    expect((await s.introspect(s.a, tokens[3])).body.active).toBe(true);
+  });
+
+  test('replays of revoked tokens do not count and still answer 200; other clients are not limited; the count holds across containers; the next window starts afresh', async () => {
+    const s = await setup(LIMITED);
+    s.clock.set(Math.ceil(s.clock.now() / 10_000) * 10_000);
+    const tokens = await Promise.all(Array.from({ length: 4 }, () => s.tokenOf(s.a)));
+    for (const t of tokens.slice(0, 3)) expect((await s.revoke(s.a, `token=${t}`)).statusCode).toBe(200);
+    for (let i = 0; i < 20; i++) expect((await s.revoke(s.a, `token=${tokens[i % 3]}`)).statusCode).toBe(200);
+    expect((await s.revoke(s.b, `token=${await s.tokenOf(s.b)}`)).statusCode).toBe(200);
+    // another container: its own limiter, the same count
+    const other = { ...s.deps, revokeRateLimit: rateLimiter(s, s.table) };
+    expect((await handleRevocationRequest(formRequest(`token=${tokens[3]}`, s.auth(s.a)), other)).statusCode).toBe(429);
+    expect((await s.revoke(s.a, `token=${tokens[3]}`)).statusCode).toBe(429);
+    s.clock.advance(10_000);
+    expect((await s.revoke(s.a, `token=${tokens[3]}`)).statusCode).toBe(200);
+    expect((await s.introspect(s.a, tokens[3])).body).toEqual({ active: false });
+  });
+
+  test('the defaults and the configuration', () => {
+    expect(revokeRateLimitPolicy(testConfig())).toEqual({ maxRevocations: DEFAULTS.revokeRateLimitMaxRevocations, windowSeconds: DEFAULTS.revokeRateLimitWindowSeconds });
+    expect(revokeRateLimitPolicy(testConfig(LIMITED))).toEqual({ maxRevocations: 3, windowSeconds: 10 });
+    expect(() => testConfig({ PORTCULLIS_REVOKE_RATE_LIMIT_MAX_REVOCATIONS: '0' })).toThrow(/PORTCULLIS_REVOKE_RATE_LIMIT_MAX_REVOCATIONS/);
+    expect(() => testConfig({ PORTCULLIS_REVOKE_RATE_LIMIT_WINDOW_SECONDS: '1.5' })).toThrow(/PORTCULLIS_REVOKE_RATE_LIMIT_WINDOW_SECONDS/);
   });
 });
 

@@ -1,6 +1,10 @@
 import { createLocalJWKSet, jwtVerify, decodeProtectedHeader } from 'jose';
 import { handleTokenRequest } from '../lib/token-endpoint';
 import { hashSecret } from '../lib/secrets';
+import { ClientAdmin } from '../lib/clients/client-admin';
+import { notBeforeForDisable } from '../lib/revocation/not-before';
+import { hitFor } from '../lib/revocation/revocation-match';
+import type { ClientRevocation } from '../lib/revocation/types';
 import { basic, formRequest, tokenFixture } from './helpers/token-fixture';
 
 async function setup(opts: Parameters<typeof tokenFixture>[0] = {}) {
@@ -189,6 +193,40 @@ describe('POST /oauth2/token — client_credentials', () => {
     s.clock.advance(s.config.clientCacheTtlMs);
     expect(await ok()).toBe(401);
     expect(s.audit.events.at(-1)).toMatchObject({ event: 'token.denied', reason: 'client_disabled' });
+  });
+
+  test('the token\'s time basis is its authentication: a disable between authentication and minting (slow key ring) still kills it', async () => {
+    const s = await setup();
+    const auth = { Authorization: basic(s.client.clientId, s.secret) };
+    expect((await s.call('grant_type=client_credentials', auth)).statusCode).toBe(200); // the client record is now cached
+    let notBefore: number | undefined;
+    const admin = new ClientAdmin({
+      config: s.config,
+      clients: s.store,
+      audit: s.audit,
+      clock: s.clock,
+      onDisable: async () => void (notBefore = notBeforeForDisable(s.clock, s.config.clientCacheTtlMs)),
+    });
+    s.clock.advance(s.config.clientCacheTtlMs - 500); // authenticated from the cached, still active record
+    const authenticatedAt = Math.floor(s.clock.now() / 1000);
+    const slowSigner = {
+      ...s.deps.keyRing,
+      activeSigner: async () => {
+        s.clock.advance(500);
+        await admin.setStatus(s.client.clientId, 'disabled'); // the operator disables the client meanwhile
+        s.clock.advance(6_000); // the key ring is slow (a store read retried, KMS)
+        return s.signer;
+      },
+    };
+    const res = await handleTokenRequest(formRequest('grant_type=client_credentials', auth), { ...s.deps, keyRing: slowSigner });
+    expect(res.statusCode).toBe(200);
+    const claims = JSON.parse(Buffer.from(body(res).access_token.split('.')[1], 'base64url').toString()) as { iat: number; exp: number };
+    expect(claims.iat).toBe(authenticatedAt);
+    expect(claims.exp - claims.iat).toBe(3600);
+    // the disable's not-before covers it: the gateway refuses it
+    expect(notBefore).toBeDefined();
+    const record: ClientRevocation = { kind: 'client', client_id: s.client.clientId, notBefore: notBefore!, reason: 'disabled', revokedAt: notBefore! };
+    expect(hitFor(record, { jti: 'x', client_id: s.client.clientId, sub: s.client.clientId, iat: claims.iat, exp: claims.exp })?.reason).toBe('client_disabled');
   });
 
   test('steady state: no client store read per request within the cache bound', async () => {

@@ -20,8 +20,13 @@ export const DEFAULTS = {
   revocationRefreshMs: 1_000,
   /** After this long without a successful refresh the authorizer denies (fail closed). */
   revocationMaxStalenessMs: 4_000,
-  /** Each snapshot refresh re-reads the feed this far behind its last position (GSI eventual consistency). */
+  /**
+   * Each snapshot refresh re-reads the feed this far before the older of its last position and its last successful
+   * refresh (GSI eventual consistency): a record the index delivers within this long is read at the next refresh.
+   */
   revocationFeedOverlapMs: 2_000,
+  /** Each authorizer container re-reads the whole feed horizon this often: a record the index delivered later than the overlap. */
+  revocationFullReloadMs: 60_000,
   /** Cold-start load: margin on top of max token lifetime + 2 × skew when reading the feed back in time. */
   revocationFeedHorizonMarginSeconds: 300,
   /** Verified-token cache entries per authorizer container. */
@@ -57,4 +62,8 @@ export const DEFAULTS = {
   /** First lockout; doubles with every further failure, up to the max. */
   bruteForceBaseLockoutSeconds: 1,
   bruteForceMaxLockoutSeconds: 300,
+  /** POST /oauth2/revoke: new revocation records one client may write per window (replays do not count). */
+  revokeRateLimitMaxRevocations: 100,
+  /** The fixed window of the revoke rate limit. */
+  revokeRateLimitWindowSeconds: 10,
 } as const;

@@ -23,6 +23,13 @@ function num(env: Env, name: string, fallback: number): number {
   return value;
 }
 
+/** A whole number ≥ 1 (a limit of 0 would refuse every revocation). */
+function positiveInt(env: Env, name: string, fallback: number): number {
+  const value = num(env, name, fallback);
+  if (!Number.isInteger(value) || value < 1) throw new ConfigError(`${name} must be a whole number of at least 1, got "${env[name]}"`);
+  return value;
+}
+
 function json<T>(env: Env, name: string, fallback: T): T {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -112,6 +119,10 @@ export function loadConfig(env: Env = process.env): Config {
       baseLockoutSeconds: num(env, 'PORTCULLIS_BRUTE_FORCE_BASE_LOCKOUT_SECONDS', DEFAULTS.bruteForceBaseLockoutSeconds),
       maxLockoutSeconds: num(env, 'PORTCULLIS_BRUTE_FORCE_MAX_LOCKOUT_SECONDS', DEFAULTS.bruteForceMaxLockoutSeconds),
     },
+    revokeRateLimit: {
+      maxRevocations: positiveInt(env, 'PORTCULLIS_REVOKE_RATE_LIMIT_MAX_REVOCATIONS', DEFAULTS.revokeRateLimitMaxRevocations),
+      windowSeconds: positiveInt(env, 'PORTCULLIS_REVOKE_RATE_LIMIT_WINDOW_SECONDS', DEFAULTS.revokeRateLimitWindowSeconds),
+    },
     signer: {
       type: signerType,
       alg,
@@ -130,6 +141,7 @@ export function loadConfig(env: Env = process.env): Config {
       refreshMs: num(env, 'PORTCULLIS_REVOCATION_REFRESH_MS', DEFAULTS.revocationRefreshMs),
       maxStalenessMs: num(env, 'PORTCULLIS_REVOCATION_MAX_STALENESS_MS', DEFAULTS.revocationMaxStalenessMs),
     },
+    revocationFullReloadMs: num(env, 'PORTCULLIS_REVOCATION_FULL_RELOAD_MS', DEFAULTS.revocationFullReloadMs),
     verifiedTokenCacheEntries: num(env, 'PORTCULLIS_VERIFIED_TOKEN_CACHE_ENTRIES', DEFAULTS.verifiedTokenCacheEntries),
     authorizerCacheSeconds: num(env, 'PORTCULLIS_AUTHORIZER_CACHE_SECONDS', DEFAULTS.authorizerCacheSeconds),
     audit: {

@@ -7,7 +7,7 @@ import { createDynamoClient, DocTable } from '../stores/dynamo/ddb';
 import { DynamoRevocationStore } from '../stores/dynamo/revocation-store';
 import { SnapshotRevocationChecker } from './snapshot-checker';
 import { StrictRevocationChecker } from './strict-checker';
-import type { RevocationChecker, RevocationStore } from './types';
+import type { LateRevocationRecord, RevocationChecker, RevocationStore } from './types';
 
 export interface RevocationDeps {
   table?: DocTable;
@@ -15,6 +15,8 @@ export interface RevocationDeps {
   store?: RevocationStore;
   /** Refresh / lookup failures, for a log line (they fail closed either way). */
   onError?: (err: unknown) => void;
+  /** Snapshot mode: a record the feed index delivered later than the overlap (applied; for a log line and the alarm metric). */
+  onLateRecord?: (record: LateRevocationRecord) => void;
 }
 
 export function createRevocationStore(config: Config, deps: Pick<RevocationDeps, 'table' | 'clock'> = {}): RevocationStore {
@@ -37,9 +39,11 @@ export function createRevocationChecker(config: Config, deps: RevocationDeps = {
     refreshMs: config.revocation.refreshMs,
     maxStalenessMs: config.revocation.maxStalenessMs,
     overlapMs: DEFAULTS.revocationFeedOverlapMs,
+    fullReloadMs: config.revocationFullReloadMs,
     // the client makes 2 attempts of at most storeTimeoutMs each
     abandonAfterMs: 2 * config.storeTimeoutMs + 1_000,
     clock,
     onRefreshError: deps.onError,
+    onLateRecord: deps.onLateRecord,
   });
 }

@@ -14,6 +14,11 @@ export interface MintInput {
   subject: string;
   scopes: string[];
   lifetimeSeconds: number;
+  /**
+   * The token's `iat` (epoch seconds; `exp` = iat + lifetime): when the client was authenticated, so that the
+   * slow steps after it (key ring, KMS) cannot push a token past a disable's not-before. Default: the clock now.
+   */
+  issuedAt?: number;
 }
 
 const b64url = (value: unknown): string => Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
@@ -23,7 +28,7 @@ export async function mintAccessToken(
   signer: Signer,
   deps: { clock: Clock; ids: IdGenerator },
 ): Promise<{ token: string; claims: AccessTokenClaims }> {
-  const iat = epochSeconds(deps.clock);
+  const iat = input.issuedAt ?? epochSeconds(deps.clock);
   const claims: AccessTokenClaims = {
     iss: input.issuer,
     sub: input.subject,
