@@ -16,7 +16,8 @@ export type { TokenLookupDeps };
 
 export function handleRevocationRequest(req: HttpRequest, deps: TokenLookupDeps): Promise<HttpResponse> {
   // token_type_hint is only a hint (§2.1): the one kind of token this server issues is searched whatever it says.
-  return runTokenLookupEndpoint(req, deps, 'token.revoked', async (verified, client) => {
+  // With the authorizer's clock skew: a token just past `exp` that the gateway may still accept is still revoked.
+  return runTokenLookupEndpoint(req, deps, 'token.revoked', deps.config.clockSkewSeconds, async (verified, client) => {
     if (!verified.claims) return { response: empty(200), audit: { reason: `nothing_to_revoke:${verified.reason}` } };
     const { jti, client_id, sub, exp } = verified.claims;
     if (client_id !== client.clientId) {

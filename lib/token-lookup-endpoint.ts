@@ -25,11 +25,15 @@ const requireToken = (params: FormParams): void => {
   if (!params.get('token')) throw new OAuthError('invalid_request', 'The token parameter is required', { reason: 'missing_token' });
 };
 
-/** Form, client authentication, `token` required and verified against this issuer's keys, one audit event. */
+/**
+ * Form, client authentication, `token` required and verified against this issuer's keys, one audit event.
+ * `clockSkewSeconds`: the tolerance on exp/nbf/iat (see verifyOwnToken).
+ */
 export function runTokenLookupEndpoint(
   req: HttpRequest,
   deps: TokenLookupDeps,
   event: AuditEventName,
+  clockSkewSeconds: number,
   work: (verified: OwnTokenResult, client: ClientRecord) => Promise<{ response: HttpResponse; audit: AuditFields }>,
 ): Promise<HttpResponse> {
   return runFormEndpoint(
@@ -37,7 +41,7 @@ export function runTokenLookupEndpoint(
     deps,
     { success: event, failure: event },
     async ({ params, client }, clock) =>
-      work(await guardStore(verifyOwnToken(params.get('token')!, { config: deps.config, keyRing: deps.keyRing, clock })), client),
+      work(await guardStore(verifyOwnToken(params.get('token')!, { config: deps.config, keyRing: deps.keyRing, clock, clockSkewSeconds })), client),
     requireToken,
   );
 }

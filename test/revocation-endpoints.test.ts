@@ -9,9 +9,20 @@ import type { FrozenClock } from '../lib/clock';
 import type { Config } from '../lib/config/types';
 import { RevokeRateLimiter, revokeRateLimitPolicy } from '../lib/revocation/revoke-rate-limit';
 import { DynamoRevokeRateLimitStore } from '../lib/stores/dynamo/revoke-rate-limit-store';
+import type { Signer } from '../lib/keys/signer';
+import type { AccessTokenClaims } from '../lib/tokens/claims';
 import { startDynalite, type TestDynamo } from './helpers/dynalite';
 import { DEFAULTS } from '../lib/config/defaults';
 import { basic, formRequest, testConfig, tokenFixture } from './helpers/token-fixture';
+
+const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as AccessTokenClaims;
+
+/** A token signed by the endpoint's own key, with the claims given (to put `nbf` in it, which the token endpoint never sets). */
+async function signed(signer: Signer, claims: Record<string, unknown>): Promise<string> {
+  const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+  const input = `${b64({ alg: signer.alg, typ: 'at+jwt', kid: signer.kid })}.${b64(claims)}`;
+  return `${input}.${(await signer.sign(Buffer.from(input))).toString('base64url')}`;
+}
 
 let ddb: TestDynamo;
 beforeAll(async () => {
@@ -77,6 +88,16 @@ describe('POST /oauth2/revoke', () => {
     const token = await s.tokenOf(s.a);
     s.clock.advance(2 * 3600 * 1000);
     expect((await s.revoke(s.a, `token=${token}`)).statusCode).toBe(200);
+  });
+
+  test('a token just past exp, still inside the authorizer\'s clock skew → 200 and revoked, so the gateway refuses it too', async () => {
+    const s = await setup();
+    const token = await s.tokenOf(s.a);
+    const { jti, exp } = claimsOf(token);
+    s.clock.set((exp + 1) * 1000);
+    expect((await s.revoke(s.a, `token=${token}`)).statusCode).toBe(200);
+    expect(s.audit.events.at(-1)).toMatchObject({ event: 'token.revoked', outcome: 'success', jti });
+    expect(await s.revocations.findForToken(claimsOf(token))).toMatchObject({ reason: 'revoked' });
   });
 
   test('client B cannot revoke client A\'s token: 400 unauthorized_client, and the token stays active', async () => {
@@ -190,6 +211,37 @@ describe('POST /oauth2/introspect', () => {
     const later = await s.tokenOf(s.b);
     s.clock.advance(2 * 3600 * 1000);
     expect((await s.introspect(s.b, later)).body).toEqual({ active: false });
+  });
+
+  // The server applies no clock skew to its own tokens (the skew is for the gateway's clocks): inactive from `exp` on.
+  test('one second past exp (frozen clock) → exactly {"active": false}; at exp too; a second before, active', async () => {
+    const s = await setup();
+    const token = await s.tokenOf(s.a);
+    const { exp } = claimsOf(token);
+    s.clock.set((exp - 1) * 1000);
+    expect((await s.introspect(s.a, token)).body.active).toBe(true);
+    s.clock.set(exp * 1000);
+    expect((await s.introspect(s.a, token)).body).toEqual({ active: false });
+    s.clock.set((exp + 1) * 1000);
+    expect((await s.introspect(s.a, token)).body).toEqual({ active: false });
+    expect((await s.introspect(s.rs, token)).body).toEqual({ active: false });
+    expect(s.audit.events.at(-1)).toMatchObject({ event: 'token.introspected', reason: 'inactive:expired' });
+  });
+
+  test('iat or nbf one second in the future → exactly {"active": false}', async () => {
+    const s = await setup();
+    const token = await s.tokenOf(s.a);
+    s.clock.advance(-1000); // the token was issued one second "later" than now
+    expect((await s.introspect(s.a, token)).body).toEqual({ active: false });
+    expect(s.audit.events.at(-1)).toMatchObject({ reason: 'inactive:iat_in_future' });
+    s.clock.advance(1000);
+    expect((await s.introspect(s.a, token)).body.active).toBe(true);
+    const now = Math.floor(s.clock.now() / 1000);
+    const notYet = await signed(s.signer, { ...claimsOf(token), jti: 'not-yet', nbf: now + 1 });
+    expect((await s.introspect(s.a, notYet)).body).toEqual({ active: false });
+    expect(s.audit.events.at(-1)).toMatchObject({ reason: 'inactive:not_yet_valid' });
+    s.clock.advance(1000);
+    expect((await s.introspect(s.a, notYet)).body.active).toBe(true);
   });
 
   test('requires client authentication', async () => {

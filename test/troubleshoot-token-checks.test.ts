@@ -7,6 +7,11 @@ import { precheck } from '../lib/authorizer/jwt-structure';
 import { FileSigner } from '../lib/keys/file-signer';
 import { tokenChecks } from '../lib/troubleshoot/token-checks';
 import { humanDuration, relative } from '../lib/troubleshoot/durations';
+import { signatureCheck } from '../lib/troubleshoot/signature-check';
+import { authorizerAnswer } from '../lib/troubleshoot/verdict';
+import { FrozenClock } from '../lib/clock';
+import { noRevocation } from '../lib/revocation/types';
+import { testConfig } from './helpers/token-fixture';
 import { hmacJwt, signJwt, unsignedJwt } from './helpers/stack-tokens';
 
 const expect_ = { issuer: 'https://auth.example.test', audience: 'https://api.example.test', clockSkewSeconds: 30 };
@@ -108,4 +113,14 @@ test('durations in words', () => {
   expect(humanDuration(3 * 86_400)).toBe('3 days');
   expect(relative(NOW - 300, NOW)).toBe('5 min ago');
   expect(relative(NOW + 120, NOW)).toBe('in 2 min');
+});
+
+test('no trusted keys at all (JWKS unreadable, key store publishes none): the signature row and the verdict both say jwks_unavailable', async () => {
+  const token = good();
+  const keys = { source: "the key store's published keys", fetched: false, notes: [] };
+  const row = signatureCheck(token, tokenChecks(token, expect_, NOW).decoded, keys, NOW);
+  expect(row).toMatchObject({ status: 'fail', reason: 'jwks_unavailable' });
+  const config = testConfig({ PORTCULLIS_ISSUER: expect_.issuer, PORTCULLIS_AUDIENCE: expect_.audience });
+  const answer = await authorizerAnswer(token, config, { keys, revocation: noRevocation, clock: new FrozenClock(NOW * 1000) });
+  expect(answer).toMatchObject({ reason: 'jwks_unavailable', status: 401 });
 });

@@ -37,6 +37,13 @@ export const DEFAULTS = {
   jwksRefetchMinIntervalMs: 10_000,
   /** One JWKS fetch by the authorizer (cold start or unknown kid); a failure keeps the last good keys. */
   jwksFetchTimeoutMs: 2_000,
+  /**
+   * The authorizer trusts its last good JWKS at most this long after it was fetched; then every token is denied
+   * (`jwks_unavailable`) until a fetch succeeds, so a key withdrawn with `keys retire` is not trusted forever
+   * while the JWKS endpoint fails. Default: twice jwksCacheSeconds (whichever is larger), so the background
+   * refresh, which starts at jwksCacheSeconds, has as long again to get through.
+   */
+  jwksMaxStalenessSeconds: 600,
   /** `admin explain` / `admin doctor`: one JWKS or metadata fetch (a cold local function can take seconds). */
   troubleshootFetchTimeoutMs: 10_000,
   /** Signing keys: the key ring re-reads the key list after this long (no store read per token). */

@@ -98,6 +98,15 @@ export function loadConfig(env: Env = process.env): Config {
   for (const r of routes) {
     for (const s of r.scopes) if (!(s in scopes)) throw new ConfigError(`route "${r.method} ${r.path}" needs scope "${s}", which is not declared`);
   }
+  const jwksCacheSeconds = num(env, 'PORTCULLIS_JWKS_CACHE_SECONDS', DEFAULTS.jwksCacheSeconds);
+  const jwksRefetchMinIntervalMs = num(env, 'PORTCULLIS_JWKS_REFETCH_MIN_INTERVAL_MS', DEFAULTS.jwksRefetchMinIntervalMs);
+  const jwksMaxStalenessSeconds = num(env, 'PORTCULLIS_JWKS_MAX_STALENESS_SECONDS', Math.max(DEFAULTS.jwksMaxStalenessSeconds, 2 * jwksCacheSeconds));
+  // The background refresh starts when the keys are jwksCacheSeconds old and retries once per refetch interval.
+  if (jwksMaxStalenessSeconds * 1000 <= jwksCacheSeconds * 1000 + jwksRefetchMinIntervalMs) {
+    throw new ConfigError(
+      `PORTCULLIS_JWKS_MAX_STALENESS_SECONDS (${jwksMaxStalenessSeconds}) must be above PORTCULLIS_JWKS_CACHE_SECONDS (${jwksCacheSeconds}) plus one PORTCULLIS_JWKS_REFETCH_MIN_INTERVAL_MS, or every container denies before its keys can be refreshed`,
+    );
+  }
   const config: Config = {
     stage,
     service,
@@ -130,11 +139,12 @@ export function loadConfig(env: Env = process.env): Config {
       kmsKeyId: env.PORTCULLIS_KMS_KEY_ID || undefined,
     },
     jwksUri,
-    jwksRefetchMinIntervalMs: num(env, 'PORTCULLIS_JWKS_REFETCH_MIN_INTERVAL_MS', DEFAULTS.jwksRefetchMinIntervalMs),
+    jwksRefetchMinIntervalMs,
+    jwksMaxStalenessSeconds,
     keys: {
       cacheSeconds: num(env, 'PORTCULLIS_KEY_CACHE_SECONDS', DEFAULTS.keyCacheSeconds),
       maxStalenessSeconds: num(env, 'PORTCULLIS_KEY_MAX_STALENESS_SECONDS', DEFAULTS.keyMaxStalenessSeconds),
-      jwksCacheSeconds: num(env, 'PORTCULLIS_JWKS_CACHE_SECONDS', DEFAULTS.jwksCacheSeconds),
+      jwksCacheSeconds,
     },
     revocation: {
       mode,

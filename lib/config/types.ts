@@ -53,6 +53,8 @@ export interface Config {
   };
   jwksUri: string;
   jwksRefetchMinIntervalMs: number;
+  /** The authorizer denies every token (`jwks_unavailable`) once its last good JWKS is this old. */
+  jwksMaxStalenessSeconds: number;
   /** Signing-key timings (lib/keys/timings.ts resolves them, with DEFAULTS when absent). */
   keys?: {
     /** The key ring re-reads the key list after this long. */
