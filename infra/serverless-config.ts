@@ -1,14 +1,18 @@
 /**
- * Reads the portcullis settings from serverless.yml for the local stack and the CLIs,
- * so the scope catalogue and the route table are declared once. Mirrors what
- * infra/serverless-plugin-portcullis.js puts into the functions' environment.
+ * Reads serverless.yml for the local stack and the CLIs, so they run with the configuration the deployed
+ * functions get: the same variables resolved (infra/serverless-variables.ts), the same additions as
+ * infra/serverless-plugin-portcullis.js (infra/portcullis-environment.js, one module for both), then the
+ * function's own environment, as `serverless package` merges them.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
 import type { DeclaredRoute, DeclaredSettings } from '../lib/config/declared-settings';
+import { localOverrides, portcullisEnvironment } from './portcullis-environment';
+import { ServerlessVariables } from './serverless-variables';
 
 export const REPO_ROOT = join(__dirname, '..');
+export const SERVERLESS_FILE = join(REPO_ROOT, 'serverless.yml');
 
 export type { DeclaredRoute } from '../lib/config/declared-settings';
 
@@ -20,29 +24,38 @@ export interface ServerlessSettings extends DeclaredSettings {
 type Doc = {
   service: string;
   functions: Record<string, { events?: Array<Record<string, unknown>> }>;
-  custom: {
-    portcullis: Record<string, unknown> & {
-      scopes?: Record<string, string>;
-      routes?: Record<string, unknown>;
-      demoRoutes?: Record<string, unknown>;
-      revocation?: { mode: string; refreshMs: number; maxStalenessMs: number };
-    };
-    stages: Record<string, Record<string, unknown>>;
-  };
 };
 
-/** A `${...}` variable keeps its fallback: `${param:audience, 'x'}` → x. */
-function literal(value: unknown): unknown {
-  if (typeof value !== 'string') return value;
-  const m = /^\$\{.*,\s*'([^']*)'\s*\}$/.exec(value);
-  return m ? m[1] : value;
+type Portcullis = Record<string, unknown> & {
+  scopes?: Record<string, string>;
+  routes?: Record<string, unknown>;
+  demoRoutes?: Record<string, unknown>;
+  revocation?: { mode: string; refreshMs: number; maxStalenessMs: number };
+};
+
+export interface EnvironmentOptions {
+  /** serverless.yml (default the repository's). */
+  file?: string;
+  /** `--param name=value`, as given to `serverless deploy` (issuer, audience, demo …). */
+  params?: Record<string, string>;
+  /** `opt:region`. */
+  region?: string;
+  /** What `${env:…}` reads (default process.env: the shell that would deploy). */
+  env?: Record<string, string | undefined>;
+  /** Whose environment: provider.environment plus this function's own (default `token`, the one that signs and caches clients). */
+  function?: string;
 }
 
-export function readServerlessSettings(file = join(REPO_ROOT, 'serverless.yml'), stage = 'local'): ServerlessSettings {
-  const doc = load(readFileSync(file, 'utf8')) as Doc;
-  const pc = doc.custom.portcullis;
+const readDoc = (file: string) => load(readFileSync(file, 'utf8')) as Record<string, unknown>;
+
+export function readServerlessSettings(file = SERVERLESS_FILE, stage = 'local', params: Record<string, string> = {}): ServerlessSettings {
+  const raw = readDoc(file);
+  const doc = raw as Doc;
+  const vars = new ServerlessVariables(raw, { stage, params, env: process.env });
+  const pc = (vars.get('custom.portcullis') ?? {}) as Portcullis;
+  const stages = (vars.get('custom.stages') ?? {}) as Record<string, Record<string, unknown>>;
   const stageSettings = (s: string) => {
-    const merged = { ...(doc.custom.stages.default ?? {}), ...(doc.custom.stages[s] ?? {}) };
+    const merged = { ...(stages.default ?? {}), ...(stages[s] ?? {}) };
     return {
       signer: String(merged.signer ?? 'kms'),
       auditSink: String(merged.auditSink ?? 'cloudwatch'),
@@ -77,7 +90,7 @@ export function readServerlessSettings(file = join(REPO_ROOT, 'serverless.yml'),
     service: doc.service,
     scopes: pc.scopes ?? {},
     routes: { ...(pc.routes ?? {}), ...(stageSettings(stage).demo ? pc.demoRoutes ?? {} : {}) },
-    audience: String(literal(pc.audience)),
+    audience: String(pc.audience),
     signingAlg: String(pc.signingAlg),
     tokenLifetimeSeconds: Number(pc.tokenLifetimeSeconds),
     maxTokenLifetimeSeconds: Number(pc.maxTokenLifetimeSeconds),
@@ -88,29 +101,35 @@ export function readServerlessSettings(file = join(REPO_ROOT, 'serverless.yml'),
   };
 }
 
-/** The PORTCULLIS_* environment a function of `stage` gets, as serverless.yml + the plugin produce it. */
-export function functionEnvironment(settings: ServerlessSettings, stage: string, extra: Record<string, string> = {}): Record<string, string> {
-  const s = settings.stageSettings(stage);
-  return {
-    PORTCULLIS_STAGE: stage,
-    PORTCULLIS_SERVICE: settings.service,
-    PORTCULLIS_TABLE: `${settings.service}-${stage}`,
-    PORTCULLIS_AUDIENCE: settings.audience,
-    PORTCULLIS_TOKEN_LIFETIME_SECONDS: String(settings.tokenLifetimeSeconds),
-    PORTCULLIS_MAX_TOKEN_LIFETIME_SECONDS: String(settings.maxTokenLifetimeSeconds),
-    PORTCULLIS_CLOCK_SKEW_SECONDS: String(settings.clockSkewSeconds),
-    PORTCULLIS_SIGNING_ALG: settings.signingAlg,
-    PORTCULLIS_SIGNER: s.signer,
-    PORTCULLIS_KMS_KEY_ID: `alias/${settings.service}-${stage}-signing`,
-    PORTCULLIS_AUDIT_SINK: s.auditSink,
-    PORTCULLIS_AUDIT_LOG_GROUP: `/${settings.service}/${stage}/audit`,
-    PORTCULLIS_REVOCATION_MODE: settings.revocation.mode,
-    PORTCULLIS_REVOCATION_REFRESH_MS: String(settings.revocation.refreshMs),
-    PORTCULLIS_REVOCATION_MAX_STALENESS_MS: String(settings.revocation.maxStalenessMs),
-    PORTCULLIS_AUTHORIZER_CACHE_SECONDS: String(settings.authorizerCacheSeconds || 0),
-    PORTCULLIS_SCOPES: JSON.stringify(settings.scopes),
-    PORTCULLIS_ROUTES: JSON.stringify(settings.routes),
-    ...(s.issuer ? { PORTCULLIS_ISSUER: s.issuer } : {}),
-    ...extra,
+/**
+ * The environment a function of `stage` gets, as `serverless package` computes it from serverless.yml:
+ * provider.environment, plus the portcullis plugin's PORTCULLIS_SCOPES / _ROUTES / _ISSUER, plus the function's
+ * own environment, every variable resolved (or refused: UnresolvableVariableError). Values are strings, as Lambda
+ * sees them. PORTCULLIS_ISSUER is absent when no issuer is set: deployed, it is the REST API's execute-api URL,
+ * known only after the deploy (the CLIs take --issuer). Throws PortcullisConfigError where the plugin would refuse.
+ */
+export function functionEnvironment(stage: string, opts: EnvironmentOptions = {}): Record<string, string> {
+  const doc = readDoc(opts.file ?? SERVERLESS_FILE);
+  const env = opts.env ?? process.env;
+  const params = opts.params ?? {};
+  const vars = new ServerlessVariables(doc, { stage, region: opts.region, params, env });
+  const added = portcullisEnvironment({
+    stage,
+    portcullis: vars.get('custom.portcullis') as Record<string, unknown> | undefined,
+    stages: vars.get('custom.stages') as Record<string, Record<string, unknown>> | undefined,
+    params,
+  });
+  const fn = opts.function ?? 'token';
+  const merged: Record<string, unknown> = {
+    ...((vars.get('provider.environment') as Record<string, unknown> | undefined) ?? {}),
+    ...added.environment,
+    ...((vars.get(`functions.${fn}.environment`) as Record<string, unknown> | undefined) ?? {}),
+    ...localOverrides(stage, env),
   };
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(merged)) {
+    if (v === undefined || v === null || typeof v === 'object') continue; // a CloudFormation expression: known after deploy
+    out[k] = String(v);
+  }
+  return out;
 }

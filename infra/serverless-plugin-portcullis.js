@@ -2,10 +2,12 @@
 /**
  * Carries custom.portcullis (scope catalogue, route table, issuer) from serverless.yml into
  * every function's environment, and refuses a configuration that cannot be right:
- * an undeclared scope in the route table, an http issuer outside the local stage.
+ * an undeclared scope in the route table, an http issuer outside the local stage, a revoke rate limit below 1.
  * The demo functions and their routes are kept only in stages that ask for them.
+ * What it adds is computed by infra/portcullis-environment.js, which the CLIs and the local stack
+ * use too (infra/serverless-config.ts), so they compute the environment the functions get.
  */
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+const { portcullisEnvironment, paramsOf, localOverrides, PortcullisConfigError } = require('./portcullis-environment');
 
 class PortcullisPlugin {
   constructor(serverless, options, { log } = {}) {
@@ -22,58 +24,32 @@ class PortcullisPlugin {
     return new Err(`portcullis: ${message}`);
   }
 
-  param(name) {
-    const params = [].concat(this.options.param || []);
-    const hit = params.find((p) => String(p).startsWith(`${name}=`));
-    return hit === undefined ? undefined : String(hit).slice(name.length + 1);
-  }
-
   apply() {
     const service = this.serverless.service;
     const stage = service.provider.stage;
     const custom = service.custom || {};
-    const pc = custom.portcullis || {};
-    const stages = custom.stages || {};
-    const stageCfg = { ...(stages.default || {}), ...(stages[stage] || {}) };
-
-    const demoParam = this.param('demo');
-    const demo = demoParam !== undefined ? demoParam === 'true' : Boolean(stageCfg.demo);
-    if (!demo) delete service.functions.demo;
-
-    const scopes = pc.scopes || {};
-    const routes = { ...(pc.routes || {}), ...(demo ? pc.demoRoutes || {} : {}) };
-    for (const [route, rule] of Object.entries(routes)) {
-      const needed = typeof rule === 'string' ? rule.split(' ').filter(Boolean) : Array.isArray(rule) ? rule : [].concat(rule.scopes || []);
-      for (const s of needed) {
-        if (!Object.prototype.hasOwnProperty.call(scopes, s)) {
-          throw this.error(`route "${route}" requires scope "${s}", which is not declared in custom.portcullis.scopes`);
-        }
-      }
+    let computed;
+    let overrides;
+    try {
+      computed = portcullisEnvironment({ stage, portcullis: custom.portcullis, stages: custom.stages, params: paramsOf(this.options.param) });
+      overrides = localOverrides(stage, process.env);
+    } catch (err) {
+      throw err instanceof PortcullisConfigError ? this.error(err.message) : err;
     }
+    if (!computed.demo) delete service.functions.demo;
 
-    this.checkAttachedRoutes(service, routes, Number(pc.authorizerCacheSeconds) || 0);
+    this.checkAttachedRoutes(service, computed.routes, Number((custom.portcullis || {}).authorizerCacheSeconds) || 0);
 
     const env = (service.provider.environment = service.provider.environment || {});
-    env.PORTCULLIS_SCOPES = JSON.stringify(scopes);
-    env.PORTCULLIS_ROUTES = JSON.stringify(routes);
-
-    const issuer = typeof pc.issuer === 'string' ? pc.issuer.replace(/\/+$/, '') : '';
-    if (issuer) {
-      let url;
-      try {
-        url = new URL(issuer);
-      } catch {
-        throw this.error(`issuer "${issuer}" is not a URL`);
-      }
-      if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.has(url.hostname))) {
-        throw this.error(`issuer must be an https URL in stage "${stage}", got "${issuer}"`);
-      }
-      env.PORTCULLIS_ISSUER = issuer;
-    } else {
+    Object.assign(env, computed.environment);
+    if (!computed.issuer) {
       // The default execute-api URL of the REST API; it carries the stage in its path.
       env.PORTCULLIS_ISSUER = {
         'Fn::Join': ['', ['https://', { Ref: 'ApiGatewayRestApi' }, '.execute-api.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }, `/${stage}`]],
       };
+    }
+    if (Object.keys(overrides).length > 0) {
+      for (const fn of Object.values(service.functions || {})) if (fn) fn.environment = { ...(fn.environment || {}), ...overrides };
     }
   }
 }

@@ -5,7 +5,8 @@
  *   hang       the request is read and never answered (the client's timeout must end it)
  *   throttle   400 ProvisionedThroughputExceededException (JSON 1.0 error body, as DynamoDB sends it)
  *   error500   500 InternalServerError
- * `operations` limits a fault to some X-Amz-Target operations (GetItem, UpdateItem, Query, …).
+ * `operations` limits a fault to some X-Amz-Target operations (GetItem, UpdateItem, Query, …), and `bodyIncludes`
+ * to requests whose JSON body contains a string (e.g. a key prefix: `revocation#` fails only revocation writes).
  */
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -16,7 +17,7 @@ export interface DynamoFaultProxy {
   endpoint: string;
   /** Operations that reached the proxy (faulted ones included), in order. */
   calls: string[];
-  fail(fault: DynamoFault, opts?: { operations?: string[] }): void;
+  fail(fault: DynamoFault, opts?: { operations?: string[]; bodyIncludes?: string }): void;
   heal(): void;
   close(): Promise<void>;
 }
@@ -31,7 +32,7 @@ const ERRORS: Record<'throttle' | 'error500', { status: number; type: string; me
 };
 
 export async function startDynamoFaultProxy(target: string): Promise<DynamoFaultProxy> {
-  let fault: { kind: DynamoFault; operations?: string[] } | undefined;
+  let fault: { kind: DynamoFault; operations?: string[]; bodyIncludes?: string } | undefined;
   const calls: string[] = [];
   const sockets = new Set<Socket>();
   const hanging = new Set<http.ServerResponse>();
@@ -39,7 +40,22 @@ export async function startDynamoFaultProxy(target: string): Promise<DynamoFault
   const server = http.createServer((req, res) => {
     const op = String(req.headers['x-amz-target'] ?? '?').split('.').pop()!;
     calls.push(op);
-    const f = fault && (!fault.operations || fault.operations.includes(op)) ? fault.kind : undefined;
+    const byOperation = fault && (!fault.operations || fault.operations.includes(op)) ? fault : undefined;
+    if (byOperation?.bodyIncludes === undefined) {
+      handle(req, res, byOperation?.kind);
+      return;
+    }
+    // The body decides: read it, then fault or forward it.
+    const needle = byOperation.bodyIncludes;
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      handle(req, res, body.toString('utf8').includes(needle) ? byOperation.kind : undefined, body);
+    });
+  });
+
+  function handle(req: http.IncomingMessage, res: http.ServerResponse, f: DynamoFault | undefined, body?: Buffer): void {
     if (f === 'down') {
       req.socket.destroy();
       return;
@@ -50,13 +66,17 @@ export async function startDynamoFaultProxy(target: string): Promise<DynamoFault
       return;
     }
     if (f === 'throttle' || f === 'error500') {
-      req.resume();
-      req.on('end', () => {
+      const answer = () => {
         const e = ERRORS[f];
         const payload = JSON.stringify({ __type: e.type, message: e.message });
         res.writeHead(e.status, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': `fault-${calls.length}`, 'content-length': Buffer.byteLength(payload) });
         res.end(payload);
-      });
+      };
+      if (body) answer();
+      else {
+        req.resume();
+        req.on('end', answer);
+      }
       return;
     }
     const upstream = http.request(`${target}${req.url}`, { method: req.method, headers: req.headers }, (up) => {
@@ -64,8 +84,9 @@ export async function startDynamoFaultProxy(target: string): Promise<DynamoFault
       up.pipe(res);
     });
     upstream.on('error', () => req.socket.destroy());
-    req.pipe(upstream);
-  });
+    if (body) upstream.end(body);
+    else req.pipe(upstream);
+  }
   server.on('connection', (s) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
@@ -76,7 +97,7 @@ export async function startDynamoFaultProxy(target: string): Promise<DynamoFault
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     calls,
     fail(kind, opts = {}) {
-      fault = { kind, operations: opts.operations };
+      fault = { kind, operations: opts.operations, bodyIncludes: opts.bodyIncludes };
       // Kept-alive connections would otherwise carry on as if nothing happened.
       if (kind === 'down') for (const s of sockets) s.destroy();
     },

@@ -36,13 +36,13 @@ export interface TestStack extends LocalStack {
   token(clientId: string, secret: string, scope?: string): Promise<string>;
 }
 
-export async function startTestStack(env: Record<string, string> = {}): Promise<TestStack> {
+export async function startTestStack(env: Record<string, string> = {}, opts: { serverlessFile?: string } = {}): Promise<TestStack> {
   const stateDir = mkdtempSync(join(tmpdir(), 'portcullis-e2e-'));
   const port = await freeBasePort();
   const logs: string[] = [];
   let stack: LocalStack;
   try {
-    stack = await startLocalStack({ port, stateDir, persist: false, env, log: (l) => logs.push(l) });
+    stack = await startLocalStack({ port, stateDir, persist: false, env, serverlessFile: opts.serverlessFile, log: (l) => logs.push(l) });
   } catch (err) {
     throw new Error(`${(err as Error).message}\n${logs.join('').slice(-4000)}`);
   }

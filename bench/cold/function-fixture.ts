@@ -52,7 +52,8 @@ export async function startFunctionFixture(backends: BackendEndpoints, logGroups
 
   // The demo route table gives the authorizer an allowed route; the prod stage itself deploys no demo.
   const routes = readServerlessSettings(undefined, 'local').routes;
-  const env = functionEnvironment(readServerlessSettings(undefined, PROD_STAGE), PROD_STAGE, {
+  const env = {
+    ...functionEnvironment(PROD_STAGE, { env: {} }),
     PORTCULLIS_ISSUER: issuer,
     PORTCULLIS_JWKS_URI: `${issuer}/.well-known/jwks.json`,
     PORTCULLIS_ROUTES: JSON.stringify(routes),
@@ -67,7 +68,7 @@ export async function startFunctionFixture(backends: BackendEndpoints, logGroups
     AWS_SECRET_ACCESS_KEY: 'bench',
     AWS_REGION: 'us-east-1',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  });
+  };
   const config = loadConfig(env);
   await seedRevocations(config, { tokens: 50, clients: 5, subjects: 2 });
   const table = new DocTable(createDynamoClient({ region: config.region, endpoint: config.dynamoEndpoint, timeoutMs: 5000 }), config.tableName, systemClock);

@@ -6,7 +6,9 @@
  *   npm run --silent admin -- keys init|rotate|list [--json]
  *   npm run --silent admin -- explain TOKEN|- [--route "GET /demo/data"] [--json]     (exit 0 allow, 1 deny)
  *   npm run --silent admin -- doctor [--serverless FILE] [--json]                     (exit 1 when an error is found)
- * Every command takes --stage S --region R to act on a deployed stage instead of the local stack.
+ * Every command takes --stage S --region R to act on a deployed stage instead of the local stack, with the
+ * configuration its functions run with (serverless.yml resolved for that stage; --param name=value as given to
+ * `serverless deploy`).
  */
 import '../quiet-sdk';
 import { parseArgs } from 'node:util';
@@ -21,6 +23,7 @@ import { DynamoKeyStore } from '../../lib/stores/dynamo/key-store';
 import { runExplainCommand } from './explain-command';
 import { runDoctorCommand } from './doctor-command';
 import { ConflictError, NotFoundError } from '../../lib/stores/ports';
+import { paramsOf } from '../portcullis-environment';
 
 const USAGE = `usage: npm run --silent admin -- <command> [options]
   clients create --name NAME --scopes "a b" [--default-scopes "a"] [--lifetime SECONDS] [--introspect]
@@ -29,13 +32,15 @@ const USAGE = `usage: npm run --silent admin -- <command> [options]
   keys init | keys list | keys rotate [--now] [--force] | keys retire KID
   explain TOKEN|- [--route "METHOD /path"]   why the authorizer allows or denies a token (exit 0 allow, 1 deny)
   doctor [--serverless FILE]                  check the configuration and live state (exit 1 when an error is found)
-options: --json (machine output, last line)  --stage S --region R (a deployed stage; default: the local stack)`;
+options: --json (machine output, last line)  --stage S --region R [--param name=value …] (a deployed stage, with the
+         --param values it was deployed with; default: the local stack)`;
 
 const OPTIONS = {
   json: { type: 'boolean' },
   stage: { type: 'string' },
   region: { type: 'string' },
   issuer: { type: 'string' },
+  param: { type: 'string', multiple: true },
   name: { type: 'string' },
   scopes: { type: 'string' },
   'default-scopes': { type: 'string' },
@@ -137,7 +142,12 @@ export async function main(argv: string[]): Promise<number> {
     return v.help ? 0 : 2;
   }
   const err = (line: string) => process.stderr.write(`${line}\n`);
-  const where = { json: v.json, stage: v.stage, region: v.region, issuer: v.issuer };
+  const badParam = (v.param ?? []).find((p) => !/^[^=]+=.+$/.test(p));
+  if (badParam !== undefined) {
+    process.stderr.write(`--param must look like name=value (got "${badParam}")\n${USAGE}\n`);
+    return 2;
+  }
+  const where = { json: v.json, stage: v.stage, region: v.region, issuer: v.issuer, params: paramsOf(v.param) };
   if (command === 'explain') return runExplainCommand({ ...where, token: sub, extra: parsed.positionals.slice(2), route: v.route }, { out, err });
   if (command === 'doctor') return runDoctorCommand({ ...where, extra: parsed.positionals.slice(1), serverlessFile: v.serverless }, { out, err });
   if (!['clients', 'revoke', 'keys'].includes(command)) {
@@ -146,7 +156,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   let target: CliTarget | undefined;
   try {
-    target = await resolveTarget({ stage: v.stage, region: v.region, issuer: v.issuer });
+    target = await resolveTarget(where);
     if (command === 'clients') return await clientsCommand(sub, id, v, target);
     if (command === 'revoke') return await runRevokeCommand(v, target, out);
     return await runKeysCommand([sub, id, ...(v.now ? ['--now'] : []), ...(v.force ? ['--force'] : [])].filter(Boolean) as string[], {

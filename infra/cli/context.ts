@@ -5,17 +5,19 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { userInfo } from 'node:os';
-import { loadConfig } from '../../lib/config/load-config';
+import { ConfigError, loadConfig } from '../../lib/config/load-config';
 import { UNKNOWN_ISSUER } from './troubleshoot/unknown-issuer';
 import type { Config } from '../../lib/config/types';
 import { systemClock } from '../../lib/core/clock';
+import { createDynamoClient } from '../../lib/stores/dynamo/client';
 import { DocTable } from '../../lib/stores/dynamo/doc-table';
-import { functionEnvironment, readServerlessSettings } from '../serverless-config';
+import { PortcullisConfigError } from '../portcullis-environment';
+import { functionEnvironment } from '../serverless-config';
+import { UnresolvableVariableError } from '../serverless-variables';
 import { stackFilePath, type StackFile } from '../local/stack';
 import { LOCAL_STATE_DIR } from '../local/state';
 
 export { LOCAL_STATE_DIR };
-import { createDynamoClient } from '../../lib/stores/dynamo/client';
 
 export class CliError extends Error {
   constructor(
@@ -36,18 +38,47 @@ export interface CliTarget {
   close(): void;
 }
 
-export async function resolveTarget(opts: { stage?: string; region?: string; issuer?: string }): Promise<CliTarget> {
+export interface TargetOptions {
+  stage?: string;
+  region?: string;
+  issuer?: string;
+  /** `--param name=value` as given to `serverless deploy` (a deployed stage). */
+  params?: Record<string, string>;
+  /** serverless.yml of a deployed stage (default the repository's). */
+  serverlessFile?: string;
+}
+
+/**
+ * The configuration of a deployed stage as its functions run with it: serverless.yml's environment for the token
+ * function (provider.environment with its tunables, the plugin's additions, the function's own), resolved like
+ * `serverless deploy --stage S --region R [--param …]` resolves it. A variable only the deploying machine knows
+ * (ssm:, cf:, file() …) is refused rather than guessed.
+ */
+export function deployedStageConfig(opts: TargetOptions & { stage: string; region: string }): Config {
+  let env: Record<string, string>;
+  try {
+    env = functionEnvironment(opts.stage, { file: opts.serverlessFile, params: opts.params, region: opts.region });
+  } catch (err) {
+    if (err instanceof UnresolvableVariableError) throw new CliError(`serverless.yml: ${err.message}`);
+    if (err instanceof PortcullisConfigError) throw new ConfigError(err.message);
+    throw err;
+  }
+  return loadConfig({
+    ...env,
+    AWS_REGION: opts.region,
+    PORTCULLIS_ISSUER: opts.issuer || env.PORTCULLIS_ISSUER || UNKNOWN_ISSUER,
+    PORTCULLIS_AUDIT_SINK: 'cloudwatch',
+    PORTCULLIS_KEY_DIR: join(LOCAL_STATE_DIR, 'keys'),
+  });
+}
+
+export async function resolveTarget(opts: TargetOptions): Promise<CliTarget> {
   let config: Config;
   let local = false;
   if (opts.stage && opts.stage !== 'local') {
-    const settings = readServerlessSettings(undefined, opts.stage);
     const region = opts.region || process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION;
     if (!region) throw new CliError('--region is required with --stage (or set AWS_REGION)');
-    config = loadConfig({
-      ...functionEnvironment(settings, opts.stage, { AWS_REGION: region, PORTCULLIS_ISSUER: opts.issuer || settings.stageSettings(opts.stage).issuer || UNKNOWN_ISSUER }),
-      PORTCULLIS_AUDIT_SINK: 'cloudwatch',
-      PORTCULLIS_KEY_DIR: join(LOCAL_STATE_DIR, 'keys'),
-    });
+    config = deployedStageConfig({ ...opts, stage: opts.stage, region });
   } else {
     const file = stackFilePath(LOCAL_STATE_DIR);
     if (!existsSync(file)) throw new CliError('the local stack is not running: start it with `npm start` (or target a deployed stage with --stage S --region R)');

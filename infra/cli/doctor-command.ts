@@ -25,6 +25,8 @@ export interface DoctorArgs {
   stage?: string;
   region?: string;
   issuer?: string;
+  /** `--param name=value` the stage was deployed with. */
+  params?: Record<string, string>;
 }
 
 export interface DoctorIo {
@@ -41,8 +43,8 @@ function lambdaMajorOf(file: string): DeclaredSource['runtime'] {
 }
 
 /** serverless.yml as doctor checks it: the settings the functions get, plus the audit retention. */
-export function readDeclared(file: string, stage: string): DeclaredSource {
-  const settings = readServerlessSettings(file, stage);
+export function readDeclared(file: string, stage: string, params: Record<string, string> = {}): DeclaredSource {
+  const settings = readServerlessSettings(file, stage, params);
   const doc = load(readFileSync(file, 'utf8')) as { custom?: { portcullis?: { audit?: { retentionDays?: unknown } } } };
   const days = Number(doc.custom?.portcullis?.audit?.retentionDays);
   return {
@@ -69,7 +71,7 @@ export async function runDoctorCommand(args: DoctorArgs, io: DoctorIo): Promise<
   let target: CliTarget | undefined;
   try {
     try {
-      target = await resolveTarget({ stage: args.stage, region: args.region, issuer: args.issuer });
+      target = await resolveTarget({ stage: args.stage, region: args.region, issuer: args.issuer, params: args.params });
     } catch (err) {
       // The configuration the functions would run with does not load: that is the first finding.
       if ((err as Error).name !== 'ConfigError') throw err;
@@ -83,7 +85,7 @@ export async function runDoctorCommand(args: DoctorArgs, io: DoctorIo): Promise<
     }
     let declared: DeclaredSource;
     try {
-      declared = readDeclared(file, target.config.stage);
+      declared = readDeclared(file, target.config.stage, args.params);
     } catch (err) {
       throw new CliError(`cannot read ${file}: ${(err as Error).message}`);
     }

@@ -24,6 +24,8 @@ export interface ExplainArgs {
   stage?: string;
   region?: string;
   issuer?: string;
+  /** `--param name=value` the stage was deployed with. */
+  params?: Record<string, string>;
 }
 
 export interface ExplainIo {
@@ -56,10 +58,10 @@ export async function runExplainCommand(args: ExplainArgs, io: ExplainIo): Promi
   }
   let target: CliTarget | undefined;
   try {
-    target = await resolveTarget({ stage: args.stage, region: args.region, issuer: args.issuer });
+    target = await resolveTarget({ stage: args.stage, region: args.region, issuer: args.issuer, params: args.params });
     let authorizerCacheSeconds = 0;
     try {
-      authorizerCacheSeconds = readServerlessSettings(undefined, target.config.stage).authorizerCacheSeconds || 0;
+      authorizerCacheSeconds = readServerlessSettings(undefined, target.config.stage, args.params).authorizerCacheSeconds || 0;
     } catch {
       // serverless.yml unreadable: the bound is given without the gateway cache
     }

@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { loadConfig } from '../../lib/config/load-config';
 import type { Config } from '../../lib/config/types';
 import { DocTable } from '../../lib/stores/dynamo/doc-table';
@@ -16,7 +16,8 @@ import { ensureTable } from '../../lib/stores/dynamo/ensure-table';
 import { DynamoKeyStore } from '../../lib/stores/dynamo/key-store';
 import { ensureLocalKey } from '../../lib/keys/local-key';
 import { systemClock } from '../../lib/core/clock';
-import { functionEnvironment, readServerlessSettings, REPO_ROOT } from '../serverless-config';
+import { LOCAL_OVERRIDES } from '../portcullis-environment';
+import { functionEnvironment, readServerlessSettings, REPO_ROOT, SERVERLESS_FILE } from '../serverless-config';
 import { readGatewayResponses, startGatewayProxy } from './gateway-proxy';
 import { createDynamoClient } from '../../lib/stores/dynamo/client';
 
@@ -32,8 +33,10 @@ export interface StackOptions {
   stateDir: string;
   /** Keep DynamoDB data on disk (npm start) or in memory (tests). */
   persist: boolean;
-  /** Extra environment for the functions (tests shorten bounds). */
+  /** Extra environment for the functions (tests shorten bounds): the functions and `config` both get it. */
   env?: Record<string, string>;
+  /** Another serverless.yml in the repository root (tests); default serverless.yml. */
+  serverlessFile?: string;
   log?: (line: string) => void;
 }
 
@@ -92,17 +95,32 @@ export async function startLocalStack(opts: StackOptions): Promise<LocalStack> {
   const dynamoEndpoint = `http://127.0.0.1:${ddbPort}`;
 
   const url = `http://localhost:${opts.port}`;
-  const settings = readServerlessSettings(undefined, LOCAL_STAGE);
-  const env = functionEnvironment(settings, LOCAL_STAGE, {
-    PORTCULLIS_ISSUER: url,
+  const file = resolve(opts.serverlessFile ?? SERVERLESS_FILE);
+  if (dirname(file) !== resolve(REPO_ROOT)) throw new Error(`the local stack runs a serverless.yml of the repository root, not ${file}`);
+  const settings = readServerlessSettings(file, LOCAL_STAGE);
+  const esbuildDir = `.esbuild-offline/${opts.port}`;
+  // What serverless-offline runs with. serverless.yml reads the local endpoints with ${env:…}; the plugin applies
+  // PORTCULLIS_LOCAL_FUNCTION_ENV to every function (serverless-offline passes no other variable through).
+  const slsEnv: Record<string, string | undefined> = {
+    ...process.env,
     PORTCULLIS_DYNAMODB_ENDPOINT: dynamoEndpoint,
     PORTCULLIS_KEY_DIR: keyDir,
     PORTCULLIS_AUDIT_FILE: join(opts.stateDir, 'audit.log'),
+    [LOCAL_OVERRIDES]: JSON.stringify(opts.env ?? {}),
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
     AWS_REGION: 'us-east-1',
-    ...opts.env,
-  });
+    PORTCULLIS_ESBUILD_DIR: esbuildDir,
+    SLS_TELEMETRY_DISABLED: '1',
+    SLS_NOTIFICATIONS_MODE: 'off',
+  };
+  // The functions' environment, computed from the same serverless.yml, params and variables (the CLIs read it from stack.json).
+  const env = {
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_REGION: 'us-east-1',
+    ...functionEnvironment(LOCAL_STAGE, { file, params: { issuer: url }, env: slsEnv }),
+  };
   const config = loadConfig(env);
   const client = createDynamoClient({ region: config.region, endpoint: dynamoEndpoint, timeoutMs: 5000 });
   await ensureTable(client, config.tableName);
@@ -111,7 +129,6 @@ export async function startLocalStack(opts: StackOptions): Promise<LocalStack> {
 
   // Internal ports of serverless-offline, next to the public one.
   const offlinePort = opts.port + 10;
-  const esbuildDir = `.esbuild-offline/${opts.port}`;
   const child = spawn(
     process.execPath,
     [
@@ -131,10 +148,11 @@ export async function startLocalStack(opts: StackOptions): Promise<LocalStack> {
       '--albPort',
       String(opts.port + 13),
       '--noPrependStageInUrl',
+      ...(opts.serverlessFile ? ['--config', basename(file)] : []),
     ],
     {
       cwd: REPO_ROOT,
-      env: { ...process.env, ...env, PORTCULLIS_ESBUILD_DIR: esbuildDir, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' },
+      env: slsEnv,
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );

@@ -103,13 +103,19 @@ export class Authorizer {
           jwksRefetchMinIntervalMs: config.jwksRefetchMinIntervalMs,
           jwksFetchTimeoutMs: DEFAULTS.jwksFetchTimeoutMs,
           jwksMaxAgeMs: (config.keys?.jwksCacheSeconds ?? DEFAULTS.jwksCacheSeconds) * 1000,
+          jwksMaxStalenessMs: config.jwksMaxStalenessSeconds * 1000,
         },
         {
           clock: this.clock,
           fetcher: deps.fetcher,
           jwks: deps.jwks,
-          onJwksError: (err) => this.log('JWKS fetch failed; keeping the last good keys', { error: errorText(err) }),
+          onJwksError: (err) =>
+            this.log(`JWKS fetch failed; keeping the last good keys until they are ${config.jwksMaxStalenessSeconds} s old`, { error: errorText(err) }),
           onKeysChanged: () => this.cache.clear(),
+          onKeysStale: (ageMs) =>
+            this.log(`JWKS older than ${config.jwksMaxStalenessSeconds} s (no fetch succeeded): denying every token (jwks_unavailable) until one does`, {
+              age_seconds: Number.isFinite(ageMs) ? Math.round(ageMs / 1000) : 'never loaded',
+            }),
         },
       );
   }
@@ -144,8 +150,17 @@ export class Authorizer {
         this.cache.delete(token);
         return { reason: 'expired', arn, token: cached };
       }
-      return this.checkRevocation(req, arn, cached);
+      // A cached token is only as good as the keys it was verified with: too old, they are refreshed or nothing is trusted.
+      const stale = this.verifier.staleKeys();
+      if (stale === undefined) return this.checkRevocation(req, arn, cached);
+      if (typeof stale === 'string') return { reason: stale, arn };
+      // Refreshed meanwhile (the key set may have changed and the cache been cleared): verify the token afresh.
+      return stale.then((r) => (r === undefined ? this.verify(req, arn, token) : { reason: r, arn }));
     }
+    return this.verify(req, arn, token);
+  }
+
+  private verify(req: AuthzRequest, arn: ParsedArn, token: string): Outcome | Promise<Outcome> {
     const verified = this.verifier.verify(token);
     if (isPromise(verified)) return verified.then((v) => this.afterVerify(req, arn, token, v));
     return this.afterVerify(req, arn, token, verified);

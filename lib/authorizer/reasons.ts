@@ -12,4 +12,7 @@ export type ScopeReason = 'insufficient_scope' | 'route_not_declared' | 'non_can
 
 export const isScopeReason = (r: string): r is ScopeReason => r === 'insufficient_scope' || r === 'route_not_declared' || r === 'non_canonical_path';
 
-export type DenyReason = TokenReason | RevocationReason | ScopeReason | 'internal_error';
+/** Fail closed: the last good JWKS is older than PORTCULLIS_JWKS_MAX_STALENESS_SECONDS (fetches keep failing), or there is none. */
+export type KeysReason = 'jwks_unavailable';
+
+export type DenyReason = TokenReason | KeysReason | RevocationReason | ScopeReason | 'internal_error';

@@ -4,22 +4,12 @@
  * config.jwksRefetchMinIntervalMs (single flight); a failed fetch keeps the last good keys.
  * Keys older than jwksMaxAgeMs (the JWKS Cache-Control max-age) are refreshed in the background,
  * so a key removed from the JWKS stops being trusted without a cold start.
+ * The last good keys are kept at most jwksMaxStalenessMs: older (every fetch failed, or the container sat
+ * idle), a decision waits for one refresh and is refused with `jwks_unavailable` if it fails, so a key
+ * withdrawn from the JWKS is not trusted for ever while the JWKS endpoint is down.
  */
 import { JwtVerifier } from 'aws-jwt-verify';
-import {
-  JwkInvalidKtyError,
-  JwkInvalidUseError,
-  JwksNotAvailableInCacheError,
-  JwtExpiredError,
-  JwtInvalidAudienceError,
-  JwtInvalidIssuerError,
-  JwtInvalidSignatureAlgorithmError,
-  JwtInvalidSignatureError,
-  JwtNotBeforeError,
-  JwtParseError,
-  JwtWithoutValidKidError,
-  KidNotFoundInJwksError,
-} from 'aws-jwt-verify/error';
+import { JwkInvalidKtyError, JwkInvalidUseError, JwksNotAvailableInCacheError, JwtExpiredError, JwtInvalidAudienceError, JwtInvalidIssuerError, JwtInvalidSignatureAlgorithmError, JwtInvalidSignatureError, JwtNotBeforeError, JwtParseError, JwtWithoutValidKidError, KidNotFoundInJwksError } from 'aws-jwt-verify/error';
 import type { Fetcher } from 'aws-jwt-verify/https';
 import { SimpleJwksCache, type Jwks, type JwksCache } from 'aws-jwt-verify/jwk';
 import type { DecomposedJwt } from 'aws-jwt-verify/jwt';
@@ -28,7 +18,7 @@ import { systemClock } from '../core/clock';
 import { createJwksFetcher, normalizeJwks, parseJwks } from '../jose/jwks';
 import { precheck, type JwtExpectations, type Prechecked } from '../jose/precheck';
 import { accessTokenExpectations, type AccessTokenClaims } from '../tokens/access-token-claims';
-import type { TokenReason } from './reasons';
+import type { KeysReason, TokenReason } from './reasons';
 
 interface VerifyProps {
   audience: string;
@@ -61,6 +51,8 @@ export interface TokenVerifierOptions {
   jwksFetchTimeoutMs: number;
   /** Keys older than this are refreshed in the background (a removed key stops being trusted). */
   jwksMaxAgeMs: number;
+  /** Keys older than this are not used: a refresh is awaited, and tokens are refused (`jwks_unavailable`) if it fails. */
+  jwksMaxStalenessMs: number;
 }
 
 export interface TokenVerifierDeps {
@@ -72,9 +64,11 @@ export interface TokenVerifierDeps {
   onJwksError?: (err: unknown) => void;
   /** Called when the trusted key set changes (the verified-token cache must forget tokens of removed keys). */
   onKeysChanged?: () => void;
+  /** Told once each time the keys become too old to use (tokens are refused from then until a fetch succeeds). */
+  onKeysStale?: (ageMs: number) => void;
 }
 
-export type VerifyOutcome = { ok: true; claims: AccessTokenClaims } | { ok: false; reason: TokenReason | 'internal_error' };
+export type VerifyOutcome = { ok: true; claims: AccessTokenClaims } | { ok: false; reason: TokenReason | KeysReason | 'internal_error' };
 
 export function signatureFailureReason(err: unknown): TokenReason | 'internal_error' {
   if (err instanceof KidNotFoundInJwksError || err instanceof JwksNotAvailableInCacheError || err instanceof JwkInvalidUseError) return 'unknown_kid';
@@ -98,6 +92,7 @@ export class TokenVerifier {
   private fingerprint = '';
   private inflight: Promise<boolean> | undefined;
   private coldStart: Promise<unknown> | undefined;
+  private staleReported = false;
 
   constructor(
     private readonly opts: TokenVerifierOptions,
@@ -122,6 +117,7 @@ export class TokenVerifier {
   private install(jwks: Jwks): void {
     this.jwt.cacheJwks(jwks); // also drops KeyObjects derived from the previous set
     this.loadedAt = this.clock.now();
+    this.staleReported = false;
     const fingerprint = JSON.stringify(jwks.keys.map((k) => [k.kid, k.alg, k.kty, k.n, k.e, k.crv, k.x, k.y]).sort());
     if (fingerprint !== this.fingerprint) {
       const first = this.fingerprint === '';
@@ -144,11 +140,42 @@ export class TokenVerifier {
     }
   }
 
+  /**
+   * undefined while the keys are younger than jwksMaxStalenessMs. Older, one refresh is awaited (single flight, at
+   * most one per jwksRefetchMinIntervalMs; a container that sat idle gets fresh keys here), and `jwks_unavailable`
+   * if they are still too old. Never having had keys (cold start failed) counts as too old.
+   */
+  staleKeys(): KeysReason | undefined | Promise<KeysReason | undefined> {
+    if (this.coldStart) return this.coldStart.then(() => this.staleKeys());
+    if (this.fresh()) return undefined;
+    if (!this.refetchAllowed()) return this.reportStale();
+    return this.refetch().then(() => (this.fresh() ? undefined : this.reportStale()));
+  }
+
+  private fresh(): boolean {
+    return this.clock.now() - this.loadedAt < this.opts.jwksMaxStalenessMs;
+  }
+
+  private reportStale(): KeysReason {
+    if (!this.staleReported) {
+      this.staleReported = true;
+      this.deps.onKeysStale?.(this.clock.now() - this.loadedAt);
+    }
+    return 'jwks_unavailable';
+  }
+
   verify(token: string): VerifyOutcome | Promise<VerifyOutcome> {
     if (this.coldStart) return this.coldStart.then(() => this.verify(token));
     const now = this.clock.now();
     const pre = precheck(token, this.expect, now / 1000);
     if (typeof pre === 'string') return { ok: false, reason: pre };
+    const stale = this.staleKeys();
+    if (stale === undefined) return this.verifyPrechecked(pre);
+    if (typeof stale === 'string') return { ok: false, reason: stale };
+    return stale.then((r) => (r === undefined ? this.verifyPrechecked(pre) : { ok: false, reason: r }));
+  }
+
+  private verifyPrechecked(pre: Prechecked<AccessTokenClaims>): VerifyOutcome | Promise<VerifyOutcome> {
     const reason = this.checkSignature(pre);
     if (reason === undefined) return { ok: true, claims: pre.claims };
     if (reason !== 'unknown_kid' || !this.refetchAllowed()) return { ok: false, reason };

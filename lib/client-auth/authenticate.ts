@@ -15,6 +15,12 @@ export interface AuthenticatedRequest {
   params: FormParams;
   creds: ClientCredentials;
   client: ClientRecord;
+  /**
+   * Epoch ms at which the client's record was looked up: the record was in force then (a cached record is at most
+   * one client-cache lifetime old), so this is the time basis of what the request issues (a token's `iat`).
+   * Taken before any slow step, so a disable whose not-before covers the cache lifetime covers the token too.
+   */
+  authenticatedAt: number;
 }
 
 /**
@@ -33,6 +39,7 @@ export async function authenticateClient(
   const { lockout } = deps;
   // Brute force (lib/clients/lockout.ts): a locked id is refused before its secret is looked at.
   const gate = lockout?.gate(creds.clientId);
+  const authenticatedAt = deps.clock.now();
   const stored = await guardDependency(gate ? withGate(deps.clients.get(creds.clientId), gate) : deps.clients.get(creds.clientId));
   let client: ClientRecord;
   try {
@@ -45,7 +52,7 @@ export async function authenticateClient(
   }
   const reset = lockout?.succeeded(creds.clientId);
   if (reset) await reset;
-  return { params, creds, client };
+  return { params, creds, client, authenticatedAt };
 }
 
 /** Both settle before the request goes on (nothing left running into the next invocation); the lockout's answer first. */

@@ -17,12 +17,30 @@ export class AdminError extends Error {
   }
 }
 
+/** `clients disable`: the status is written, but the revocation of the client's existing tokens is not. */
+export class DisableRevocationError extends AdminError {
+  constructor(
+    readonly clientId: string,
+    cause: unknown,
+    clientCacheTtlMs: number,
+  ) {
+    const why = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+    super(
+      `client ${clientId} IS disabled (no new tokens once the token endpoint's client cache expires, within ${Math.ceil(clientCacheTtlMs / 1000)} s), but its existing tokens were NOT revoked (${why}): ` +
+        `they keep working until they expire. Run \`clients disable ${clientId}\` again to retry the revocation.`,
+    );
+    this.name = 'DisableRevocationError';
+  }
+}
+
 export interface ClientAdminDeps {
   config: Config;
   clients: ClientStore;
   audit: AuditSink;
   /** Called when a client is disabled, so its existing tokens stop working too. */
   onDisable?: (clientId: string, actor: string) => Promise<void>;
+  /** Waits before each new attempt of the revocation after the status write (default 250 ms, then 1 s). */
+  disableRetryDelaysMs?: number[];
   clock?: Clock;
   ids?: IdGenerator;
   actor?: string;
@@ -145,17 +163,44 @@ export class ClientAdmin {
     return client;
   }
 
+  /**
+   * Disabling: revoke, write the status, revoke again. The first revocation kills the existing tokens at once; if
+   * it fails (a throttled feed head, DynamoDB unreachable) the status is written anyway, so the client gets no new
+   * tokens. The second, after the status write, is needed in any case: a token-endpoint container that read the
+   * still-active record just before may mint tokens for one client-cache lifetime after this moment, and the
+   * not-before must cover those too. It is retried; if it still fails, DisableRevocationError says the client IS
+   * disabled and the revocation must be retried (running `clients disable` again does it).
+   */
   async setStatus(clientId: string, status: 'active' | 'disabled'): Promise<ClientRecord> {
     await this.get(clientId);
     const now = epochSeconds(this.clock);
-    // Revoke first: if this fails, the client stays as it was and the operator retries.
-    if (status === 'disabled' && this.deps.onDisable) await this.deps.onDisable(clientId, this.actor);
+    const revoke = status === 'disabled' ? this.deps.onDisable : undefined;
+    if (revoke) await revoke(clientId, this.actor).catch(() => undefined); // retried below, after the status write
     const client = await this.deps.clients.update(clientId, (c) => ({ ...c, status, updatedAt: now }));
-    // Again once the status is written: a token-endpoint container that read the still-active record just before
-    // may mint tokens for one client-cache lifetime after this moment; the not-before must cover those too.
-    if (status === 'disabled' && this.deps.onDisable) await this.deps.onDisable(clientId, this.actor);
     this.emit(status === 'disabled' ? 'client.disabled' : 'client.enabled', clientId);
+    const failure = revoke ? await this.retried(() => revoke(clientId, this.actor)) : undefined;
+    if (failure !== undefined) {
+      this.deps.audit.emit({ event: 'revocation.client', outcome: 'failure', reason: 'store_unavailable', client_id: clientId, actor: this.actor, detail: { status_written: 'disabled' } });
+      await this.deps.audit.flush();
+      throw new DisableRevocationError(clientId, failure, this.deps.config.clientCacheTtlMs);
+    }
     await this.deps.audit.flush();
     return client;
+  }
+
+  /** Runs `work` until it succeeds, waiting the retry delays in between; the last error if it never does. */
+  private async retried(work: () => Promise<void>): Promise<unknown> {
+    const delays = this.deps.disableRetryDelaysMs ?? [250, 1_000];
+    let last: unknown;
+    for (let attempt = 0; attempt <= delays.length; attempt++) {
+      if (attempt > 0) await new Promise((r) => setTimeout(r, delays[attempt - 1]));
+      try {
+        await work();
+        return undefined;
+      } catch (err) {
+        last = err ?? new Error('the revocation failed');
+      }
+    }
+    return last;
   }
 }

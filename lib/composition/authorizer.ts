@@ -25,6 +25,16 @@ export function authorizerEntryPoints(): AuthorizerHandlers {
     const revocation = createRevocationChecker(config, {
       table: createDocTable(config),
       onError: (err) => log('revocation refresh failed (failing closed)', { error: String((err as Error)?.name ?? err) }),
+      // Applied by the periodic full re-read, but later than the bound: the LateRevocationRecords alarm.
+      onLateRecord: (r) => {
+        getMetrics(config).lateRevocationRecord();
+        logger.warn('late revocation record: the feed index delivered it later than the overlap; applied by the full re-read', {
+          kind: r.kind,
+          id: r.id,
+          position: r.position,
+          lag_ms: r.lagMs,
+        });
+      },
     });
     // The first revocation load overlaps the JWKS fetch instead of following it (ready() never rejects).
     void revocation.ready?.();

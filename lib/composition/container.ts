@@ -14,11 +14,13 @@ import { createKeyRing, type KeyRing } from '../keys/key-ring';
 import { ClientLockout } from '../lockout/lockout';
 import { lockoutPolicy } from '../lockout/policy';
 import { getMetrics } from '../observability/metrics';
+import { RevokeRateLimiter, revokeRateLimitPolicy } from '../revocation/revoke-rate-limit';
 import type { RevocationStore } from '../revocation/types';
 import { DynamoClientStore } from '../stores/dynamo/client-store';
 import type { DocTable } from '../stores/dynamo/doc-table';
 import { DynamoKeyStore } from '../stores/dynamo/key-store';
 import { DynamoLockoutStore } from '../stores/dynamo/lockout-store';
+import { DynamoRevokeRateLimitStore } from '../stores/dynamo/revoke-rate-limit-store';
 import type { ClientStore, KeyStore } from '../stores/ports';
 import { createClientAdmin } from './client-admin';
 import { createRevocationStore } from './revocation';
@@ -38,6 +40,8 @@ export interface Container {
   audit(): PortcullisAuditSink;
   /** Brute-force lockout of client authentication, shared by the token, revoke and introspect endpoints. */
   lockout(): ClientLockout;
+  /** Per-client rate limit of new revocations at the revoke endpoint. */
+  revokeRateLimit(): RevokeRateLimiter;
   clientAdmin(actor: string): ClientAdmin;
 }
 
@@ -75,6 +79,7 @@ export function createContainer(config: Config, opts: ContainerOptions = {}): Co
     keyRing: once(() => createKeyRing(config, { keyStore: c.keyStore(), clock })),
     audit,
     lockout: once(() => new ClientLockout(new DynamoLockoutStore(table()), { policy: lockoutPolicy(config), cacheTtlMs: config.clientCacheTtlMs, audit: audit(), clock })),
+    revokeRateLimit: once(() => new RevokeRateLimiter(new DynamoRevokeRateLimitStore(table()), { policy: revokeRateLimitPolicy(config), clock })),
     clientAdmin: (actor) => createClientAdmin(config, table(), audit(), actor, clock),
   };
   return c;

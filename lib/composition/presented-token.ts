@@ -14,5 +14,8 @@ export const presentedTokenDeps = (c: Container): PresentedTokenDeps => ({
   lockout: c.lockout(),
 });
 
-export const handleRevoke = (req: HttpRequest) => handleRevocationRequest(req, presentedTokenDeps(lambdaContainer()));
+export const handleRevoke = (req: HttpRequest) => {
+  const c = lambdaContainer();
+  return handleRevocationRequest(req, { ...presentedTokenDeps(c), revokeRateLimit: c.revokeRateLimit() });
+};
 export const handleIntrospect = (req: HttpRequest) => handleIntrospectionRequest(req, presentedTokenDeps(lambdaContainer()));

@@ -7,7 +7,7 @@ import type { DocTable } from '../stores/dynamo/doc-table';
 import { DynamoRevocationStore } from '../stores/dynamo/revocation-store';
 import { SnapshotRevocationChecker } from '../revocation/snapshot-checker';
 import { StrictRevocationChecker } from '../revocation/strict-checker';
-import type { RevocationChecker, RevocationStore } from '../revocation/types';
+import type { LateRevocationRecord, RevocationChecker, RevocationStore } from '../revocation/types';
 
 export interface RevocationDeps {
   /** Required unless `store` is given. */
@@ -16,6 +16,8 @@ export interface RevocationDeps {
   store?: RevocationStore;
   /** Refresh / lookup failures, for a log line (they fail closed either way). */
   onError?: (err: unknown) => void;
+  /** Snapshot mode: a record the feed index delivered later than the overlap (applied; for a log line and the alarm metric). */
+  onLateRecord?: (record: LateRevocationRecord) => void;
 }
 
 export function createRevocationStore(config: Config, deps: { table: DocTable; clock?: Clock }): RevocationStore {
@@ -32,9 +34,11 @@ export function createRevocationChecker(config: Config, deps: RevocationDeps = {
     refreshMs: config.revocation.refreshMs,
     maxStalenessMs: config.revocation.maxStalenessMs,
     overlapMs: DEFAULTS.revocationFeedOverlapMs,
+    fullReloadMs: config.revocationFullReloadMs,
     // the client makes 2 attempts of at most storeTimeoutMs each
     abandonAfterMs: 2 * config.storeTimeoutMs + 1_000,
     clock,
     onRefreshError: deps.onError,
+    onLateRecord: deps.onLateRecord,
   });
 }

@@ -20,8 +20,13 @@ export const DEFAULTS = {
   revocationRefreshMs: 1_000,
   /** After this long without a successful refresh the authorizer denies (fail closed). */
   revocationMaxStalenessMs: 4_000,
-  /** Each snapshot refresh re-reads the feed this far behind its last position (GSI eventual consistency). */
+  /**
+   * Each snapshot refresh re-reads the feed this far before the older of its last position and its last successful
+   * refresh (GSI eventual consistency): a record the index delivers within this long is read at the next refresh.
+   */
   revocationFeedOverlapMs: 2_000,
+  /** Each authorizer container re-reads the whole feed horizon this often: a record the index delivered later than the overlap. */
+  revocationFullReloadMs: 60_000,
   /** Cold-start load: margin on top of max token lifetime + 2 × skew when reading the feed back in time. */
   revocationFeedHorizonMarginSeconds: 300,
   /** Verified-token cache entries per authorizer container. */
@@ -32,6 +37,13 @@ export const DEFAULTS = {
   jwksRefetchMinIntervalMs: 10_000,
   /** One JWKS fetch by the authorizer (cold start or unknown kid); a failure keeps the last good keys. */
   jwksFetchTimeoutMs: 2_000,
+  /**
+   * The authorizer trusts its last good JWKS at most this long after it was fetched; then every token is denied
+   * (`jwks_unavailable`) until a fetch succeeds, so a key withdrawn with `keys retire` is not trusted forever
+   * while the JWKS endpoint fails. Default: twice jwksCacheSeconds (whichever is larger), so the background
+   * refresh, which starts at jwksCacheSeconds, has as long again to get through.
+   */
+  jwksMaxStalenessSeconds: 600,
   /** `admin explain` / `admin doctor`: one JWKS or metadata fetch (a cold local function can take seconds). */
   troubleshootFetchTimeoutMs: 10_000,
   /** Signing keys: the key ring re-reads the key list after this long (no store read per token). */
@@ -57,4 +69,8 @@ export const DEFAULTS = {
   /** First lockout; doubles with every further failure, up to the max. */
   bruteForceBaseLockoutSeconds: 1,
   bruteForceMaxLockoutSeconds: 300,
+  /** POST /oauth2/revoke: new revocation records one client may write per window (replays do not count). */
+  revokeRateLimitMaxRevocations: 100,
+  /** The fixed window of the revoke rate limit. */
+  revokeRateLimitWindowSeconds: 10,
 } as const;

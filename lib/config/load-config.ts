@@ -23,6 +23,13 @@ function num(env: Env, name: string, fallback: number): number {
   return value;
 }
 
+/** A whole number ≥ 1 (a limit of 0 would refuse every revocation). */
+function positiveInt(env: Env, name: string, fallback: number): number {
+  const value = num(env, name, fallback);
+  if (!Number.isInteger(value) || value < 1) throw new ConfigError(`${name} must be a whole number of at least 1, got "${env[name]}"`);
+  return value;
+}
+
 function json<T>(env: Env, name: string, fallback: T): T {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -91,6 +98,15 @@ export function loadConfig(env: Env = process.env): Config {
   for (const r of routes) {
     for (const s of r.scopes) if (!(s in scopes)) throw new ConfigError(`route "${r.method} ${r.path}" needs scope "${s}", which is not declared`);
   }
+  const jwksCacheSeconds = num(env, 'PORTCULLIS_JWKS_CACHE_SECONDS', DEFAULTS.jwksCacheSeconds);
+  const jwksRefetchMinIntervalMs = num(env, 'PORTCULLIS_JWKS_REFETCH_MIN_INTERVAL_MS', DEFAULTS.jwksRefetchMinIntervalMs);
+  const jwksMaxStalenessSeconds = num(env, 'PORTCULLIS_JWKS_MAX_STALENESS_SECONDS', Math.max(DEFAULTS.jwksMaxStalenessSeconds, 2 * jwksCacheSeconds));
+  // The background refresh starts when the keys are jwksCacheSeconds old and retries once per refetch interval.
+  if (jwksMaxStalenessSeconds * 1000 <= jwksCacheSeconds * 1000 + jwksRefetchMinIntervalMs) {
+    throw new ConfigError(
+      `PORTCULLIS_JWKS_MAX_STALENESS_SECONDS (${jwksMaxStalenessSeconds}) must be above PORTCULLIS_JWKS_CACHE_SECONDS (${jwksCacheSeconds}) plus one PORTCULLIS_JWKS_REFETCH_MIN_INTERVAL_MS, or every container denies before its keys can be refreshed`,
+    );
+  }
   const config: Config = {
     stage,
     service,
@@ -112,6 +128,10 @@ export function loadConfig(env: Env = process.env): Config {
       baseLockoutSeconds: num(env, 'PORTCULLIS_BRUTE_FORCE_BASE_LOCKOUT_SECONDS', DEFAULTS.bruteForceBaseLockoutSeconds),
       maxLockoutSeconds: num(env, 'PORTCULLIS_BRUTE_FORCE_MAX_LOCKOUT_SECONDS', DEFAULTS.bruteForceMaxLockoutSeconds),
     },
+    revokeRateLimit: {
+      maxRevocations: positiveInt(env, 'PORTCULLIS_REVOKE_RATE_LIMIT_MAX_REVOCATIONS', DEFAULTS.revokeRateLimitMaxRevocations),
+      windowSeconds: positiveInt(env, 'PORTCULLIS_REVOKE_RATE_LIMIT_WINDOW_SECONDS', DEFAULTS.revokeRateLimitWindowSeconds),
+    },
     signer: {
       type: signerType,
       alg,
@@ -119,17 +139,19 @@ export function loadConfig(env: Env = process.env): Config {
       kmsKeyId: env.PORTCULLIS_KMS_KEY_ID || undefined,
     },
     jwksUri,
-    jwksRefetchMinIntervalMs: num(env, 'PORTCULLIS_JWKS_REFETCH_MIN_INTERVAL_MS', DEFAULTS.jwksRefetchMinIntervalMs),
+    jwksRefetchMinIntervalMs,
+    jwksMaxStalenessSeconds,
     keys: {
       cacheSeconds: num(env, 'PORTCULLIS_KEY_CACHE_SECONDS', DEFAULTS.keyCacheSeconds),
       maxStalenessSeconds: num(env, 'PORTCULLIS_KEY_MAX_STALENESS_SECONDS', DEFAULTS.keyMaxStalenessSeconds),
-      jwksCacheSeconds: num(env, 'PORTCULLIS_JWKS_CACHE_SECONDS', DEFAULTS.jwksCacheSeconds),
+      jwksCacheSeconds,
     },
     revocation: {
       mode,
       refreshMs: num(env, 'PORTCULLIS_REVOCATION_REFRESH_MS', DEFAULTS.revocationRefreshMs),
       maxStalenessMs: num(env, 'PORTCULLIS_REVOCATION_MAX_STALENESS_MS', DEFAULTS.revocationMaxStalenessMs),
     },
+    revocationFullReloadMs: num(env, 'PORTCULLIS_REVOCATION_FULL_RELOAD_MS', DEFAULTS.revocationFullReloadMs),
     verifiedTokenCacheEntries: num(env, 'PORTCULLIS_VERIFIED_TOKEN_CACHE_ENTRIES', DEFAULTS.verifiedTokenCacheEntries),
     authorizerCacheSeconds: num(env, 'PORTCULLIS_AUTHORIZER_CACHE_SECONDS', DEFAULTS.authorizerCacheSeconds),
     audit: {

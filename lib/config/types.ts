@@ -37,6 +37,12 @@ export interface Config {
     baseLockoutSeconds: number;
     maxLockoutSeconds: number;
   };
+  /** Per-client rate limit of new revocations at POST /oauth2/revoke (lib/revocation/revoke-rate-limit.ts); DEFAULTS.revokeRateLimit* when absent. */
+  revokeRateLimit?: {
+    /** New revocation records one client may write per window. */
+    maxRevocations: number;
+    windowSeconds: number;
+  };
   signer: {
     type: 'file' | 'kms';
     alg: SigningAlg;
@@ -47,6 +53,8 @@ export interface Config {
   };
   jwksUri: string;
   jwksRefetchMinIntervalMs: number;
+  /** The authorizer denies every token (`jwks_unavailable`) once its last good JWKS is this old. */
+  jwksMaxStalenessSeconds: number;
   /** Signing-key timings (lib/keys/timings.ts resolves them, with DEFAULTS when absent). */
   keys?: {
     /** The key ring re-reads the key list after this long. */
@@ -61,6 +69,8 @@ export interface Config {
     refreshMs: number;
     maxStalenessMs: number;
   };
+  /** Snapshot mode: each authorizer container re-reads the whole revocation feed this often (DEFAULTS.revocationFullReloadMs). */
+  revocationFullReloadMs: number;
   verifiedTokenCacheEntries: number;
   /**
    * API Gateway's authorizer result TTL (custom.portcullis.authorizerCacheSeconds). Above 0 a policy may be replayed

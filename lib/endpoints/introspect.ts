@@ -3,6 +3,8 @@
  * tokens issued to itself; a client with the resource-server permission (`canIntrospectOthers`,
  * `clients create --introspect`) may introspect any token. Anything else — revoked, expired,
  * malformed, foreign issuer, unknown, or not the caller's to see — is exactly `{"active": false}`.
+ * No clock skew: the server judges its own tokens by its own clock, so a token is inactive from `exp` on
+ * (and while its `nbf` or `iat` is in the future). The skew is the authorizer's, for other machines' clocks.
  */
 import type { HttpRequest } from '../http/request';
 import { noStoreJson, type HttpResponse } from '../http/response';
@@ -10,7 +12,7 @@ import { guardDependency } from '../core/dependency-guard';
 import { runPresentedTokenEndpoint, type PresentedTokenDeps } from './presented-token';
 
 export function handleIntrospectionRequest(req: HttpRequest, deps: PresentedTokenDeps): Promise<HttpResponse> {
-  return runPresentedTokenEndpoint(req, deps, 'token.introspected', async (verified, client) => {
+  return runPresentedTokenEndpoint(req, deps, 'token.introspected', 0, async (verified, client) => {
     const c = verified.claims;
     let inactive: string | undefined = verified.reason;
     if (c && c.client_id !== client.clientId && !client.canIntrospectOthers) inactive = 'not_permitted';

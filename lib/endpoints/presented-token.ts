@@ -7,6 +7,7 @@ import type { FormParams } from '../http/form';
 import type { HttpRequest } from '../http/request';
 import type { HttpResponse } from '../http/response';
 import type { KeyRing } from '../keys/key-ring';
+import type { RevokeRateLimiter } from '../revocation/revoke-rate-limit';
 import type { RevocationStore } from '../revocation/types';
 import { guardDependency } from '../core/dependency-guard';
 import { verifyOwnToken, type OwnTokenResult } from '../tokens/verify-own';
@@ -16,17 +17,23 @@ export interface PresentedTokenDeps extends ClientEndpointDeps {
   clients: CachedClientLookup;
   keyRing: KeyRing;
   revocations: RevocationStore;
+  /** Per-client rate limit of new revocations (revoke endpoint only); none when absent (unit tests). */
+  revokeRateLimit?: RevokeRateLimiter;
 }
 
 const requireToken = (params: FormParams): void => {
   if (!params.get('token')) throw new OAuthError('invalid_request', 'The token parameter is required', { reason: 'missing_token' });
 };
 
-/** Form, client authentication, `token` required and verified against this issuer's keys, one audit event. */
+/**
+ * Form, client authentication, `token` required and verified against this issuer's keys, one audit event.
+ * `clockSkewSeconds`: the tolerance on exp/nbf/iat (see verifyOwnToken).
+ */
 export function runPresentedTokenEndpoint(
   req: HttpRequest,
   deps: PresentedTokenDeps,
   event: AuditEventName,
+  clockSkewSeconds: number,
   work: (verified: OwnTokenResult, client: ClientRecord) => Promise<{ response: HttpResponse; audit: AuditFields }>,
 ): Promise<HttpResponse> {
   return runClientEndpoint(
@@ -34,7 +41,7 @@ export function runPresentedTokenEndpoint(
     deps,
     { success: event, failure: event },
     async ({ params, client }, clock) =>
-      work(await guardDependency(verifyOwnToken(params.get('token')!, { config: deps.config, keyRing: deps.keyRing, clock })), client),
+      work(await guardDependency(verifyOwnToken(params.get('token')!, { config: deps.config, keyRing: deps.keyRing, clock, clockSkewSeconds })), client),
     requireToken,
   );
 }

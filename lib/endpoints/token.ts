@@ -26,7 +26,7 @@ export function handleTokenRequest(req: HttpRequest, deps: TokenEndpointDeps): P
     req,
     deps,
     { success: 'token.issued', failure: 'token.denied' },
-    async ({ params, creds, client }, clock) => {
+    async ({ params, creds, client, authenticatedAt }, clock) => {
       const grantType = params.get('grant_type')!;
       const grant = findGrant(grantType, deps.config);
       if (!grant) throw new OAuthError('unsupported_grant_type', 'The grant type is not supported', { reason: 'unsupported_grant_type' });
@@ -34,7 +34,9 @@ export function handleTokenRequest(req: HttpRequest, deps: TokenEndpointDeps): P
         throw new OAuthError('unauthorized_client', 'The client may not use this grant type', { reason: 'grant_not_allowed' });
       }
       const outcome = await grant.handle({ params, client, credentials: creds, clock }, { config: deps.config });
-      const mint = outcome.accessToken;
+      // iat is the authentication time, not the (later, possibly much later) signing time: a disable's not-before,
+      // which covers the client cache lifetime, then covers every token a cached record can produce.
+      const mint = { issuedAt: Math.floor(authenticatedAt / 1000), ...outcome.accessToken };
       const signer = await guardDependency(deps.keyRing.activeSigner());
       const { token, claims } = await guardDependency(mintAccessToken(mint, signer, { clock, ids: deps.ids ?? randomIds }));
       return {

@@ -25,6 +25,7 @@ export const METRIC = {
   AuthorizerDeny: 'AuthorizerDeny',
   AuditFallback: 'AuditFallback',
   AuthorizerLatency: 'AuthorizerLatency',
+  LateRevocationRecords: 'LateRevocationRecords',
 } as const;
 
 export interface PortcullisMetrics {
@@ -37,6 +38,8 @@ export interface PortcullisMetrics {
   authorizerLatency(ms: number): void;
   /** Events that fell back to stdout; published immediately. */
   auditFallback(count: number): void;
+  /** A revocation record the feed index delivered later than the snapshot's overlap (applied by a full re-read). */
+  lateRevocationRecord(): void;
   /** Writes the counted metrics (EMF on stdout); call once at the end of every invocation. */
   flush(): void;
   /** The authorizer's flush: writes only if the last write is maxIntervalMs old. */
@@ -101,6 +104,9 @@ class EmfMetrics implements PortcullisMetrics {
   }
   authorizerDeny(reason: string): void {
     this.addReasoned(METRIC.AuthorizerDeny, reason);
+  }
+  lateRevocationRecord(): void {
+    this.add(METRIC.LateRevocationRecords, 1);
   }
   authorizerLatency(ms: number): void {
     if (!Number.isFinite(ms) || ms < 0) return;

@@ -17,8 +17,5 @@ export function positionMs(position: string): number {
   return Number.isFinite(ms) ? ms : 0;
 }
 
-/** The bound `overlapMs` behind a position: re-reading from there catches records that reached the GSI late. */
-export const rewind = (position: string, overlapMs: number): string => positionBound(positionMs(position) - overlapMs);
-
 export const laterPosition = (a: string | undefined, b: string | undefined): string | undefined =>
   a === undefined ? b : b === undefined ? a : a > b ? a : b;

@@ -27,19 +27,31 @@ export class RevocationSnapshot {
   private readonly clients = new Map<string, ClientNotBefore>();
   private readonly subjects = new Map<string, NotBefore>();
 
-  /** Merges one feed record; records already past their TTL are ignored. */
-  apply(entry: RevocationFeedEntry, nowSeconds: number): void {
-    if (entry.expiresAt <= nowSeconds) return;
+  /**
+   * Merges one feed record; records already past their TTL are ignored. True when it changed what is denied
+   * (a new jti, a later not-before); false for a record already known or superseded.
+   */
+  apply(entry: RevocationFeedEntry, nowSeconds: number): boolean {
+    if (entry.expiresAt <= nowSeconds) return false;
     const r = entry.record;
     if (r.kind === 'token') {
-      this.tokens.set(r.jti, Math.max(entry.expiresAt, this.tokens.get(r.jti) ?? 0));
-    } else if (r.kind === 'client') {
-      const cur = this.clients.get(r.client_id);
-      if (!cur || r.notBefore > cur.notBefore) this.clients.set(r.client_id, { notBefore: r.notBefore, reason: r.reason, expiresAt: entry.expiresAt });
-    } else if (r.kind === 'subject') {
-      const cur = this.subjects.get(r.sub);
-      if (!cur || r.notBefore > cur.notBefore) this.subjects.set(r.sub, { notBefore: r.notBefore, expiresAt: entry.expiresAt });
+      const cur = this.tokens.get(r.jti);
+      this.tokens.set(r.jti, Math.max(entry.expiresAt, cur ?? 0));
+      return cur === undefined;
     }
+    if (r.kind === 'client') {
+      const cur = this.clients.get(r.client_id);
+      if (cur && r.notBefore <= cur.notBefore) return false;
+      this.clients.set(r.client_id, { notBefore: r.notBefore, reason: r.reason, expiresAt: entry.expiresAt });
+      return true;
+    }
+    if (r.kind === 'subject') {
+      const cur = this.subjects.get(r.sub);
+      if (cur && r.notBefore <= cur.notBefore) return false;
+      this.subjects.set(r.sub, { notBefore: r.notBefore, expiresAt: entry.expiresAt });
+      return true;
+    }
+    return false;
   }
 
   /** The hot path: three Map lookups. */

@@ -5,8 +5,15 @@
  * - Refresh: lazily, from `check`, at most one in flight and at most one started per `refreshMs`. It runs in
  *   the background: the decision is answered synchronously from the snapshot. (Lambda freezes the container
  *   between invocations, so timers would not help; the next decision finishes the job.)
- * - Each refresh reads the feed from `overlapMs` behind the highest position seen (GSI eventual consistency);
- *   merging is idempotent, so the overlap is deduplicated.
+ * - Each refresh reads the feed from `overlapMs` before the older of the highest position seen and the start of the
+ *   last successful refresh (GSI eventual consistency). Taking the older one means that other writers moving the
+ *   position (a client revoking its own tokens, a writer whose clock runs ahead) cannot push the read past a record
+ *   that reaches the index within `overlapMs` of being written, and that a store outage skips nothing.
+ *   Merging is idempotent, so the overlap is deduplicated. (After a writer whose clock runs far ahead, positions run
+ *   ahead of time until real time catches up, and each read re-reads what was written since: correct, but costlier.)
+ * - Every `fullReloadMs` a refresh re-reads the whole feed horizon instead (what the cold start reads), so a record
+ *   that reaches the index later than `overlapMs`, whatever its lag, is still applied. A record that only this re-read
+ *   finds and that changes the snapshot is reported to `onLateRecord` (the alarm).
  * - Fail closed: a snapshot whose last successful refresh STARTED more than `maxStalenessMs` ago is stale.
  *   A decision on a stale snapshot waits for a refresh (cold start, or a container idle or frozen for a while);
  *   if that refresh fails, the answer is 'revocation_state_stale' (deny). While the store keeps failing, one
@@ -15,9 +22,9 @@
  */
 import type { Clock } from '../core/clock';
 import { systemClock } from '../core/clock';
-import { laterPosition, rewind } from './feed-position';
+import { laterPosition, positionBound, positionMs } from './feed-position';
 import { RevocationSnapshot, type SnapshotSize } from './revocation-snapshot';
-import type { RevocationChecker, RevocationReason, RevocationStore, TokenFacts } from './types';
+import type { LateRevocationRecord, RevocationChecker, RevocationFeedEntry, RevocationReason, RevocationStore, TokenFacts } from './types';
 
 const PRUNE_INTERVAL_MS = 10_000;
 
@@ -26,21 +33,29 @@ export interface SnapshotCheckerOptions {
   refreshMs: number;
   /** Deny ('revocation_state_stale') once the last successful refresh started longer ago than this. */
   maxStalenessMs: number;
-  /** Re-read this far behind the last feed position. */
+  /** Re-read this far behind the older of the last feed position and the last successful refresh. */
   overlapMs: number;
+  /** Re-read the whole feed horizon this often (a record the index delivered later than overlapMs). */
+  fullReloadMs: number;
   /** A refresh still pending after this long (e.g. frozen mid-request) no longer blocks a new one. */
   abandonAfterMs: number;
   clock?: Clock;
   /** Called with each refresh failure (for a log line; the error carries no token). */
   onRefreshError?: (err: unknown) => void;
+  /** Called with each record that only a full re-read found and that changed the snapshot (for a log line and the alarm). */
+  onLateRecord?: (record: LateRevocationRecord) => void;
 }
 
 export interface SnapshotStats extends SnapshotSize {
   /** Start time (ms) of the last successful refresh; -Infinity before the first. */
   lastSuccessAt: number;
+  /** Start time (ms) of the last successful full re-read (the cold start's included). */
+  lastFullReadAt: number;
   position?: string;
   refreshes: number;
   failures: number;
+  /** Records only a full re-read found (see onLateRecord). */
+  lateRecords: number;
 }
 
 const STALE: RevocationReason = 'revocation_state_stale';
@@ -50,12 +65,14 @@ export class SnapshotRevocationChecker implements RevocationChecker {
   private readonly clock: Clock;
   private position: string | undefined;
   private lastSuccessAt = -Infinity;
+  private lastFullReadAt = -Infinity;
   private lastAttemptAt = -Infinity;
   private lastFailureAt = -Infinity;
   private lastPruneAt = -Infinity;
   private inflight: { promise: Promise<boolean>; startedAt: number } | undefined;
   private refreshes = 0;
   private failures = 0;
+  private lateRecords = 0;
 
   constructor(
     private readonly store: RevocationStore,
@@ -87,13 +104,21 @@ export class SnapshotRevocationChecker implements RevocationChecker {
   refresh(): Promise<boolean> {
     const startedAt = this.clock.now();
     this.lastAttemptAt = startedAt;
-    const after = this.position === undefined ? undefined : rewind(this.position, this.opts.overlapMs);
-    const promise = this.store.readFeed(after).then(
+    // Where an incremental read starts now: every record at or before it that is not in the snapshot yet reached
+    // the index too late for the incremental reads, which will never look there again.
+    const incrementalFrom = this.incrementalFrom();
+    const full = incrementalFrom === undefined || startedAt - this.lastFullReadAt >= this.opts.fullReloadMs;
+    const promise = this.store.readFeed(full ? undefined : incrementalFrom).then(
       (page) => {
-        const nowS = Math.floor(this.clock.now() / 1000);
-        for (const entry of page.entries) this.snapshot.apply(entry, nowS);
+        const now = this.clock.now();
+        const nowS = Math.floor(now / 1000);
+        for (const entry of page.entries) {
+          const changed = this.snapshot.apply(entry, nowS);
+          if (changed && full && incrementalFrom !== undefined && entry.position <= incrementalFrom) this.reportLate(entry, now);
+        }
         this.position = laterPosition(this.position, page.position);
         this.lastSuccessAt = Math.max(this.lastSuccessAt, startedAt);
+        if (full) this.lastFullReadAt = Math.max(this.lastFullReadAt, startedAt);
         this.refreshes++;
         if (this.clock.now() - this.lastPruneAt >= PRUNE_INTERVAL_MS) {
           this.lastPruneAt = this.clock.now();
@@ -129,10 +154,32 @@ export class SnapshotRevocationChecker implements RevocationChecker {
     return {
       ...this.snapshot.size(),
       lastSuccessAt: this.lastSuccessAt,
+      lastFullReadAt: this.lastFullReadAt,
       position: this.position,
       refreshes: this.refreshes,
       failures: this.failures,
+      lateRecords: this.lateRecords,
     };
+  }
+
+  /**
+   * The bound an incremental read starts after: `overlapMs` before the older of the highest position seen and the
+   * start of the last successful refresh. Undefined before the first successful load.
+   */
+  private incrementalFrom(): string | undefined {
+    if (this.position === undefined) return undefined;
+    return positionBound(Math.min(positionMs(this.position), this.lastSuccessAt) - this.opts.overlapMs);
+  }
+
+  private reportLate(entry: RevocationFeedEntry, now: number): void {
+    this.lateRecords++;
+    const r = entry.record;
+    const id = r.kind === 'token' ? r.jti : r.kind === 'client' ? r.client_id : r.sub;
+    try {
+      this.opts.onLateRecord?.({ kind: r.kind, id, position: entry.position, lagMs: now - positionMs(entry.position) });
+    } catch {
+      // a failing logger must not break the refresh
+    }
   }
 
   private refreshPending(now: number): boolean {

@@ -90,6 +90,20 @@ export interface RevocationFeedEntry {
   position: string;
 }
 
+/**
+ * A record that only a full re-read of the feed found: it reached the feed index later than the incremental
+ * reads look back (the index lagged more than the overlap, or the writer's clock was behind). Applied anyway;
+ * reported so that the lag raises an alarm.
+ */
+export interface LateRevocationRecord {
+  kind: RevocationRecord['kind'];
+  /** The jti, client id or subject it revokes. */
+  id: string;
+  position: string;
+  /** How far its position was behind the reader's clock when it was applied, ms. */
+  lagMs: number;
+}
+
 export interface RevocationFeedPage {
   /** Live records after the requested position, in write order. */
   entries: RevocationFeedEntry[];
@@ -106,9 +120,20 @@ export interface RevokeTokenInput {
   by?: string;
 }
 
+export interface RevokeTokenOptions {
+  /**
+   * Called only when a new record is about to be written (not for a jti already revoked, nor for an expired
+   * token); a rejection aborts the revoke with nothing written. The per-client rate limit of /oauth2/revoke.
+   */
+  beforeWrite?: () => Promise<void>;
+}
+
 export interface RevocationStore {
-  /** Idempotent: revoking a revoked jti returns the first record. An already-expired token is not stored. */
-  revokeToken(input: RevokeTokenInput): Promise<TokenRevocation>;
+  /**
+   * Idempotent: revoking a revoked jti returns the first record and writes nothing. An already-expired token is
+   * not stored.
+   */
+  revokeToken(input: RevokeTokenInput, opts?: RevokeTokenOptions): Promise<TokenRevocation>;
   /** Moves the client's not-before forward (never back); returns the record in force afterwards. */
   revokeClient(clientId: string, opts: { notBefore: number; reason: 'revoked' | 'disabled'; by?: string }): Promise<ClientRevocation>;
   /** Moves the subject's not-before forward (never back); returns the record in force afterwards. */

@@ -27,6 +27,8 @@ export const keyspace = {
   revokedSubject: (sub: string) => `revocation#subject#${sub}`,
   /** The revocation feed's hybrid logical clock (sk `head`). */
   revocationFeedHead: 'revocation#feed',
+  /** Per-client revoke rate limit: one counter per client and fixed window (sk `revoke-rate`). */
+  revokeRate: (clientId: string, windowIndex: number) => `revoke-rate#${clientId}#${windowIndex}`,
   /** gsi1pk of every revocation record: the one partition of the `feed` index. */
   revocationFeed: 'revocations',
 } as const;
@@ -42,5 +44,6 @@ export const PARTITIONS = {
   revokedClient: 'revocation#client#*',
   revokedSubject: 'revocation#subject#*',
   revocationFeedHead: 'revocation#feed',
+  revokeRate: 'revoke-rate#*',
   revocationFeed: 'revocations',
 } as const;

@@ -15,6 +15,11 @@ export interface MintInput {
   subject: string;
   scopes: string[];
   lifetimeSeconds: number;
+  /**
+   * The token's `iat` (epoch seconds; `exp` = iat + lifetime): when the client was authenticated, so that the
+   * slow steps after it (key ring, KMS) cannot push a token past a disable's not-before. Default: the clock now.
+   */
+  issuedAt?: number;
   /** Further claims of the grant (e.g. `sid`, `auth_time` for a user's token); never overrides the ones above. */
   extraClaims?: Readonly<Record<string, string | number>>;
 }
@@ -24,7 +29,7 @@ export async function mintAccessToken(
   signer: Signer,
   deps: { clock: Clock; ids: IdGenerator },
 ): Promise<{ token: string; claims: AccessTokenClaims }> {
-  const iat = epochSeconds(deps.clock);
+  const iat = input.issuedAt ?? epochSeconds(deps.clock);
   const claims: AccessTokenClaims = {
     ...input.extraClaims,
     iss: input.issuer,

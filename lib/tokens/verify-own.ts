@@ -2,6 +2,10 @@
  * Verifies an access token this server issued, against its own published keys (no HTTP fetch):
  * for the revocation and introspection endpoints. The same structural and claim checks as the
  * authorizer (lib/jose/precheck.ts with the access-token expectations), then the signature with node:crypto.
+ *
+ * The time checks use the clock skew the caller passes. Introspection passes 0: the server judges its own
+ * tokens by its own clock, so a token is inactive from `exp` on (RFC 7662 §2.2). Revocation passes the
+ * authorizer's skew: a token the gateway may still accept must still be revocable.
  */
 import type { Clock } from '../core/clock';
 import { epochSeconds } from '../core/clock';
@@ -16,10 +20,10 @@ export type OwnTokenResult = { claims: AccessTokenClaims; reason?: undefined } |
 
 export async function verifyOwnToken(
   token: string,
-  deps: { config: Config; keyRing: KeyRing; clock: Clock },
+  deps: { config: Config; keyRing: KeyRing; clock: Clock; clockSkewSeconds: number },
 ): Promise<OwnTokenResult> {
   const { config } = deps;
-  const checked = precheck(token, accessTokenExpectations({ issuer: config.issuer, audience: config.audience, clockSkewSeconds: config.clockSkewSeconds }), epochSeconds(deps.clock));
+  const checked = precheck(token, accessTokenExpectations({ issuer: config.issuer, audience: config.audience, clockSkewSeconds: deps.clockSkewSeconds }), epochSeconds(deps.clock));
   if (typeof checked === 'string') return { reason: checked };
   const { header, headerB64, payloadB64, signatureB64 } = checked.decomposed;
   const jwk = (await deps.keyRing.jwks()).keys.find((k) => k.kid === header.kid);

@@ -19,6 +19,7 @@ function emittedDimensions(): Record<string, string[]> {
   const m = createMetrics({ service: 'portcullis', stage: 'prod' }, { write: (l) => lines.push(l) });
   m.tokenDenied('invalid_client');
   m.auditFallback(1);
+  m.lateRevocationRecord();
   m.flush();
   const out: Record<string, string[]> = {};
   for (const l of lines) {
@@ -57,6 +58,13 @@ describe('audit.yml', () => {
     expect(a).toMatchObject({ Statistic: 'Sum', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'notBreaching' });
   });
 
+  test('a revocation record the feed index delivered late raises an alarm on the metric the authorizer emits', () => {
+    const a = alarm('LateRevocationRecords')!;
+    expect(a.Namespace).toBe(METRICS_NAMESPACE);
+    expect((a.Dimensions as { Name: string }[]).map((d) => d.Name)).toEqual(emittedDimensions().LateRevocationRecords);
+    expect(a).toMatchObject({ Statistic: 'Sum', Period: 60, Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'notBreaching' });
+  });
+
   test('authorizer internal errors raise an alarm on AuthorizerDeny{reason=internal_error}, not on Lambda Errors (every REST 401 is one)', () => {
     const a = alarm('AuthorizerDeny')!;
     expect(a.Namespace).toBe(METRICS_NAMESPACE);
@@ -66,7 +74,7 @@ describe('audit.yml', () => {
   });
 
   test('the REST and the HTTP API authorizer functions have the same alarms (Lambda metrics per function)', () => {
-    const serverless = load(readFileSync(join(__dirname, '..', 'serverless.yml'), 'utf8')) as { functions: Record<string, { handler: string }> };
+    const serverless = load(readFileSync(join(__dirname, '..', '..', 'serverless.yml'), 'utf8')) as { functions: Record<string, { handler: string }> };
     // serverless names a function's resource <Name>LambdaFunction (first letter upper-cased).
     const authorizers = Object.entries(serverless.functions)
       .filter(([, f]) => f.handler.startsWith('functions/authorizer.'))

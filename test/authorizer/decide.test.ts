@@ -54,7 +54,7 @@ describe('verified-token cache', () => {
     const clock = realNowClock();
     const config = testConfig({ env: { PORTCULLIS_VERIFIED_TOKEN_CACHE_ENTRIES: '2' } });
     const verifier = new TokenVerifier(
-      { issuer: ISSUER, audience: AUDIENCE, jwksUri: config.jwksUri, clockSkewSeconds: 30, jwksRefetchMinIntervalMs: 10_000, jwksFetchTimeoutMs: 100, jwksMaxAgeMs: 3_600_000 },
+      { issuer: ISSUER, audience: AUDIENCE, jwksUri: config.jwksUri, clockSkewSeconds: 30, jwksRefetchMinIntervalMs: 10_000, jwksFetchTimeoutMs: 100, jwksMaxAgeMs: 3_600_000, jwksMaxStalenessMs: 7_200_000 },
       { clock, jwks: jwksOf(key) },
     );
     const verified: string[] = [];

@@ -3,10 +3,15 @@
  * and met by the real SDK client (createDynamoClient: requestTimeout + throwOnRequestTimeout, 2 attempts):
  *   token endpoint → 503 temporarily_unavailable with Retry-After, within the store-timeout bound;
  *   authorizer     → deny (revocation_state_stale) once the staleness bound has passed, never allow on error;
- *   revoke         → 503, never a silent 200.
+ *   revoke         → 503, never a silent 200; a replayed revoke writes nothing, so it answers 200 even then;
+ *   clients disable → the status is written even when the revocation write fails, and the error says so.
  */
 import { Authorizer, type Decision } from '../../lib/authorizer/decide';
-import { ClientAdmin } from '../../lib/clients/client-admin';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AdminError, ClientAdmin } from '../../lib/clients/client-admin';
+import { createClientAdmin } from '../../lib/composition/client-admin';
 import { CachedClientLookup } from '../../lib/clients/client-cache';
 import { ClientLockout } from '../../lib/lockout/lockout';
 import { lockoutPolicy } from '../../lib/lockout/policy';
@@ -25,6 +30,7 @@ import { createDynamoClient } from '../../lib/stores/dynamo/client';
 import { MemoryAuditSink } from '../../testkit/memory-audit-sink';
 import type { FrozenClock } from '../../testkit/frozen-clock';
 import { testConfig } from '../../testkit/config';
+import { cli, lastJson } from '../../testkit/cli';
 
 /** Short, so a hang costs the test little; the logic is the same at the 1000 ms default. */
 const STORE_TIMEOUT_MS = 300;
@@ -217,4 +223,99 @@ describe('revoke with DynamoDB failing: 503, never a silent 200', () => {
     expect(ok.statusCode).toBe(200);
     expect((await s.direct.findForToken(s.claims))?.reason).toBe('revoked');
   });
+
+  test('a replayed revoke writes nothing (not the feed head either): 200 even while every write is throttled', async () => {
+    const s = await revokeSetup();
+    expect((await s.revoke()).value.statusCode).toBe(200);
+    proxy.fail('throttle', { operations: ['PutItem', 'UpdateItem'] });
+    const before = proxy.calls.length;
+    for (let i = 0; i < 10; i++) expect((await s.revoke()).value.statusCode).toBe(200);
+    expect(proxy.calls.slice(before)).toEqual(Array(10).fill('BatchGetItem'));
+    expect(s.audit.events.at(-1)).toMatchObject({ event: 'token.revoked', outcome: 'success', jti: s.claims.jti });
+  });
+});
+
+describe('clients disable with the revocation write failing', () => {
+  async function disableSetup() {
+    const f = await tokenFixture({ env: { PORTCULLIS_STORE_TIMEOUT_MS: String(STORE_TIMEOUT_MS) } });
+    const direct = new DocTable(ddb.table.client, ddb.tableName, f.clock);
+    const admin = createClientAdmin(f.config, proxiedTable(f.clock), f.audit, 'ops', f.clock);
+    const { client } = await admin.create({ name: 'app', scopes: ['read:data'] });
+    const minted = { jti: 'j', client_id: client.clientId, sub: client.clientId, iat: Math.floor(f.clock.now() / 1000) - 10, exp: Math.floor(f.clock.now() / 1000) + 600 };
+    const revocations = createRevocationStore(f.config, { table: direct, clock: f.clock });
+    return { ...f, admin, client, minted, revocations, clients: new DynamoClientStore(direct) };
+  }
+  /** Revocation writes only (the feed head and the records): the client record can still be written. */
+  const failRevocationWrites = () => proxy.fail('throttle', { operations: ['PutItem', 'UpdateItem'], bodyIncludes: 'revocation#' });
+
+  test('the disabled status is still written, the error says so and asks for a retry; running it again revokes the tokens', async () => {
+    const s = await disableSetup();
+    failRevocationWrites();
+    const err = (await s.admin.setStatus(s.client.clientId, 'disabled').then(
+      () => undefined,
+      (e: unknown) => e,
+    )) as Error;
+    expect(err).toBeInstanceOf(AdminError);
+    expect(err.message).toContain(`client ${s.client.clientId} IS disabled`);
+    expect(err.message).toMatch(/existing tokens were NOT revoked/);
+    expect(err.message).toContain(`clients disable ${s.client.clientId}`);
+    expect((await s.clients.get(s.client.clientId))?.status).toBe('disabled');
+    expect(await s.revocations.findForToken(s.minted)).toBeUndefined();
+    expect(s.audit.events.slice(-2)).toEqual([
+      expect.objectContaining({ event: 'client.disabled', outcome: 'success', client_id: s.client.clientId }),
+      expect.objectContaining({ event: 'revocation.client', outcome: 'failure', client_id: s.client.clientId, reason: 'store_unavailable' }),
+    ]);
+
+    proxy.heal();
+    await s.admin.setStatus(s.client.clientId, 'disabled');
+    expect((await s.revocations.findForToken(s.minted))?.reason).toBe('client_disabled');
+  });
+
+  test('a revoke that fails before the status write and works after it: disabled and revoked, no error', async () => {
+    const s = await disableSetup();
+    failRevocationWrites();
+    let statusWrites = 0;
+    const clients = (s.admin as unknown as { deps: { clients: { update: (...a: unknown[]) => Promise<unknown> } } }).deps.clients;
+    const update = clients.update.bind(clients);
+    clients.update = async (...args: unknown[]) => {
+      const out = await update(...args);
+      statusWrites++;
+      proxy.heal(); // DynamoDB recovers right after the status write
+      return out;
+    };
+    await s.admin.setStatus(s.client.clientId, 'disabled');
+    expect(statusWrites).toBe(1);
+    expect((await s.clients.get(s.client.clientId))?.status).toBe('disabled');
+    expect((await s.revocations.findForToken(s.minted))?.reason).toBe('client_disabled');
+  });
+
+  test('the CLI: exit code 1 and a message that the client IS disabled but the revocation must be retried', async () => {
+    const s = await disableSetup();
+    const dir = mkdtempSync(join(tmpdir(), 'portcullis-cli-'));
+    try {
+      const env = {
+        PORTCULLIS_STAGE: 'local',
+        PORTCULLIS_TABLE: ddb.tableName,
+        PORTCULLIS_DYNAMODB_ENDPOINT: proxy.endpoint,
+        PORTCULLIS_KEY_DIR: join(dir, 'keys'),
+        PORTCULLIS_AUDIT_SINK: 'file',
+        PORTCULLIS_AUDIT_FILE: join(dir, 'audit.log'),
+        PORTCULLIS_STORE_TIMEOUT_MS: String(STORE_TIMEOUT_MS),
+      };
+      writeFileSync(join(dir, 'stack.json'), JSON.stringify({ url: 'http://127.0.0.1:9', dynamoEndpoint: proxy.endpoint, pid: process.pid, env }));
+      failRevocationWrites();
+      const out = await cli('admin', ['clients', 'disable', s.client.clientId, '--json'], dir);
+      expect(out.code).toBe(1);
+      expect(out.stderr).toContain(`client ${s.client.clientId} IS disabled`);
+      expect(out.stderr).toContain(`clients disable ${s.client.clientId}`);
+      expect((await s.clients.get(s.client.clientId))?.status).toBe('disabled');
+      proxy.heal();
+      const again = await cli('admin', ['clients', 'disable', s.client.clientId, '--json'], dir);
+      expect(again.code).toBe(0);
+      expect(lastJson(again.stdout).status).toBe('disabled');
+      expect((await s.revocations.findForToken(s.minted))?.reason).toBe('client_disabled');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

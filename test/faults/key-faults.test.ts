@@ -1,6 +1,7 @@
 /**
  * Key services briefly unavailable:
- *   JWKS endpoint down  → the authorizer keeps verifying with the last good keys (and never allows without keys);
+ *   JWKS endpoint down  → the authorizer keeps verifying with the last good keys (and never allows without keys),
+ *                         until they are PORTCULLIS_JWKS_MAX_STALENESS_SECONDS old: then it denies (jwks_unavailable);
  *   KMS down            → the token endpoint answers 503 temporarily_unavailable with Retry-After, no token;
  *                         it signs again as soon as KMS is back.
  */
@@ -86,6 +87,89 @@ describe('JWKS endpoint briefly unavailable', () => {
     } finally {
       await s.server.close();
     }
+  });
+});
+
+describe('JWKS endpoint down for longer than the max staleness', () => {
+  const JWKS_CACHE_SECONDS = 60;
+  const MAX_STALENESS_SECONDS = 150;
+  const REFETCH_MIN_MS = 10_000;
+
+  async function setup(env: Record<string, string> = {}) {
+    const retired = makeKey('RS256', 'stale-retired');
+    const active = makeKey('RS256', 'stale-active');
+    const server = await startJwksServer(jwksOf(active, retired));
+    const clock = realNowClock();
+    const config = testConfig({ env: {
+      PORTCULLIS_JWKS_URI: server.url,
+      PORTCULLIS_JWKS_CACHE_SECONDS: String(JWKS_CACHE_SECONDS),
+      PORTCULLIS_JWKS_REFETCH_MIN_INTERVAL_MS: String(REFETCH_MIN_MS),
+      PORTCULLIS_JWKS_MAX_STALENESS_SECONDS: String(MAX_STALENESS_SECONDS),
+      ...env,
+    } });
+    const audit = new MemoryAuditSink();
+    const logs: string[] = [];
+    const authorizer = new Authorizer(config, { audit, revocation: noRevocation, clock, log: (m) => logs.push(m) });
+    await authorizer.ready();
+    // Long-lived tokens, so only the keys' age decides.
+    const tokenOf = (key: typeof active) => mint(key, seconds(clock), { claims: { exp: seconds(clock) + 3600 } });
+    const decide = async (token: string) => authorizer.decide({ authorization: `Bearer ${token}`, arn: `${PREFIX}GET/demo/data` });
+    return { retired, active, server, clock, audit, logs, tokenOf, decide, settled: () => authorizer.ready() };
+  }
+
+  test('a retired kid keeps verifying while the JWKS fails only until the max staleness, then every decision is jwks_unavailable', async () => {
+    const s = await setup();
+    try {
+      const cachedToken = s.tokenOf(s.retired);
+      expect((await s.decide(cachedToken)).effect).toBe('Allow'); // now in the verified-token cache
+      // The key is retired (withdrawn from the JWKS), but the JWKS endpoint fails: the authorizer cannot learn it.
+      s.server.fail(500);
+      s.clock.advance(JWKS_CACHE_SECONDS * 1000);
+      expect((await s.decide(s.tokenOf(s.retired))).effect).toBe('Allow'); // last good keys; a background refresh starts and fails
+      s.clock.advance((MAX_STALENESS_SECONDS - JWKS_CACHE_SECONDS) * 1000 - 1);
+      expect((await s.decide(s.tokenOf(s.retired))).effect).toBe('Allow'); // 1 ms inside the bound
+      expect((await s.decide(cachedToken)).effect).toBe('Allow');
+      await s.settled(); // the background refresh these decisions started has failed
+      const hits = s.server.hits();
+
+      s.clock.advance(1); // the last good JWKS is now MAX_STALENESS_SECONDS old
+      const DENY = { effect: 'Deny', status: 401, reason: 'jwks_unavailable' };
+      expect(await s.decide(s.tokenOf(s.retired))).toMatchObject(DENY);
+      expect(await s.decide(cachedToken)).toMatchObject(DENY); // cached tokens too
+      expect(await s.decide(s.tokenOf(s.active))).toMatchObject(DENY); // fail closed: no key is trusted any more
+      expect(s.server.hits()).toBeLessThanOrEqual(hits + 1); // one refresh attempt at most, then one per interval
+      expect(s.audit.events.at(-1)).toMatchObject({ event: 'authz.denied', outcome: 'failure', reason: 'jwks_unavailable' });
+      expect(s.logs.join('\n')).toMatch(/JWKS.*older than.*150 s/);
+
+      // The endpoint answers again (without the retired key): the next attempt restores verification.
+      s.server.set(jwksOf(s.active));
+      s.clock.advance(REFETCH_MIN_MS);
+      expect((await s.decide(s.tokenOf(s.active))).effect).toBe('Allow');
+      expect(await s.decide(cachedToken)).toMatchObject({ effect: 'Deny', reason: 'unknown_kid' });
+      expect(await s.decide(s.tokenOf(s.retired))).toMatchObject({ effect: 'Deny', reason: 'unknown_kid' });
+    } finally {
+      await s.server.close();
+    }
+  });
+
+  test('a container idle for longer than the max staleness refreshes before its first decision: no false denial', async () => {
+    const s = await setup();
+    try {
+      const token = s.tokenOf(s.active);
+      expect((await s.decide(token)).effect).toBe('Allow');
+      s.clock.advance(3 * MAX_STALENESS_SECONDS * 1000); // no decision, so no refresh, in between
+      expect((await s.decide(token)).effect).toBe('Allow');
+      expect((await s.decide(s.tokenOf(s.active))).effect).toBe('Allow');
+      expect(s.server.hits()).toBe(2);
+    } finally {
+      await s.server.close();
+    }
+  });
+
+  test('the default is 600 s (twice the JWKS cache lifetime); a bound the background refresh cannot meet is refused', () => {
+    expect(testConfig().jwksMaxStalenessSeconds).toBe(600);
+    expect(testConfig({ env: { PORTCULLIS_JWKS_CACHE_SECONDS: '900' } }).jwksMaxStalenessSeconds).toBe(1800);
+    expect(() => testConfig({ env: { PORTCULLIS_JWKS_MAX_STALENESS_SECONDS: '305' } })).toThrow(/PORTCULLIS_JWKS_MAX_STALENESS_SECONDS/);
   });
 });
 

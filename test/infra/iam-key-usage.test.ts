@@ -91,7 +91,8 @@ beforeAll(async () => {
   const settings = readServerlessSettings(undefined, STAGE);
   ddb = await startDynalite({ tableName: `${settings.service}-${STAGE}` });
   jwksServer = await startJwksServer({ keys: [] });
-  baseEnv = functionEnvironment(settings, STAGE, {
+  baseEnv = {
+    ...functionEnvironment(STAGE),
     PORTCULLIS_ISSUER: 'http://localhost:3000',
     PORTCULLIS_JWKS_URI: jwksServer.url,
     PORTCULLIS_KEY_DIR: join(stateDir, 'keys'),
@@ -100,7 +101,7 @@ beforeAll(async () => {
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
     AWS_REGION: 'us-east-1',
-  });
+  };
   const config = loadConfig({ ...baseEnv, PORTCULLIS_DYNAMODB_ENDPOINT: ddb.endpoint });
   const admin = createClientAdmin(config, ddb.table, createAuditSink(config, { stdout: () => {} }), 'test');
   const created = await admin.create({ name: 'iam', scopes: ['read:data'], defaultScopes: ['read:data'] });

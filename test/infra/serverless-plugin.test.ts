@@ -36,6 +36,17 @@ test('without a cache it is only a warning (the route is denied by default); dec
   expect(JSON.parse(String(env.PORTCULLIS_ROUTES))).toEqual({ 'GET /users/{x}': 'read:data', 'ANY /users/{y}/admin': 'read:data' });
 });
 
+test('a revoke rate limit below 1 or not a whole number is refused', () => {
+  const withLimit = (revokeRateLimit: Record<string, unknown>) => {
+    const sls = service({ routes: {}, events: [] });
+    (sls.service.custom.portcullis as Record<string, unknown>).revokeRateLimit = revokeRateLimit;
+    return sls;
+  };
+  expect(() => apply(withLimit({ maxRevocations: 0, windowSeconds: 10 }))).toThrow(/revokeRateLimit.maxRevocations must be a whole number of at least 1/);
+  expect(() => apply(withLimit({ maxRevocations: 100, windowSeconds: 0.5 }))).toThrow(/revokeRateLimit.windowSeconds/);
+  expect(() => apply(withLimit({ maxRevocations: 100, windowSeconds: 10 }))).not.toThrow();
+});
+
 test('undeclared scopes and http issuers outside loopback are refused', () => {
   expect(() => apply(service({ routes: { 'GET /users/{id}': 'write:data' } }))).toThrow(/scope "write:data".*not declared/);
   expect(() => apply(service({ routes: {}, issuer: 'http://auth.example.com', events: [] }))).toThrow(/https/);

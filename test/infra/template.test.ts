@@ -126,7 +126,7 @@ test('audit log group with retention, least-privilege logs permissions on it, an
     expect(([] as string[]).concat(st!.Action).sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
   }
   const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties.MetricName);
-  expect(alarms).toEqual(expect.arrayContaining(['TokenDenied', 'AuthorizerDeny', 'AuditFallback']));
+  expect(alarms).toEqual(expect.arrayContaining(['TokenDenied', 'AuthorizerDeny', 'AuditFallback', 'LateRevocationRecords']));
 });
 
 test('KMS signing key: SIGN_VERIFY RSA_2048, key policy lets the token role sign and the JWKS role read; roles limited to tagged keys', () => {
@@ -174,10 +174,11 @@ test('DynamoDB: every role names exactly the partitions it needs, per action (dy
       UpdateItem: sorted(...lockout),
     },
     RevokeRole: {
-      GetItem: sorted(P.client, ...lockout, P.revokedToken, P.revocationFeedHead),
+      GetItem: sorted(P.client, ...lockout),
+      BatchGetItem: sorted(P.revokedToken, P.revocationFeedHead),
       Query: [P.keys],
       PutItem: sorted(...lockout, P.revokedToken, P.revocationFeedHead),
-      UpdateItem: sorted(...lockout),
+      UpdateItem: sorted(...lockout, P.revokeRate),
     },
     IntrospectRole: {
       GetItem: sorted(P.client, ...lockout),

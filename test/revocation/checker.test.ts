@@ -12,6 +12,9 @@ import { startDynamoFaultProxy, type DynamoFaultProxy } from '../../testkit/dyna
 import { startDynalite, type TestDynamo } from '../../testkit/dynalite';
 import { createDynamoClient } from '../../lib/stores/dynamo/client';
 import { FrozenClock } from '../../testkit/frozen-clock';
+import type { LateRevocationRecord, RevocationRecord } from '../../lib/revocation/types';
+import { positionBound, positionMs } from '../../lib/revocation/feed-position';
+import { DEFAULTS } from '../../lib/config/defaults';
 
 /**
  * An HTTP proxy in front of dynalite: counts every DynamoDB request on the wire (by X-Amz-Target),
@@ -227,6 +230,7 @@ describe('snapshot mode (default)', () => {
         refreshMs: 1_000,
         maxStalenessMs: 5_000,
         overlapMs,
+        fullReloadMs: Number.POSITIVE_INFINITY, // incremental reads only
         abandonAfterMs: 3_000,
         clock,
       });
@@ -253,6 +257,63 @@ describe('snapshot mode (default)', () => {
     expect(await run(2_000)).toBe('revoked');
     // control: without the overlap the late record is missed
     expect(await run(0)).toBeNull();
+  });
+
+  /** Takes a written record out of the feed index (as if not propagated yet); `show` puts it back at its position. */
+  async function hideFromIndex(t: TokenFacts) {
+    const key = revocationKeys.token(t.jti);
+    const item = await ddb.table.get<RevocationRecord>(key, 'revocation');
+    const [entry] = (await writer.readFeed(positionBound(0))).entries.filter((e) => e.record.kind === 'token' && e.record.jti === t.jti);
+    await ddb.table.put(key, 'revocation', item!.doc, item!.v, { expiresAt: entry.expiresAt });
+    return {
+      position: entry.position,
+      show: () => ddb.table.put(key, 'revocation', item!.doc, item!.v, { expiresAt: entry.expiresAt, gsi1pk: REVOCATION_FEED, gsi1sk: entry.position }),
+    };
+  }
+
+  test('a record that reaches the index far later than the overlap, while other revocations keep moving the position, is still applied, and reported late', async () => {
+    const late: LateRevocationRecord[] = [];
+    const checker = createRevocationChecker(configFor('snapshot'), { table: proxiedTable(), clock, onLateRecord: (r) => late.push(r) }) as SnapshotRevocationChecker;
+    await checker.ready();
+    const lost = token();
+    await writer.revokeToken(lost);
+    const hidden = await hideFromIndex(lost);
+    // 30 s of index lag for that one record; meanwhile a client keeps revoking its own tokens, once a second
+    for (let i = 0; i < 30; i++) {
+      await writer.revokeToken(token());
+      await afterOneRefresh(checker, lost);
+    }
+    expect(checker.check(lost)).toBeNull();
+    expect(positionMs(checker.stats().position!) - positionMs(hidden.position)).toBeGreaterThan(DEFAULTS.revocationFeedOverlapMs);
+
+    await hidden.show(); // the index catches up, at the record's old position
+    const shownAt = clock.now();
+    while (checker.check(lost) === null && clock.now() - shownAt <= DEFAULTS.revocationFullReloadMs + 2_000) {
+      await writer.revokeToken(token());
+      await afterOneRefresh(checker, lost);
+    }
+    expect(checker.check(lost)).toBe('revoked');
+    expect(clock.now() - shownAt).toBeLessThanOrEqual(DEFAULTS.revocationFullReloadMs + 1_000);
+    expect(late).toEqual([expect.objectContaining({ kind: 'token', id: lost.jti, position: hidden.position })]);
+    expect(late[0].lagMs).toBeGreaterThan(30_000);
+  });
+
+  test('a writer whose clock runs ahead does not make readers skip a record that reaches the index a little late', async () => {
+    const late: LateRevocationRecord[] = [];
+    const checker = createRevocationChecker(configFor('snapshot'), { table: proxiedTable(), clock, onLateRecord: (r) => late.push(r) }) as SnapshotRevocationChecker;
+    await checker.ready();
+    const slow = token();
+    await writer.revokeToken(slow);
+    const hidden = await hideFromIndex(slow);
+    // an operator's laptop 10 s ahead revokes something: its position is 10 s ahead of everyone's clock
+    const ahead = new DynamoRevocationStore(ddb.table, { maxTokenLifetimeSeconds: 3600, clockSkewSeconds: 30 }, new FrozenClock(clock.now() + 10_000));
+    await ahead.revokeToken(token());
+    await afterOneRefresh(checker, slow);
+    expect(checker.check(slow)).toBeNull();
+    await hidden.show(); // one second late: well inside the overlap
+    await afterOneRefresh(checker, slow);
+    expect(checker.check(slow)).toBe('revoked');
+    expect(late).toEqual([]);
   });
 });
 

@@ -41,6 +41,44 @@ test('a revoked jti is found with when and by; other tokens are not; revoking tw
   expect((await store.findForToken(t))?.record.by).toBe('client:' + t.client_id);
 });
 
+test('revoking an already-revoked jti writes nothing (one consistent read): replays cannot jam the feed head', async () => {
+  const client = createDynamoClient({ region: 'us-east-1', endpoint: ddb.endpoint, timeoutMs: 2000 });
+  const sent: string[] = [];
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      sent.push(context.commandName as string);
+      return next(args);
+    },
+    { step: 'initialize', name: 'countCommands' },
+  );
+  const counted = new DynamoRevocationStore(new DocTable(client, ddb.tableName, clock), opts, clock);
+  const t = token();
+  const first = await counted.revokeToken({ ...t, by: 'client:a' });
+  expect(sent.filter((c) => c === 'PutItemCommand')).toHaveLength(2); // the feed head, then the record
+  const head = await ddb.table.get('revocation#feed', 'head');
+  sent.length = 0;
+  for (let i = 0; i < 5; i++) expect(await counted.revokeToken({ ...t, by: 'client:a' })).toEqual(first);
+  expect(sent).toEqual(Array(5).fill('BatchGetItemCommand'));
+  expect(await ddb.table.get('revocation#feed', 'head')).toEqual(head);
+  client.destroy();
+});
+
+test('beforeWrite runs only when a new record is about to be written; its refusal writes nothing', async () => {
+  const t = token();
+  const calls: string[] = [];
+  const refuse = () => {
+    calls.push('refused');
+    return Promise.reject(new Error('over the limit'));
+  };
+  await expect(store.revokeToken(t, { beforeWrite: refuse })).rejects.toThrow('over the limit');
+  expect(await store.findForToken(t)).toBeUndefined();
+  await store.revokeToken(t, { beforeWrite: async () => void calls.push('admitted') });
+  await store.revokeToken(t, { beforeWrite: refuse }); // a replay: not a new record
+  await store.revokeToken(token({}, 5000), { beforeWrite: refuse }); // expired: nothing to store
+  expect(calls).toEqual(['refused', 'admitted']);
+  expect((await store.findForToken(t))?.reason).toBe('revoked');
+});
+
 test('revoking by jti alone (admin CLI: the token is not at hand) still kills the token', async () => {
   const t = token();
   await store.revokeToken({ jti: t.jti, exp: epochSeconds(clock) + opts.maxTokenLifetimeSeconds, by: 'ops' });

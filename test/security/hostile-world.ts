@@ -176,7 +176,7 @@ export async function expectRefused(w: World, authorization: string | undefined,
 
 /** The revocation and introspection endpoints share the structural checks: they must not accept it either. */
 export async function expectOwnTokenRejected(w: World, token: string): Promise<void> {
-  const r = await verifyOwnToken(token, { config: w.config, keyRing: w.keyRing, clock: w.clock });
+  const r = await verifyOwnToken(token, { config: w.config, keyRing: w.keyRing, clock: w.clock, clockSkewSeconds: w.config.clockSkewSeconds });
   expect(r.claims).toBeUndefined();
 }
 

@@ -11,7 +11,7 @@ import { runDoctor } from '../../infra/cli/troubleshoot/doctor/doctor';
 import type { DoctorReport, Finding } from '../../infra/cli/troubleshoot/types';
 import { UNKNOWN_ISSUER } from '../../infra/cli/troubleshoot/unknown-issuer';
 import { readDeclared } from '../../infra/cli/doctor-command';
-import { functionEnvironment, readServerlessSettings, REPO_ROOT } from '../../infra/serverless-config';
+import { functionEnvironment, REPO_ROOT } from '../../infra/serverless-config';
 import { FakeCloudWatchLogs } from '../../testkit/fakes/fake-cloudwatch-logs';
 import { startFakeKms, type FakeKms } from '../../testkit/fakes/fake-kms';
 import { startDynalite, type TestDynamo } from '../../testkit/dynalite';
@@ -28,7 +28,9 @@ const doctor = () => runDoctor({ config, table: ddb.table, local: false, declare
 beforeAll(async () => {
   [ddb, cwl, kms] = await Promise.all([startDynalite({ tableName: `portcullis-${STAGE}` }), FakeCloudWatchLogs.start(), startFakeKms()]);
   config = loadConfig({
-    ...functionEnvironment(readServerlessSettings(undefined, STAGE), STAGE, { AWS_REGION: 'us-east-1', PORTCULLIS_ISSUER: UNKNOWN_ISSUER }),
+    ...functionEnvironment(STAGE, { env: {} }),
+    AWS_REGION: 'us-east-1',
+    PORTCULLIS_ISSUER: UNKNOWN_ISSUER,
     PORTCULLIS_AUDIT_SINK: 'cloudwatch',
     PORTCULLIS_DYNAMODB_ENDPOINT: ddb.endpoint,
     PORTCULLIS_AUDIT_CWL_ENDPOINT: cwl.endpoint,

@@ -9,6 +9,11 @@ import { FileSigner } from '../../lib/keys/file-signer';
 import { tokenChecks } from '../../infra/cli/troubleshoot/token-checks';
 import { humanDuration, relative } from '../../infra/cli/troubleshoot/durations';
 import { hmacJwt, signJwt, unsignedJwt } from '../../testkit/stack-tokens';
+import { signatureCheck } from '../../infra/cli/troubleshoot/signature-check';
+import { authorizerAnswer } from '../../infra/cli/troubleshoot/verdict';
+import { noRevocation } from '../../lib/revocation/types';
+import { tokenTestConfig } from '../../testkit/token-fixture';
+import { FrozenClock } from '../../testkit/frozen-clock';
 
 const expect_ = { issuer: 'https://auth.example.test', audience: 'https://api.example.test', clockSkewSeconds: 30 };
 const NOW = Date.UTC(2026, 5, 1, 12) / 1000;
@@ -109,4 +114,14 @@ test('durations in words', () => {
   expect(humanDuration(3 * 86_400)).toBe('3 days');
   expect(relative(NOW - 300, NOW)).toBe('5 min ago');
   expect(relative(NOW + 120, NOW)).toBe('in 2 min');
+});
+
+test('no trusted keys at all (JWKS unreadable, key store publishes none): the signature row and the verdict both say jwks_unavailable', async () => {
+  const token = good();
+  const keys = { source: "the key store's published keys", fetched: false, notes: [] };
+  const row = signatureCheck(token, tokenChecks(token, expect_, NOW).decoded, keys, NOW);
+  expect(row).toMatchObject({ status: 'fail', reason: 'jwks_unavailable' });
+  const config = tokenTestConfig({ PORTCULLIS_ISSUER: expect_.issuer, PORTCULLIS_AUDIENCE: expect_.audience });
+  const answer = await authorizerAnswer(token, config, { keys, revocation: noRevocation, clock: new FrozenClock(NOW * 1000) });
+  expect(answer).toMatchObject({ reason: 'jwks_unavailable', status: 401 });
 });

@@ -17,6 +17,15 @@ export function signatureCheck(token: string, decoded: DecodedToken, keys: KeyVi
     return { name: 'signature', status: 'skip', detail: 'not checked: the token has no usable header, kid or signature' };
   }
   const state = describeKeyState(keys.schedule, kid, nowSeconds);
+  if (!keys.jwks) {
+    // The authorizer has no key to trust either: it denies every token until a JWKS fetch succeeds.
+    return {
+      name: 'signature',
+      status: 'fail',
+      reason: 'jwks_unavailable',
+      detail: `no trusted keys: the JWKS could not be read and the key store publishes none${state ? ` (the key store knows kid "${kid}" as ${state})` : ''}`,
+    };
+  }
   const jwk = keys.jwks?.keys.find((k) => k.kid === kid) as (Jwk & { alg?: string }) | undefined;
   if (!jwk) {
     const why = state

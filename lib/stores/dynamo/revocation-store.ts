@@ -20,10 +20,10 @@ import type { Config } from '../../config/types';
 import { encodePosition, laterPosition, positionBound, positionMs } from '../../revocation/feed-position';
 import { MAX_NOT_BEFORE_AHEAD_SECONDS } from '../../revocation/not-before';
 import { hitFor } from '../../revocation/revocation-match';
-import type { ClientRevocation, RevocationFeedPage, RevocationHit, RevocationRecord, RevocationStore, RevokeTokenInput, SubjectRevocation, TokenFacts, TokenRevocation } from '../../revocation/types';
-import { type DocTable } from './doc-table';
-import { ConflictError } from '../ports';
+import type { ClientRevocation, RevocationFeedPage, RevocationHit, RevocationRecord, RevocationStore, RevokeTokenInput, RevokeTokenOptions, SubjectRevocation, TokenFacts, TokenRevocation } from '../../revocation/types';
 import { keyspace } from '../keyspace';
+import { ConflictError } from '../ports';
+import type { DocTable, StoredDoc } from './doc-table';
 
 /** gsi1pk of every revocation record. */
 export const REVOCATION_FEED = keyspace.revocationFeed;
@@ -65,9 +65,12 @@ export class DynamoRevocationStore implements RevocationStore {
     return (maxTokenLifetimeSeconds + 2 * clockSkewSeconds + DEFAULTS.revocationFeedHorizonMarginSeconds) * 1000;
   }
 
-  /** The next feed position (hybrid logical clock, see the header). Two calls: a consistent get and a conditional put. */
-  private async nextPosition(): Promise<string> {
-    let head = await this.table.get<FeedHead>(HEAD.pk, HEAD.sk);
+  /**
+   * The next feed position (hybrid logical clock, see the header). Two calls: a consistent get and a conditional put
+   * (one, when the caller has just read the head consistently).
+   */
+  private async nextPosition(read?: { head: StoredDoc<FeedHead> | undefined }): Promise<string> {
+    let head = read ? read.head : await this.table.get<FeedHead>(HEAD.pk, HEAD.sk);
     const ms = Math.max(this.clock.now(), (head?.doc.ms ?? 0) + 1);
     for (let attempt = 0; attempt < 8; attempt++) {
       try {
@@ -100,7 +103,12 @@ export class DynamoRevocationStore implements RevocationStore {
     }
   }
 
-  async revokeToken(input: RevokeTokenInput): Promise<TokenRevocation> {
+  /**
+   * The record and the feed head are read in ONE consistent BatchGetItem: a jti already revoked (a replayed revoke)
+   * is answered from it and writes nothing, so replays cannot load the single feed-head item. Only a new record
+   * reserves a feed position, after `beforeWrite` (the per-client rate limit) admits it.
+   */
+  async revokeToken(input: RevokeTokenInput, opts: RevokeTokenOptions = {}): Promise<TokenRevocation> {
     requireText('jti', input.jti);
     requireEpoch('exp', input.exp);
     const record: TokenRevocation = {
@@ -116,7 +124,10 @@ export class DynamoRevocationStore implements RevocationStore {
     // Already expired beyond the skew: no verifier accepts it any more, nothing to store.
     if (expiresAt <= epochSeconds(this.clock)) return record;
     const pk = revocationKeys.token(input.jti);
-    const position = await this.nextPosition();
+    const [existing, head] = await this.table.batchGet<unknown>([{ pk, sk: SK }, HEAD]);
+    if (existing) return existing.doc as TokenRevocation;
+    await opts.beforeWrite?.();
+    const position = await this.nextPosition({ head: head as StoredDoc<FeedHead> | undefined });
     try {
       await this.table.put(pk, SK, record, 1, { ifAbsent: true, expiresAt, gsi1pk: REVOCATION_FEED, gsi1sk: position });
       await this.republishIfLate(pk, record, 1, position, expiresAt);

@@ -170,6 +170,7 @@ export async function keyChecks(deps: KeyCheckDeps): Promise<Finding[]> {
       jwksRefetchMinIntervalMs: config.jwksRefetchMinIntervalMs,
       jwksFetchTimeoutMs: DEFAULTS.jwksFetchTimeoutMs,
       jwksMaxAgeMs: 60_000,
+      jwksMaxStalenessMs: config.jwksMaxStalenessSeconds * 1000,
     },
     { clock, jwks: keys.jwks, fetcher: fixedFetcher(keys.jwks) },
   );
