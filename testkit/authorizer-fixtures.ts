@@ -6,12 +6,13 @@ import type { APIGatewayRequestAuthorizerEvent, APIGatewayRequestAuthorizerEvent
 import type { Config } from '../lib/config/types';
 import { Authorizer, type AuthorizerDeps } from '../lib/authorizer/decide';
 import type { PolicyDocument } from '../lib/authorizer/policy';
-import type { RevocationChecker, TokenFacts } from '../lib/revocation/types';
 import { MemoryAuditSink } from './memory-audit-sink';
 import { FrozenClock } from './frozen-clock';
 
 export { AUDIENCE, ISSUER } from './config';
 import { AUDIENCE, ISSUER, testConfig } from './config';
+import type { RevocationChecker } from '../lib/revocation/checker';
+import type { TokenFacts } from '../lib/models/revocation';
 export const PREFIX = 'arn:aws:execute-api:us-east-1:123456789012:abc123/dev/';
 
 export interface TestKey {

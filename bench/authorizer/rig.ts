@@ -9,9 +9,9 @@ import { Authorizer, type AuthzRequest } from '../../lib/authorizer/decide';
 import type { Config } from '../../lib/config/types';
 import { createRevocationChecker, createRevocationStore } from '../../lib/composition/revocation';
 import { createDocTable } from '../../lib/composition/table';
-import type { RevocationChecker } from '../../lib/revocation/types';
 import { BENCH_ARN, BENCH_ROUTE, benchConfig, createTable, type BackendEndpoints } from '../support/bench-config';
 import { jwksOf, type BenchKey } from '../support/tokens';
+import type { RevocationChecker } from '../../lib/revocation/checker';
 
 export const BENCH_CLIENT = 'pc_benchclient';
 

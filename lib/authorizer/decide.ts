@@ -12,7 +12,7 @@ import type { Clock } from '../core/clock';
 import { systemClock } from '../core/clock';
 import { DEFAULTS } from '../config/defaults';
 import type { Config } from '../config/types';
-import type { RevocationChecker, RevocationReason, TokenFacts } from '../revocation/types';
+import type { RevocationReason, TokenFacts } from '../models/revocation';
 import { extractBearer } from './bearer';
 import { isExpired } from '../jose/precheck';
 import type { AccessTokenClaims } from '../tokens/access-token-claims';
@@ -23,6 +23,7 @@ import { compileRoutes, parseMethodArn, RouteTable, type CompiledRoute, type Par
 import { LruCache } from './token-cache';
 import { TokenVerifier, type TokenVerifierDeps, type VerifyOutcome } from './token-verifier';
 import { insufficientScopeHeader, WWW_AUTHENTICATE_INVALID, WWW_AUTHENTICATE_MISSING, type AuthzContext, type AuthzRequest, type Decision } from './types';
+import type { RevocationChecker } from '../revocation/checker';
 
 export * from './types';
 

@@ -3,7 +3,7 @@
  * ScopeReason → 403 (insufficient_scope); everything else → 401 (invalid_token, or no error attribute for `missing`).
  */
 import type { TokenReason } from '../jose/reasons';
-import type { RevocationReason } from '../revocation/types';
+import type { RevocationReason } from '../models/revocation';
 
 export type { TokenReason };
 

@@ -7,7 +7,9 @@ import type { DocTable } from '../stores/dynamo/doc-table';
 import { DynamoRevocationStore } from '../stores/dynamo/revocation-store';
 import { SnapshotRevocationChecker } from '../revocation/snapshot-checker';
 import { StrictRevocationChecker } from '../revocation/strict-checker';
-import type { LateRevocationRecord, RevocationChecker, RevocationStore } from '../revocation/types';
+import type { LateRevocationRecord } from '../models/revocation';
+import type { RevocationChecker } from '../revocation/checker';
+import type { RevocationStore } from '../stores/ports';
 
 export interface RevocationDeps {
   /** Required unless `store` is given. */

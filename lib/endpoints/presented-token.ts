@@ -8,10 +8,10 @@ import type { HttpRequest } from '../http/request';
 import type { HttpResponse } from '../http/response';
 import type { KeyRing } from '../keys/key-ring';
 import type { RevokeRateLimiter } from '../revocation/revoke-rate-limit';
-import type { RevocationStore } from '../revocation/types';
 import { guardDependency } from '../core/dependency-guard';
 import { verifyOwnToken, type OwnTokenResult } from '../tokens/verify-own';
 import type { ClientRecord } from '../models/client';
+import type { RevocationStore } from '../stores/ports';
 
 export interface PresentedTokenDeps extends ClientEndpointDeps {
   clients: CachedClientLookup;

@@ -20,6 +20,3 @@ export const notBeforeNow = (clock: Clock): number => epochSeconds(clock);
  */
 export const notBeforeForDisable = (clock: Clock, clientCacheTtlMs: number): number =>
   epochSeconds(clock) + Math.ceil(clientCacheTtlMs / 1000);
-
-/** Furthest into the future a not-before may be set (keeps every record inside the cold-start horizon). */
-export const MAX_NOT_BEFORE_AHEAD_SECONDS = 300;

@@ -3,8 +3,8 @@
  * not-before epochs that are still live. Merging is idempotent (a set, and max() for not-before),
  * so records re-read in the overlap window are deduplicated by construction.
  */
-import { clientReason, issuedNotAfter } from './revocation-match';
-import type { RevocationFeedEntry, RevocationReason, TokenFacts } from './types';
+import { clientReason, issuedNotAfter } from '../models/revocation-match';
+import type { RevocationFeedEntry, RevocationReason, TokenFacts } from '../models/revocation';
 
 interface NotBefore {
   notBefore: number;

@@ -23,6 +23,7 @@ import type { Clock } from '../core/clock';
 import { systemClock } from '../core/clock';
 import { DEFAULTS } from '../config/defaults';
 import type { Config } from '../config/types';
+import type { RevokeRateLimitStore } from '../stores/ports';
 import { OAuthError } from '../core/errors';
 
 export interface RevokeRateLimitPolicy {
@@ -31,17 +32,7 @@ export interface RevokeRateLimitPolicy {
   windowSeconds: number;
 }
 
-/** A fixed window: number `index` runs from index × window to (index + 1) × window. */
-export interface RateWindow {
-  index: number;
-  /** Epoch seconds at which it ends: the counter's TTL. */
-  endsAt: number;
-}
 
-export interface RevokeRateLimitStore {
-  /** Counts one revocation of the client in the window; false (nothing counted) when it already holds `limit`. */
-  take(clientId: string, window: RateWindow, limit: number): Promise<boolean>;
-}
 
 export const RATE_LIMITED_REASON = 'rate_limited';
 

@@ -22,9 +22,11 @@
  */
 import type { Clock } from '../core/clock';
 import { systemClock } from '../core/clock';
-import { laterPosition, positionBound, positionMs } from './feed-position';
+import { laterPosition, positionBound, positionMs } from '../stores/feed-position';
 import { RevocationSnapshot, type SnapshotSize } from './revocation-snapshot';
-import type { LateRevocationRecord, RevocationChecker, RevocationFeedEntry, RevocationReason, RevocationStore, TokenFacts } from './types';
+import type { LateRevocationRecord, RevocationFeedEntry, RevocationReason, TokenFacts } from '../models/revocation';
+import type { RevocationChecker } from './checker';
+import type { RevocationStore } from '../stores/ports';
 
 const PRUNE_INTERVAL_MS = 10_000;
 

@@ -3,7 +3,9 @@
  * The lookup is ONE BatchGetItem of the token's three possible records (jti, client, subject), strongly consistent.
  * Any failure answers 'revocation_state_stale' (deny), never null (allow).
  */
-import type { RevocationChecker, RevocationReason, RevocationStore, TokenFacts } from './types';
+import type { RevocationReason, TokenFacts } from '../models/revocation';
+import type { RevocationChecker } from './checker';
+import type { RevocationStore } from '../stores/ports';
 
 export class StrictRevocationChecker implements RevocationChecker {
   constructor(

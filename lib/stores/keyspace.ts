@@ -33,6 +33,19 @@ export const keyspace = {
   revocationFeed: 'revocations',
 } as const;
 
+/**
+ * How long each kind of record lives (its `expiresAt` TTL, epoch seconds). Past it the record is absent:
+ * every read treats it so (dynalite never deletes, DynamoDB deletes lazily).
+ */
+export const retention = {
+  /** A revoked token: until no verifier accepts it any more. */
+  revokedToken: (exp: number, clockSkewSeconds: number) => exp + clockSkewSeconds,
+  /** A client or subject not-before: until every token it can kill has expired. */
+  notBefore: (notBefore: number, maxTokenLifetimeSeconds: number, clockSkewSeconds: number) => notBefore + maxTokenLifetimeSeconds + clockSkewSeconds,
+  /** Furthest into the future a not-before may be set, so every record stays inside the feed's cold-start horizon. */
+  maxNotBeforeAheadSeconds: 300,
+} as const;
+
 /** Each partition as an IAM `StringLike` pattern on `dynamodb:LeadingKeys` (the `feed` index's partition last). */
 export const PARTITIONS = {
   client: 'client#*',

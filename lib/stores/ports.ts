@@ -6,6 +6,17 @@
 import type { ClientRecord } from '../models/client';
 import type { KeyRecord } from '../models/key';
 import type { LockoutState } from '../models/lockout';
+import type {
+  ClientRevocation,
+  RevocationFeedPage,
+  RateWindow,
+  RevocationHit,
+  RevokeTokenInput,
+  RevokeTokenOptions,
+  SubjectRevocation,
+  TokenFacts,
+  TokenRevocation,
+} from '../models/revocation';
 
 /** A conditional write found the record changed, or already there. */
 export class ConflictError extends Error {
@@ -46,4 +57,30 @@ export interface LockoutStore {
   recordFailure(clientId: string, opts: { nowMs: number; ttlSeconds: number; knownAbsent?: boolean }): Promise<LockoutState>;
   /** Forgets the id's count. */
   clear(clientId: string, nowMs: number): Promise<void>;
+}
+
+/** Revocation records and their feed (lib/revocation reads it into the authorizer's snapshot). */
+export interface RevocationStore {
+  /**
+   * Idempotent: revoking a revoked jti returns the first record and writes nothing. An already-expired token is
+   * not stored.
+   */
+  revokeToken(input: RevokeTokenInput, opts?: RevokeTokenOptions): Promise<TokenRevocation>;
+  /** Moves the client's not-before forward (never back); returns the record in force afterwards. */
+  revokeClient(clientId: string, opts: { notBefore: number; reason: 'revoked' | 'disabled'; by?: string }): Promise<ClientRevocation>;
+  /** Moves the subject's not-before forward (never back); returns the record in force afterwards. */
+  revokeSubject(sub: string, opts: { notBefore: number; by?: string }): Promise<SubjectRevocation>;
+  /** The record that kills this token, or undefined. One consistent BatchGetItem. Throws if the store fails. */
+  findForToken(token: TokenFacts): Promise<RevocationHit | undefined>;
+  /**
+   * Records written after `after` (exclusive) in write order; without `after`, every record that can still be
+   * live (the cold-start load). One Query on the `feed` index (more only past 1 MB of results).
+   */
+  readFeed(after?: string): Promise<RevocationFeedPage>;
+}
+
+/** Per-client counters of new revocations (lib/revocation/revoke-rate-limit.ts). */
+export interface RevokeRateLimitStore {
+  /** Counts one revocation of the client in the window; false (nothing counted) when it already holds `limit`. */
+  take(clientId: string, window: RateWindow, limit: number): Promise<boolean>;
 }

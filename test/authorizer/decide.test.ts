@@ -1,10 +1,11 @@
 /** The decision core: verified-token cache, revocation on every decision, deny by default, fail closed, audit. */
 import { Authorizer, type Decision } from '../../lib/authorizer/decide';
 import { TokenVerifier } from '../../lib/authorizer/token-verifier';
-import type { RevocationChecker, RevocationReason } from '../../lib/revocation/types';
 import { harness, jwksOf, makeKey, mint, PREFIX, realNowClock, seconds, type TestKey } from '../../testkit/authorizer-fixtures';
 import { MemoryAuditSink } from '../../testkit/memory-audit-sink';
 import { ISSUER, AUDIENCE, testConfig } from '../../testkit/config';
+import type { RevocationChecker } from '../../lib/revocation/checker';
+import type { RevocationReason } from '../../lib/models/revocation';
 
 let key: TestKey;
 beforeAll(() => {

@@ -5,13 +5,12 @@
 import { ClientLockout } from '../../lib/lockout/lockout';
 import { lockoutPolicy } from '../../lib/lockout/policy';
 import { handleRevocationRequest } from '../../lib/endpoints/revoke';
-import type { RevocationStore } from '../../lib/revocation/types';
 import { DynamoLockoutStore, lockoutKey } from '../../lib/stores/dynamo/lockout-store';
 import { handleTokenRequest, type TokenEndpointDeps } from '../../lib/endpoints/token';
 import { CachedClientLookup } from '../../lib/clients/client-cache';
 import { startDynalite, type TestDynamo } from '../../testkit/dynalite';
 import { basic, formRequest, tokenFixture } from '../../testkit/token-fixture';
-import type { LockoutStore } from '../../lib/stores/ports';
+import type { LockoutStore, RevocationStore } from '../../lib/stores/ports';
 import type { LockoutState } from '../../lib/models/lockout';
 
 let ddb: TestDynamo;

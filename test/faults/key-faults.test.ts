@@ -9,7 +9,6 @@ import { createLocalJWKSet, jwtVerify } from 'jose';
 import { Authorizer } from '../../lib/authorizer/decide';
 import { initKeys } from '../../lib/keys/init-keys';
 import { createKeyRing } from '../../lib/keys/key-ring';
-import { noRevocation } from '../../lib/revocation/types';
 import { DocTable } from '../../lib/stores/dynamo/doc-table';
 import { DynamoKeyStore } from '../../lib/stores/dynamo/key-store';
 import { handleTokenRequest, type TokenEndpointDeps } from '../../lib/endpoints/token';
@@ -19,6 +18,7 @@ import { startDynalite, type TestDynamo } from '../../testkit/dynalite';
 import { basic, formRequest, tokenFixture } from '../../testkit/token-fixture';
 import { MemoryAuditSink } from '../../testkit/memory-audit-sink';
 import { testConfig } from '../../testkit/config';
+import { noRevocation } from '../../lib/revocation/checker';
 
 describe('JWKS endpoint briefly unavailable', () => {
   const JWKS_CACHE_SECONDS = 60;

@@ -13,7 +13,6 @@ import { epochSeconds } from '../../lib/core/clock';
 import { initKeys } from '../../lib/keys/init-keys';
 import { createKeyRing, type KeyRing } from '../../lib/keys/key-ring';
 import { rotateKeys } from '../../lib/keys/rotation';
-import { noRevocation } from '../../lib/revocation/types';
 import { DocTable } from '../../lib/stores/dynamo/doc-table';
 import { DynamoKeyStore } from '../../lib/stores/dynamo/key-store';
 import { handleTokenRequest } from '../../lib/endpoints/token';
@@ -21,6 +20,7 @@ import { startDynalite, type TestDynamo } from '../../testkit/dynalite';
 import { basic, formRequest, tokenFixture } from '../../testkit/token-fixture';
 import { MemoryAuditSink } from '../../testkit/memory-audit-sink';
 import { FrozenClock } from '../../testkit/frozen-clock';
+import { noRevocation } from '../../lib/revocation/checker';
 
 // Short timings so two rotations fit a quick test; the schedule logic is the same at the defaults.
 const LIFETIME = 120;

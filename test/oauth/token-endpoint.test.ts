@@ -2,9 +2,9 @@
 import { ClientAdmin } from '../../lib/clients/client-admin';
 import { handleTokenRequest } from '../../lib/endpoints/token';
 import { notBeforeForDisable } from '../../lib/revocation/not-before';
-import { hitFor } from '../../lib/revocation/revocation-match';
-import type { ClientRevocation } from '../../lib/revocation/types';
+import { hitFor } from '../../lib/models/revocation-match';
 import { basic, formRequest, responseBody, tokenEndpointWorld } from '../../testkit/token-fixture';
+import type { ClientRevocation } from '../../lib/models/revocation';
 
 describe('the endpoint', () => {
   test('the token\'s time basis is its authentication: a disable between authentication and minting (slow key ring) still kills it', async () => {

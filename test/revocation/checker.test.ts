@@ -5,16 +5,16 @@ import { createRevocationChecker } from '../../lib/composition/revocation';
 import { notBeforeNow } from '../../lib/revocation/not-before';
 import { SnapshotRevocationChecker } from '../../lib/revocation/snapshot-checker';
 import { StrictRevocationChecker } from '../../lib/revocation/strict-checker';
-import type { RevocationChecker, RevocationReason, TokenFacts } from '../../lib/revocation/types';
 import { DocTable } from '../../lib/stores/dynamo/doc-table';
 import { DynamoRevocationStore, REVOCATION_FEED, revocationKeys } from '../../lib/stores/dynamo/revocation-store';
 import { startDynamoFaultProxy, type DynamoFaultProxy } from '../../testkit/dynamo-fault-proxy';
 import { startDynalite, type TestDynamo } from '../../testkit/dynalite';
 import { createDynamoClient } from '../../lib/stores/dynamo/client';
 import { FrozenClock } from '../../testkit/frozen-clock';
-import type { LateRevocationRecord, RevocationRecord } from '../../lib/revocation/types';
-import { positionBound, positionMs } from '../../lib/revocation/feed-position';
+import { positionBound, positionMs } from '../../lib/stores/feed-position';
 import { DEFAULTS } from '../../lib/config/defaults';
+import type { RevocationChecker } from '../../lib/revocation/checker';
+import type { RevocationReason, TokenFacts, LateRevocationRecord, RevocationRecord } from '../../lib/models/revocation';
 
 /**
  * An HTTP proxy in front of dynalite: counts every DynamoDB request on the wire (by X-Amz-Target),

@@ -2,7 +2,6 @@
 import { handleIntrospectionRequest } from '../../lib/endpoints/introspect';
 import { handleRevocationRequest, type PresentedTokenDeps } from '../../lib/endpoints/revoke';
 import { createRevocationStore } from '../../lib/composition/revocation';
-import type { RevocationStore } from '../../lib/revocation/types';
 import { handleTokenRequest } from '../../lib/endpoints/token';
 import { DocTable } from '../../lib/stores/dynamo/doc-table';
 import { startDynalite, type TestDynamo } from '../../testkit/dynalite';
@@ -14,6 +13,7 @@ import type { Signer } from '../../lib/keys/signer';
 import type { AccessTokenClaims } from '../../lib/tokens/access-token-claims';
 import { DEFAULTS } from '../../lib/config/defaults';
 import type { FrozenClock } from '../../testkit/frozen-clock';
+import type { RevocationStore } from '../../lib/stores/ports';
 
 const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as AccessTokenClaims;
 

@@ -2,11 +2,11 @@ import { epochSeconds } from '../../lib/core/clock';
 import { DocTable } from '../../lib/stores/dynamo/doc-table';
 import { DynamoRevocationStore } from '../../lib/stores/dynamo/revocation-store';
 import { notBeforeForDisable, notBeforeNow } from '../../lib/revocation/not-before';
-import { positionMs } from '../../lib/revocation/feed-position';
-import type { TokenFacts } from '../../lib/revocation/types';
+import { positionMs } from '../../lib/stores/feed-position';
 import { startDynalite, type TestDynamo } from '../../testkit/dynalite';
 import { createDynamoClient } from '../../lib/stores/dynamo/client';
 import { FrozenClock } from '../../testkit/frozen-clock';
+import type { TokenFacts } from '../../lib/models/revocation';
 
 const clock = new FrozenClock(Date.UTC(2026, 5, 1, 12));
 const opts = { clockSkewSeconds: 30, maxTokenLifetimeSeconds: 3600 };
@@ -252,7 +252,7 @@ describe('a write that becomes visible late', () => {
       const late = page.entries.filter((e) => e.record.kind === 'token' && e.record.jti === 'late');
       expect(late).toHaveLength(1);
       // Its position is inside the readers' look-back window of now, not 3 s behind it.
-      const { positionMs } = await import('../../lib/revocation/feed-position');
+      const { positionMs } = await import('../../lib/stores/feed-position');
       const { DEFAULTS } = await import('../../lib/config/defaults');
       expect(slowed).toBe(true);
       expect(clock.now() - positionMs(late[0].position)).toBeLessThanOrEqual(DEFAULTS.revocationFeedOverlapMs / 2);

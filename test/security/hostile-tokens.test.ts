@@ -10,11 +10,11 @@ import { createHmac, sign } from 'node:crypto';
 import type { DenyReason } from '../../lib/authorizer/reasons';
 import { createClientAdmin } from '../../lib/composition/client-admin';
 import { createRevocationChecker } from '../../lib/composition/revocation';
-import type { RevocationChecker } from '../../lib/revocation/types';
 import { jwksOf, makeKey, mint, PREFIX, type TestKey } from '../../testkit/authorizer-fixtures';
 import { startDynalite, type TestDynamo } from '../../testkit/dynalite';
 import { b64, buildWorld, claimsAt, expectOwnTokenRejected, expectRefused, hmacToken, publicKeyAs, signRaw, startBaitServer, throughEveryEntryPoint, type World } from './hostile-world';
 import { MemoryAuditSink } from '../../testkit/memory-audit-sink';
+import type { RevocationChecker } from '../../lib/revocation/checker';
 
 let ddb: TestDynamo;
 let w: World;

@@ -15,7 +15,6 @@ import type { DenyReason } from '../../lib/authorizer/reasons';
 import type { Config } from '../../lib/config/types';
 import type { KeyRing } from '../../lib/keys/key-ring';
 import { createRevocationChecker, createRevocationStore } from '../../lib/composition/revocation';
-import type { RevocationChecker, RevocationStore } from '../../lib/revocation/types';
 import { DocTable } from '../../lib/stores/dynamo/doc-table';
 import { verifyOwnToken } from '../../lib/tokens/verify-own';
 import { httpApiEvent, realNowClock, requestEvent, seconds, tokenEvent, type TestKey } from '../../testkit/authorizer-fixtures';
@@ -23,6 +22,8 @@ import type { TestDynamo } from '../../testkit/dynalite';
 import { MemoryAuditSink } from '../../testkit/memory-audit-sink';
 import type { FrozenClock } from '../../testkit/frozen-clock';
 import { AUDIENCE, ISSUER, testConfig } from '../../testkit/config';
+import type { RevocationChecker } from '../../lib/revocation/checker';
+import type { RevocationStore } from '../../lib/stores/ports';
 
 export const b64 = (v: unknown) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url');
 

@@ -1,15 +1,19 @@
-/** The client, key and lockout stores' contract, against DynamoDB (dynalite, the real wire protocol) and in memory. */
+/** The client, key, lockout and revocation stores' contract, against DynamoDB (dynalite, the real wire protocol) and in memory. */
 import { DynamoClientStore } from '../../lib/stores/dynamo/client-store';
 import { DynamoKeyStore } from '../../lib/stores/dynamo/key-store';
 import { DynamoLockoutStore } from '../../lib/stores/dynamo/lockout-store';
+import { DynamoRevocationStore } from '../../lib/stores/dynamo/revocation-store';
+import { DocTable } from '../../lib/stores/dynamo/doc-table';
+import { FrozenClock } from '../../testkit/frozen-clock';
 import { startDynalite } from '../../testkit/dynalite';
 import { MemoryClientStore } from '../../testkit/memory/client-store';
 import { MemoryKeyStore } from '../../testkit/memory/key-store';
 import { MemoryLockoutStore } from '../../testkit/memory/lockout-store';
+import { MemoryRevocationStore } from '../../testkit/memory/revocation-store';
 import { clientStoreContract } from './contract/client-store.contract';
 import { keyStoreContract } from './contract/key-store.contract';
 import { lockoutStoreContract } from './contract/lockout-store.contract';
-import { FrozenClock } from '../../testkit/frozen-clock';
+import { revocationStoreContract } from './contract/revocation-store.contract';
 
 const clock = new FrozenClock(Date.UTC(2026, 5, 1));
 let n = 0;
@@ -31,3 +35,14 @@ keyStoreContract('DynamoDB', async () => new DynamoKeyStore(await freshTable()))
 keyStoreContract('in-memory', async () => new MemoryKeyStore());
 lockoutStoreContract('DynamoDB', async () => new DynamoLockoutStore(await freshTable()));
 lockoutStoreContract('in-memory', async () => new MemoryLockoutStore());
+
+const revocationConfig = { clockSkewSeconds: 30, maxTokenLifetimeSeconds: 86_400 };
+revocationStoreContract('DynamoDB', async () => {
+  const clock = new FrozenClock(Date.UTC(2026, 5, 1));
+  const t = await freshTable();
+  return { clock, store: new DynamoRevocationStore(new DocTable(t.client, t.tableName, clock), revocationConfig, clock) };
+});
+revocationStoreContract('in-memory', async () => {
+  const clock = new FrozenClock(Date.UTC(2026, 5, 1));
+  return { clock, store: new MemoryRevocationStore(revocationConfig, clock) };
+});

@@ -11,9 +11,9 @@ import { humanDuration, relative } from '../../infra/cli/troubleshoot/durations'
 import { hmacJwt, signJwt, unsignedJwt } from '../../testkit/stack-tokens';
 import { signatureCheck } from '../../infra/cli/troubleshoot/signature-check';
 import { authorizerAnswer } from '../../infra/cli/troubleshoot/verdict';
-import { noRevocation } from '../../lib/revocation/types';
 import { tokenTestConfig } from '../../testkit/token-fixture';
 import { FrozenClock } from '../../testkit/frozen-clock';
+import { noRevocation } from '../../lib/revocation/checker';
 
 const expect_ = { issuer: 'https://auth.example.test', audience: 'https://api.example.test', clockSkewSeconds: 30 };
 const NOW = Date.UTC(2026, 5, 1, 12) / 1000;

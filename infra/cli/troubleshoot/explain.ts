@@ -13,11 +13,10 @@ import { systemClock } from '../../../lib/core/clock';
 import type { Config } from '../../../lib/config/types';
 import { createRevocationStore } from '../../../lib/composition/revocation';
 import { StrictRevocationChecker } from '../../../lib/revocation/strict-checker';
-import type { RevocationHit, RevocationStore, TokenFacts } from '../../../lib/revocation/types';
 import type { DocTable } from '../../../lib/stores/dynamo/doc-table';
 import { DynamoClientStore } from '../../../lib/stores/dynamo/client-store';
 import { DynamoKeyStore } from '../../../lib/stores/dynamo/key-store';
-import type { ClientStore, KeyStore } from '../../../lib/stores/ports';
+import type { ClientStore, KeyStore, RevocationStore } from '../../../lib/stores/ports';
 import { isScopeReason } from '../../../lib/authorizer/reasons';
 import { findAuditEvent, type AuditFinding, type AuditSearch } from './audit-lookup';
 import { describeKeyState, loadKeyView, type KeyView } from './key-view';
@@ -29,6 +28,7 @@ import { tokenChecks } from './token-checks';
 import type { ExplainCheck, Explanation, ExplainVerdict } from './types';
 import { UNKNOWN_ISSUER } from './unknown-issuer';
 import { authorizerAnswer } from './verdict';
+import type { RevocationHit, TokenFacts } from '../../../lib/models/revocation';
 
 export { UNKNOWN_ISSUER };
 

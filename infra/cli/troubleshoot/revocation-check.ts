@@ -6,13 +6,13 @@
  */
 import type { AuditRecord } from '../audit/records';
 import type { Config } from '../../../lib/config/types';
-import type { RevocationHit, RevocationStore, TokenFacts } from '../../../lib/revocation/types';
-import type { ClientStore } from '../../../lib/stores/ports';
+import type { ClientStore, RevocationStore } from '../../../lib/stores/ports';
 import type { AuditFinding, AuditSearch } from './audit-lookup';
 import { describeAuditRecord } from './audit-lookup';
 import { humanDuration, humanMs, isoSeconds } from './durations';
 import { revocationBound } from './revocation-bound';
 import type { ExplainCheck } from './types';
+import type { RevocationHit, TokenFacts } from '../../../lib/models/revocation';
 
 export interface RevocationCheckDeps {
   config: Config;

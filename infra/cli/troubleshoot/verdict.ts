@@ -7,10 +7,10 @@ import { Authorizer } from '../../../lib/authorizer/decide';
 import type { DenyReason } from '../../../lib/authorizer/reasons';
 import type { Clock } from '../../../lib/core/clock';
 import type { Config } from '../../../lib/config/types';
-import type { RevocationChecker } from '../../../lib/revocation/types';
 import { fixedFetcher, type KeyView } from './key-view';
 import { isTemplate, type RouteRequest } from './route-check';
 import { CapturedAudit } from './captured-audit';
+import type { RevocationChecker } from '../../../lib/revocation/checker';
 
 export interface AuthorizerAnswer {
   reason: DenyReason | 'allowed';

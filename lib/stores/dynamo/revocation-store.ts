@@ -17,12 +17,11 @@ import type { Clock } from '../../core/clock';
 import { epochSeconds, systemClock } from '../../core/clock';
 import { DEFAULTS } from '../../config/defaults';
 import type { Config } from '../../config/types';
-import { encodePosition, laterPosition, positionBound, positionMs } from '../../revocation/feed-position';
-import { MAX_NOT_BEFORE_AHEAD_SECONDS } from '../../revocation/not-before';
-import { hitFor } from '../../revocation/revocation-match';
-import type { ClientRevocation, RevocationFeedPage, RevocationHit, RevocationRecord, RevocationStore, RevokeTokenInput, RevokeTokenOptions, SubjectRevocation, TokenFacts, TokenRevocation } from '../../revocation/types';
-import { keyspace } from '../keyspace';
-import { ConflictError } from '../ports';
+import { encodePosition, laterPosition, positionBound, positionMs } from '../feed-position';
+import { hitFor } from '../../models/revocation-match';
+import type { ClientRevocation, RevocationFeedPage, RevocationHit, RevocationRecord, RevokeTokenInput, RevokeTokenOptions, SubjectRevocation, TokenFacts, TokenRevocation } from '../../models/revocation';
+import { keyspace, retention } from '../keyspace';
+import { ConflictError, type RevocationStore } from '../ports';
 import type { DocTable, StoredDoc } from './doc-table';
 
 /** gsi1pk of every revocation record. */
@@ -120,7 +119,7 @@ export class DynamoRevocationStore implements RevocationStore {
       revokedAt: epochSeconds(this.clock),
       ...(input.by ? { by: input.by } : {}),
     };
-    const expiresAt = input.exp + this.opts.clockSkewSeconds;
+    const expiresAt = retention.revokedToken(input.exp, this.opts.clockSkewSeconds);
     // Already expired beyond the skew: no verifier accepts it any more, nothing to store.
     if (expiresAt <= epochSeconds(this.clock)) return record;
     const pk = revocationKeys.token(input.jti);
@@ -168,10 +167,10 @@ export class DynamoRevocationStore implements RevocationStore {
   private async moveNotBefore<R extends ClientRevocation | SubjectRevocation>(pk: string, notBefore: number, make: () => R): Promise<R> {
     requireEpoch('notBefore', notBefore);
     const now = epochSeconds(this.clock);
-    if (notBefore > now + MAX_NOT_BEFORE_AHEAD_SECONDS) {
-      throw new RangeError(`notBefore may be at most ${MAX_NOT_BEFORE_AHEAD_SECONDS} s in the future`);
+    if (notBefore > now + retention.maxNotBeforeAheadSeconds) {
+      throw new RangeError(`notBefore may be at most ${retention.maxNotBeforeAheadSeconds} s in the future`);
     }
-    const expiresAt = notBefore + this.opts.maxTokenLifetimeSeconds + this.opts.clockSkewSeconds;
+    const expiresAt = retention.notBefore(notBefore, this.opts.maxTokenLifetimeSeconds, this.opts.clockSkewSeconds);
     for (let attempt = 0; attempt < 5; attempt++) {
       const current = await this.table.get<R>(pk, SK);
       if (current && current.doc.notBefore >= notBefore) return current.doc;

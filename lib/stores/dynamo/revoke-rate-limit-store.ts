@@ -9,9 +9,10 @@
  * Action used: UpdateItem.
  */
 import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import type { RateWindow, RevokeRateLimitStore } from '../../revocation/revoke-rate-limit';
 import { keyspace } from '../keyspace';
 import type { DocTable } from './doc-table';
+import type { RateWindow } from '../../models/revocation';
+import type { RevokeRateLimitStore } from '../ports';
 
 const SK = 'revoke-rate';
 

@@ -4,12 +4,12 @@
  * matching rule the authorizer applies).
  */
 import type { Config } from '../../../../lib/config/types';
-import type { RevocationStore } from '../../../../lib/revocation/types';
 import { humanDuration, isoSeconds } from '../durations';
 import { routesOpenedBy } from '../route-check';
 import type { Finding } from '../types';
 import { error, ok, warning } from './finding';
 import type { ClientRecord } from '../../../../lib/models/client';
+import type { RevocationStore } from '../../../../lib/stores/ports';
 
 const has = (catalogue: Record<string, string>, s: string) => Object.prototype.hasOwnProperty.call(catalogue, s);
 

@@ -1,3 +1,5 @@
+/** Revocation records as stored and read from the feed, and what revocation needs to know of a token. */
+
 /** What revocation needs to know of a verified access token. */
 export interface TokenFacts {
   jti: string;
@@ -15,23 +17,6 @@ export type RevocationReason =
   | 'subject_revoked' // everything issued for the subject before a not-before epoch
   | 'client_disabled' // the client was disabled after the token was issued
   | 'revocation_state_stale'; // fail closed: revocation state could not be refreshed within the bound
-
-/**
- * Used by the authorizer and introspection on every decision.
- * Never throws: on internal failure it answers 'revocation_state_stale' (deny), never null (allow).
- * Snapshot mode answers synchronously from memory; strict mode does one consistent lookup.
- */
-export interface RevocationChecker {
-  check(token: TokenFacts): RevocationReason | null | Promise<RevocationReason | null>;
-  /**
-   * Optional warm-up (snapshot mode: the cold-start load). Call it during Lambda init so the first
-   * decision is answered from memory; resolves true once the state is loaded, false if it failed. Never rejects.
-   */
-  ready?(): Promise<boolean>;
-}
-
-/** Until revocation is wired, nothing is revoked. */
-export const noRevocation: RevocationChecker = { check: () => null };
 
 /** One revoked access token (RFC 7009, or the admin CLI by jti). Stored until `exp` + clock skew. */
 export interface TokenRevocation {
@@ -128,21 +113,9 @@ export interface RevokeTokenOptions {
   beforeWrite?: () => Promise<void>;
 }
 
-export interface RevocationStore {
-  /**
-   * Idempotent: revoking a revoked jti returns the first record and writes nothing. An already-expired token is
-   * not stored.
-   */
-  revokeToken(input: RevokeTokenInput, opts?: RevokeTokenOptions): Promise<TokenRevocation>;
-  /** Moves the client's not-before forward (never back); returns the record in force afterwards. */
-  revokeClient(clientId: string, opts: { notBefore: number; reason: 'revoked' | 'disabled'; by?: string }): Promise<ClientRevocation>;
-  /** Moves the subject's not-before forward (never back); returns the record in force afterwards. */
-  revokeSubject(sub: string, opts: { notBefore: number; by?: string }): Promise<SubjectRevocation>;
-  /** The record that kills this token, or undefined. One consistent BatchGetItem. Throws if the store fails. */
-  findForToken(token: TokenFacts): Promise<RevocationHit | undefined>;
-  /**
-   * Records written after `after` (exclusive) in write order; without `after`, every record that can still be
-   * live (the cold-start load). One Query on the `feed` index (more only past 1 MB of results).
-   */
-  readFeed(after?: string): Promise<RevocationFeedPage>;
+/** A fixed window: number `index` runs from index × window to (index + 1) × window. */
+export interface RateWindow {
+  index: number;
+  /** Epoch seconds at which it ends: the counter's TTL. */
+  endsAt: number;
 }

@@ -1,5 +1,5 @@
-/** The one rule deciding whether a revocation record kills a token (shared by the store and the snapshot). */
-import type { ClientRevocation, RevocationHit, RevocationRecord, TokenFacts } from './types';
+/** The one rule deciding whether a revocation record kills a token (shared by the store's lookup and the snapshot): the records' own meaning, next to their types. */
+import type { ClientRevocation, RevocationHit, RevocationRecord, TokenFacts } from './revocation';
 
 export const clientReason = (r: Pick<ClientRevocation, 'reason'>): 'client_disabled' | 'client_revoked' =>
   r.reason === 'disabled' ? 'client_disabled' : 'client_revoked';
