@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { userInfo } from 'node:os';
-import { ConfigError, loadConfig } from '../../lib/config/load-config';
+import { loadConfig } from '../../lib/config/load-config';
 import { UNKNOWN_ISSUER } from './troubleshoot/unknown-issuer';
 import type { Config } from '../../lib/config/types';
 import { systemClock } from '../../lib/core/clock';
@@ -16,6 +16,7 @@ import { functionEnvironment } from '../serverless-config';
 import { UnresolvableVariableError } from '../serverless-variables';
 import { stackFilePath, type StackFile } from '../local/stack';
 import { LOCAL_STATE_DIR } from '../local/state';
+import { ConfigError } from '../../lib/config/env-values';
 
 export { LOCAL_STATE_DIR };
 

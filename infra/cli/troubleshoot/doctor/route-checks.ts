@@ -3,12 +3,13 @@
  * Pure: reads only what serverless.yml declares (and the clients, for "is this scope used at all").
  */
 import { compileRoutes, type CompiledRoute } from '../../../../lib/authorizer/routes';
-import { ConfigError, parseRoutes } from '../../../../lib/config/load-config';
 import type { RouteRule } from '../../../../lib/config/types';
 import type { Finding } from '../types';
 import type { DeclaredApiRoute, DeclaredSource } from './declared';
 import { error, ok, warning } from './finding';
 import type { ClientRecord } from '../../../../lib/models/client';
+import { ConfigError } from '../../../../lib/config/env-values';
+import { parseRoutes } from '../../../../lib/config/routes';
 
 const ATTACH = {
   rest: 'authorizer: ${self:custom.restAuthorizer}',
