@@ -7,9 +7,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalStack, type LocalStack } from '../infra/local/stack';
-import { createAuditSink } from '../lib/audit/create-audit-sink';
 import type { ClientAdmin, CreateClientInput } from '../lib/clients/client-admin';
-import { createClientAdmin } from '../lib/composition/client-admin';
+import { createContainer } from '../lib/composition/container';
 
 const portFree = (port: number) =>
   new Promise<boolean>((resolve) => {
@@ -46,7 +45,7 @@ export async function startTestStack(env: Record<string, string> = {}, opts: { s
   } catch (err) {
     throw new Error(`${(err as Error).message}\n${logs.join('').slice(-4000)}`);
   }
-  const admin = createClientAdmin(stack.config, stack.table, createAuditSink(stack.config, { stdout: () => {} }), 'e2e');
+  const admin = createContainer(stack.config, { table: stack.table, audit: { stdout: () => {} }, metrics: false }).clientAdmin('e2e');
   const createClient = async (input: Partial<CreateClientInput> = {}) => {
     const { client, secret } = await admin.create({ name: 'e2e', scopes: ['read:data', 'write:data'], defaultScopes: ['read:data'], ...input });
     return { clientId: client.clientId, secret };

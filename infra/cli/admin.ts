@@ -12,14 +12,10 @@
  */
 import '../quiet-sdk';
 import { parseArgs } from 'node:util';
-import { createAuditSink } from '../../lib/audit/create-audit-sink';
 import { AdminError, describeClient } from '../../lib/clients/client-admin';
-import { DynamoClientStore } from '../../lib/stores/dynamo/client-store';
 import { CliError, resolveTarget, type CliTarget } from './context';
 import { runRevokeCommand } from './revoke-commands';
-import { createClientAdmin } from '../../lib/composition/client-admin';
 import { runKeysCommand } from './keys-commands';
-import { DynamoKeyStore } from '../../lib/stores/dynamo/key-store';
 import { runExplainCommand } from './explain-command';
 import { runDoctorCommand } from './doctor-command';
 import { ConflictError, NotFoundError } from '../../lib/stores/ports';
@@ -70,8 +66,7 @@ function wholeSeconds(flag: string, raw: string | undefined): number | undefined
 }
 
 async function clientsCommand(sub: string | undefined, id: string | undefined, v: AdminValues, target: CliTarget): Promise<number> {
-  const audit = createAuditSink(target.config, { functionName: 'admin-cli' });
-  const admin = createClientAdmin(target.config, target.table, audit, target.actor);
+  const admin = target.container.clientAdmin(target.actor);
 
   const needId = () => {
     if (!id) throw new CliError(`clients ${sub} needs a client id`);
@@ -95,7 +90,7 @@ async function clientsCommand(sub: string | undefined, id: string | undefined, v
       return 0;
     }
     case 'list': {
-      const clients = (await new DynamoClientStore(target.table).list()).sort((a, b) => a.createdAt - b.createdAt);
+      const clients = (await target.container.clientStore().list()).sort((a, b) => a.createdAt - b.createdAt);
       if (v.json) out(JSON.stringify({ clients: clients.map(describeClient) }));
       else if (clients.length === 0) out('no clients');
       else for (const c of clients) out(`${c.clientId}\t${c.status}\t${c.name}\t${c.allowedScopes.join(' ')}`);
@@ -162,10 +157,10 @@ export async function main(argv: string[]): Promise<number> {
     return await runKeysCommand([sub, id, ...(v.now ? ['--now'] : []), ...(v.force ? ['--force'] : [])].filter(Boolean) as string[], {
       actor: target.actor,
       config: target.config,
-      keyStore: new DynamoKeyStore(target.table),
+      keyStore: target.container.keyStore(),
       json: Boolean(v.json),
       out,
-      audit: createAuditSink(target.config, { functionName: 'admin-cli' }),
+      audit: target.container.audit(),
     });
   } catch (err) {
     if (err instanceof CliError || err instanceof AdminError || err instanceof NotFoundError || err instanceof ConflictError) {

@@ -9,8 +9,11 @@ import { loadConfig } from '../../lib/config/load-config';
 import { UNKNOWN_ISSUER } from './troubleshoot/unknown-issuer';
 import type { Config } from '../../lib/config/types';
 import { systemClock } from '../../lib/core/clock';
-import { createDynamoClient } from '../../lib/stores/dynamo/client';
-import { DocTable } from '../../lib/stores/dynamo/doc-table';
+import { createContainer, type Container } from '../../lib/composition/container';
+import { createDocTable } from '../../lib/composition/table';
+import type { DocTable } from '../../lib/stores/dynamo/doc-table';
+
+const CLI_STORE_TIMEOUT_MS = 5_000;
 import { PortcullisConfigError } from '../portcullis-environment';
 import { functionEnvironment } from '../serverless-config';
 import { UnresolvableVariableError } from '../serverless-variables';
@@ -34,6 +37,8 @@ export class CliError extends Error {
 export interface CliTarget {
   config: Config;
   table: DocTable;
+  /** The services the functions share, over this target's table (lib/composition/container.ts). */
+  container: Container;
   local: boolean;
   actor: string;
   close(): void;
@@ -87,13 +92,13 @@ export async function resolveTarget(opts: TargetOptions): Promise<CliTarget> {
     config = loadConfig(stack.env);
     local = true;
   }
-  const client = createDynamoClient({ region: config.region, endpoint: config.dynamoEndpoint, timeoutMs: 5000 });
-  const table = new DocTable(client, config.tableName, systemClock);
+  // An operator's command may wait longer on DynamoDB than a function does.
+  const table = createDocTable(config, systemClock, CLI_STORE_TIMEOUT_MS);
   if (local) {
     try {
       await fetch(config.dynamoEndpoint!, { signal: AbortSignal.timeout(2000) });
     } catch {
-      client.destroy();
+      table.client.destroy();
       throw new CliError('the local stack is not running (its DynamoDB does not answer): start it with `npm start`');
     }
   }
@@ -103,5 +108,6 @@ export async function resolveTarget(opts: TargetOptions): Promise<CliTarget> {
   } catch {
     // no user name on this machine
   }
-  return { config, table, local, actor, close: () => client.destroy() };
+  const container = createContainer(config, { table, audit: { functionName: 'admin-cli' }, metrics: false });
+  return { config, table, container, local, actor, close: () => table.client.destroy() };
 }

@@ -1,7 +1,5 @@
 /** `admin revoke --client ID | --sub SUB | --jti JTI`: a not-before epoch, or one token by its jti. */
-import { createAuditSink } from '../../lib/audit/create-audit-sink';
 import { epochSeconds, systemClock } from '../../lib/core/clock';
-import { createRevocationStore } from '../../lib/composition/revocation';
 import { CliError, type CliTarget } from './context';
 
 export async function runRevokeCommand(
@@ -11,8 +9,8 @@ export async function runRevokeCommand(
 ): Promise<number> {
   const given = [v.client, v.sub, v.jti].filter((x) => x !== undefined);
   if (given.length !== 1) throw new CliError('revoke needs exactly one of --client ID, --sub SUB, --jti JTI', 2);
-  const store = createRevocationStore(target.config, { table: target.table });
-  const audit = createAuditSink(target.config, { functionName: 'admin-cli' });
+  const store = target.container.revocationStore();
+  const audit = target.container.audit();
   const now = epochSeconds(systemClock);
   const by = target.actor;
   let result: Record<string, unknown>;

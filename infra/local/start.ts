@@ -5,8 +5,7 @@
 import '../quiet-sdk';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createAuditSink } from '../../lib/audit/create-audit-sink';
-import { createClientAdmin } from '../../lib/composition/client-admin';
+import { createContainer } from '../../lib/composition/container';
 import { LOCAL_STATE_DIR } from './state';
 import { nodeRuntimeLine } from '../node-runtime';
 import { startLocalStack } from './stack';
@@ -41,7 +40,7 @@ async function main() {
   );
   const marker = join(LOCAL_STATE_DIR, 'demo-client-id');
   if (firstStart || !existsSync(marker)) {
-    const admin = createClientAdmin(stack.config, stack.table, createAuditSink(stack.config, { functionName: 'local-start', stdout: () => {} }), 'npm-start');
+    const admin = createContainer(stack.config, { table: stack.table, audit: { functionName: 'local-start', stdout: () => {} }, metrics: false }).clientAdmin('npm-start');
     const { client, secret } = await admin.create({ name: 'demo', scopes: ['read:data', 'write:data'], defaultScopes: ['read:data'] });
     writeFileSync(marker, `${client.clientId}\n`, { mode: 0o600 });
     process.stdout.write(

@@ -49,6 +49,8 @@ export interface ContainerOptions {
   table?: DocTable;
   clock?: Clock;
   audit?: AuditSinkDeps;
+  /** Derive EMF metrics from the audit events (default true; the CLIs, whose stdout is their output, turn it off). */
+  metrics?: boolean;
 }
 
 function once<T>(make: () => T): () => T {
@@ -66,7 +68,10 @@ function once<T>(make: () => T): () => T {
 export function createContainer(config: Config, opts: ContainerOptions = {}): Container {
   const clock = opts.clock ?? systemClock;
   const table = once(() => opts.table ?? createDocTable(config, clock));
-  const audit = once(() => withMetrics(createAuditSink(config, { clock, ...opts.audit }), getMetrics(config)));
+  const audit = once(() => {
+    const sink = createAuditSink(config, { clock, ...opts.audit });
+    return opts.metrics === false ? sink : withMetrics(sink, getMetrics(config));
+  });
   const c: Container = {
     config,
     clock,
