@@ -1,6 +1,6 @@
 /**
  * The benchmark harness: runs every part in order and returns one result object (bench/results.ts).
- * `runBench` is what `npm run bench` (bench/run.ts) and test/bench-quick.test.ts call.
+ * `runBench` is what `npm run bench` (bench/run.ts) and test/bench/quick.test.ts call.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,7 +1,7 @@
 /**
  * The DynamoDB part of the functions' IAM roles, read as IAM reads it: which actions, on the table or the
  * `feed` index, for which partition keys (`ForAllValues:StringLike` on `dynamodb:LeadingKeys`).
- * Works on iam.yml as parsed (test/iam-key-usage.test.ts) and on the packaged template (test/template.test.ts).
+ * Works on iam.yml as parsed (test/infra/iam-key-usage.test.ts) and on the packaged template (test/infra/template.test.ts).
  */
 
 export interface PolicyStatement {

@@ -1,5 +1,5 @@
 /**
- * The token endpoint wired as functions/token.ts wires it (lib/runtime.ts): clients in DynamoDB behind the
+ * The token endpoint wired as functions/token.ts wires it (lib/composition/container.ts): clients in DynamoDB behind the
  * bounded-staleness client cache, the key ring over the key store with a file key made at run time, and the
  * CloudWatch Logs audit sink with the derived EMF metrics (EMF lines discarded, their serialization kept).
  */
@@ -99,7 +99,7 @@ export async function buildTokenRig(backends: BackendEndpoints, alg: Alg): Promi
     config,
     clients: new CachedClientLookup(new DynamoClientStore(table), config.clientCacheTtlMs),
     keyRing: createKeyRing(config, { keyStore }),
-    // As lib/runtime.ts wires it: the happy path reads the lockout state at most once per client cache lifetime.
+    // As lib/composition/container.ts wires it: the happy path reads the lockout state at most once per client cache lifetime.
     lockout: new ClientLockout(new DynamoLockoutStore(table), { policy: lockoutPolicy(config), cacheTtlMs: config.clientCacheTtlMs, audit: new MemoryAuditSink() }),
   };
   return {

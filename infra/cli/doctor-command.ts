@@ -1,7 +1,7 @@
 /**
  * `npm run --silent admin -- doctor [--serverless FILE] [--stage S --region R [--issuer URL]] [--json]`
  * Checks serverless.yml (FILE, default the repository's) and the live state of the local stack or a deployed
- * stage, and lists every problem with its fix (lib/troubleshoot/doctor/doctor.ts).
+ * stage, and lists every problem with its fix (infra/cli/troubleshoot/doctor/doctor.ts).
  * Exit codes: 0 no error (warnings allowed), 1 at least one error, 2 usage, 3 could not run.
  */
 import { readFileSync } from 'node:fs';

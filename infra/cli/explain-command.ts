@@ -1,6 +1,6 @@
 /**
  * `npm run --silent admin -- explain TOKEN|- [--route "GET /demo/data"] [--stage S --region R [--issuer URL]] [--json]`
- * Why the authorizer allows or denies this token (lib/troubleshoot/explain.ts). `-` reads the token from stdin
+ * Why the authorizer allows or denies this token (infra/cli/troubleshoot/explain.ts). `-` reads the token from stdin
  * (keeps it out of the shell history and the process list); a whole `Bearer …` value is accepted too.
  * The token is never printed or sent anywhere: only the JWKS is fetched and the table read.
  * Exit codes: 0 allow, 1 deny, 2 usage, 3 could not explain (stack not running, no credentials, ...).

@@ -37,7 +37,7 @@ export async function authenticateClient(
   beforeAuth?.(params);
   const creds = (progress.creds = readClientCredentials(req, params));
   const { lockout } = deps;
-  // Brute force (lib/clients/lockout.ts): a locked id is refused before its secret is looked at.
+  // Brute force (lib/lockout/lockout.ts): a locked id is refused before its secret is looked at.
   const gate = lockout?.gate(creds.clientId);
   const authenticatedAt = deps.clock.now();
   const stored = await guardDependency(gate ? withGate(deps.clients.get(creds.clientId), gate) : deps.clients.get(creds.clientId));

@@ -29,7 +29,7 @@ export interface Config {
   maxBodyBytes: number;
   clientCacheTtlMs: number;
   storeTimeoutMs: number;
-  /** Brute-force protection of client authentication (lib/clients/lockout.ts); DEFAULTS.bruteForce* when absent. */
+  /** Brute-force protection of client authentication (lib/lockout/lockout.ts); DEFAULTS.bruteForce* when absent. */
   bruteForce?: {
     /** Failed authentications of one client id before the first lockout. */
     freeAttempts: number;

@@ -40,7 +40,7 @@ export interface ClientLockoutOptions {
   maxEntries?: number;
 }
 
-/** The reasons (lib/clients/client-auth.ts) that count as a guess: the secret was checked and did not match. */
+/** The reasons (lib/client-auth/registry.ts) that count as a guess: the secret was checked and did not match. */
 export const COUNTED_FAILURES: ReadonlySet<string> = new Set(['unknown_client', 'bad_secret']);
 
 export const LOCKED_OUT_REASON = 'locked_out';

@@ -16,7 +16,7 @@ export const notBeforeNow = (clock: Clock): number => epochSeconds(clock);
 /**
  * Disabling a client: token-endpoint containers may keep the client's old `active` record in their cache for
  * up to `clientCacheTtlMs`, and can authenticate it that long after the disable. Those tokens die too: their `iat`
- * is the authentication time (lib/client-authentication.ts), however long signing takes after it.
+ * is the authentication time (lib/client-auth/authenticate.ts), however long signing takes after it.
  */
 export const notBeforeForDisable = (clock: Clock, clientCacheTtlMs: number): number =>
   epochSeconds(clock) + Math.ceil(clientCacheTtlMs / 1000);

@@ -1,8 +1,8 @@
 /**
- * The partition keys of the shared table (layout: ddb.ts), in one place. Each function's IAM role
+ * The keys of the shared table (layout: dynamo/doc-table.ts) and how long each kind of item lives, in one place. Each function's IAM role
  * (infra/serverless/iam.yml) reaches only the partitions it uses, by these patterns on
- * `dynamodb:LeadingKeys`; test/template.test.ts checks the roles against them and
- * test/iam-key-usage.test.ts checks every request the functions really make.
+ * `dynamodb:LeadingKeys`; test/infra/template.test.ts checks the roles against them and
+ * test/infra/iam-key-usage.test.ts checks every request the functions really make.
  */
 import { createHash } from 'node:crypto';
 
@@ -31,6 +31,16 @@ export const keyspace = {
   revokeRate: (clientId: string, windowIndex: number) => `revoke-rate#${clientId}#${windowIndex}`,
   /** gsi1pk of every revocation record: the one partition of the `feed` index. */
   revocationFeed: 'revocations',
+} as const;
+
+/** The sort key of each kind of item (one item per partition, but for `clients` and `keys`, listed by id). */
+export const sortKeys = {
+  client: 'client',
+  lockout: 'lockout',
+  /** The same for a token's, client's and subject's records, so a token's three possible records are one BatchGetItem. */
+  revocation: 'revocation',
+  revocationFeedHead: 'head',
+  revokeRate: 'revoke-rate',
 } as const;
 
 /**

@@ -1,7 +1,7 @@
 /**
  * Every failure of CloudWatch Logs (error status, throttling, timeout, unreachable, refused
  * events, overflow, shutdown) falls back to stdout, and no event is lost: real SDK client
- * against the wire-level fake (test/fakes/fake-cloudwatch-logs.ts).
+ * against the wire-level fake (testkit/fakes/fake-cloudwatch-logs.ts).
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';

@@ -1,6 +1,6 @@
 /**
  * The CloudWatch audit sink through the real SDK client against the wire-level fake
- * (test/fakes/fake-cloudwatch-logs.ts): stream creation, batching, maybeFlush.
+ * (testkit/fakes/fake-cloudwatch-logs.ts): stream creation, batching, maybeFlush.
  * Failure modes: audit-cloudwatch-failures.test.ts.
  */
 import type { AuditEvent } from '../../lib/audit/types';

@@ -1,7 +1,7 @@
 /**
  * CloudWatch Logs unavailable while the token endpoint serves traffic: the answers do not change,
  * and no audit event is lost — each one is in CloudWatch or in the stdout fallback
- * (real SDK client against the wire-level fake, test/fakes/fake-cloudwatch-logs.ts).
+ * (real SDK client against the wire-level fake, testkit/fakes/fake-cloudwatch-logs.ts).
  */
 import { createCloudWatchLogsClient } from '../../lib/audit/cloudwatch-client';
 import { createAuditSink } from '../../lib/audit/create-audit-sink';

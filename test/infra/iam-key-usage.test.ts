@@ -1,7 +1,7 @@
 /**
  * Every DynamoDB request each function really makes is allowed by its role in infra/serverless/iam.yml, and
  * every permission a role has is used. The functions run in process, each its own container (fresh modules,
- * the handler Lambda calls, lib/runtime.ts wiring), against dynalite behind a recorder that sees each request
+ * the handler Lambda calls, lib/composition/container.ts wiring), against dynalite behind a recorder that sees each request
  * as IAM does: action, table or index, partition key values (`dynamodb:LeadingKeys`). dynalite checks no IAM:
  * without this test a policy too narrow would only show as AccessDenied after a deploy.
  */

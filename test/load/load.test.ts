@@ -1,7 +1,7 @@
 /**
  * A small load run in `npm test` (a few seconds, loopback only) against the real local stack
  * (serverless-offline + dynalite + the local gateway): concurrent issue + authorize + revoke for a fixed time,
- * then the invariants (test/load/run-load.ts): every issued token distinct; no 5xx; after a revoke returned 200
+ * then the invariants (testkit/load/run-load.ts): every issued token distinct; no 5xx; after a revoke returned 200
  * and the staleness bound passed, no decision allowed that token; the audit trail has one event per request.
  * The benchmark runs the same `runLoad` for longer.
  */

@@ -1,6 +1,6 @@
 /**
  * The keys a verifier of this stage trusts, for `explain` and `doctor`: the JWKS fetched from config.jwksUri
- * with the authorizer's own fetcher and normalization (lib/authorizer/jwks.ts), or, when that URI is not
+ * with the authorizer's own fetcher and normalization (lib/jose/jwks.ts), or, when that URI is not
  * known or does not answer, the key store's published keys (what the JWKS function serves, as in
  * CachedKeyRing.jwks()). Plus every key of the key store with its effective state (lib/keys/schedule.ts).
  * Read-only, like the key ring.

@@ -1,7 +1,7 @@
 /**
  * `explain`: the signature row. The key is looked up by `kid` in the keys the authorizer trusts (only a
  * lookup key into our own JWKS, RFC 8725 §3.10), its algorithm must be the token's, and the signature is
- * verified with the same node:crypto check as lib/tokens/verify-own-token.ts (lib/tokens/jws-signature.ts). Runs even when an earlier
+ * verified with the same node:crypto check as lib/tokens/verify-own.ts (lib/jose/verify-signature.ts). Runs even when an earlier
  * check failed (so "expired, but genuine" can be told from "forged"); the verdict stays the first failure.
  */
 import type { Jwk } from 'aws-jwt-verify/jwk';

@@ -1,10 +1,10 @@
 import type { ClientStore } from '../ports';
 import type { DocTable } from './doc-table';
 import type { ClientRecord } from '../../models/client';
-import { keyspace } from '../keyspace';
+import { keyspace, sortKeys } from '../keyspace';
 
 const PK = keyspace.client;
-const SK = 'client';
+const SK = sortKeys.client;
 /** All client ids are also listed under one partition for `clients list` (admin path, not hot). */
 const INDEX_PK = keyspace.clientIndex;
 

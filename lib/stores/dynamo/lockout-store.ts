@@ -1,5 +1,5 @@
 /**
- * Brute-force lockout records in the shared table (policy: lib/clients/lockout-policy.ts).
+ * Brute-force lockout records in the shared table (policy: lib/lockout/policy.ts).
  *   pk = lockout#<client id>  (ids over 200 UTF-8 bytes: lockout-h#<sha256 hex>, so any presented id fits a key)
  *   sk = lockout
  *   failures (N), lastFailureAt (N, epoch ms), expiresAt (N, TTL epoch seconds)
@@ -11,14 +11,14 @@
  * Actions used: GetItem, UpdateItem, PutItem (no DeleteItem).
  */
 import type { LockoutState } from '../../models/lockout';
-import { keyspace } from '../keyspace';
+import { keyspace, sortKeys } from '../keyspace';
 import type { LockoutStore } from '../ports';
 import { CounterItems, type Counters } from './counter-items';
 import type { DocTable } from './doc-table';
 
 /** The partition key of a client id's lockout record. */
 export const lockoutKey = keyspace.lockout;
-const SK = 'lockout';
+const SK = sortKeys.lockout;
 
 const toState = (n: Counters | undefined): LockoutState | undefined =>
   n?.failures === undefined ? undefined : { failures: n.failures, lastFailureAt: n.lastFailureAt ?? 0, expiresAt: n.expiresAt ?? 0 };

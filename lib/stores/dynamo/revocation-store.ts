@@ -20,14 +20,14 @@ import type { Config } from '../../config/types';
 import { encodePosition, laterPosition, positionBound, positionMs } from '../feed-position';
 import { hitFor } from '../../models/revocation-match';
 import type { ClientRevocation, RevocationFeedPage, RevocationHit, RevocationRecord, RevokeTokenInput, RevokeTokenOptions, SubjectRevocation, TokenFacts, TokenRevocation } from '../../models/revocation';
-import { keyspace, retention } from '../keyspace';
+import { keyspace, retention, sortKeys } from '../keyspace';
 import { ConflictError, type RevocationStore } from '../ports';
 import type { DocTable, StoredDoc } from './doc-table';
 
 /** gsi1pk of every revocation record. */
 export const REVOCATION_FEED = keyspace.revocationFeed;
-const SK = 'revocation';
-const HEAD = { pk: keyspace.revocationFeedHead, sk: 'head' };
+const SK = sortKeys.revocation;
+const HEAD = { pk: keyspace.revocationFeedHead, sk: sortKeys.revocationFeedHead };
 export const revocationKeys = {
   token: keyspace.revokedToken,
   client: keyspace.revokedClient,

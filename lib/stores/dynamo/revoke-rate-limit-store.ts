@@ -9,12 +9,12 @@
  * Action used: UpdateItem.
  */
 import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { keyspace } from '../keyspace';
+import { keyspace, sortKeys } from '../keyspace';
 import type { DocTable } from './doc-table';
 import type { RateWindow } from '../../models/revocation';
 import type { RevokeRateLimitStore } from '../ports';
 
-const SK = 'revoke-rate';
+const SK = sortKeys.revokeRate;
 
 export const revokeRateKey = keyspace.revokeRate;
 
