@@ -4,10 +4,13 @@
  * every function's environment, and refuses a configuration that cannot be right:
  * an undeclared scope in the route table, an http issuer outside the local stage, a revoke rate limit below 1.
  * The demo functions and their routes are kept only in stages that ask for them.
+ * At package time it puts the API Gateway stages in the template with access logs and throttling
+ * (infra/serverless/api-gateway-stages.js, custom.portcullis.apiGateway).
  * What it adds is computed by infra/portcullis-environment.js, which the CLIs and the local stack
  * use too (infra/serverless-config.ts), so they compute the environment the functions get.
  */
 const { portcullisEnvironment, paramsOf, localOverrides, PortcullisConfigError } = require('./portcullis-environment');
+const { applyApiGatewayStages, throttleSettings, ApiGatewayConfigError } = require('./serverless/api-gateway-stages');
 
 class PortcullisPlugin {
   constructor(serverless, options, { log } = {}) {
@@ -16,6 +19,8 @@ class PortcullisPlugin {
     this.log = log || console;
     this.hooks = {
       initialize: () => this.apply(),
+      // After osls compiled the APIs and merged infra/serverless/*.yml, before it writes the template.
+      'after:aws:package:finalize:mergeCustomProviderResources': () => this.compileApiGatewayStages(),
     };
   }
 
@@ -37,6 +42,10 @@ class PortcullisPlugin {
       throw err instanceof PortcullisConfigError ? this.error(err.message) : err;
     }
     if (!computed.demo) delete service.functions.demo;
+    const logs = service.provider.logs || {};
+    if (logs.restApi || logs.httpApi) {
+      throw this.error('provider.logs.restApi and provider.logs.httpApi are not used here: the API access logs and stage settings are in infra/serverless/api-gateway.yml and custom.portcullis.apiGateway (osls would set the logging of the REST stage with SDK calls after the deploy, outside the template, into a log group without encryption)');
+    }
 
     this.checkAttachedRoutes(service, computed.routes, Number((custom.portcullis || {}).authorizerCacheSeconds) || 0);
 
@@ -53,6 +62,18 @@ class PortcullisPlugin {
     }
   }
 }
+
+PortcullisPlugin.prototype.compileApiGatewayStages = function compileApiGatewayStages() {
+  const service = this.serverless.service;
+  try {
+    applyApiGatewayStages(service.provider.compiledCloudFormationTemplate, {
+      stage: service.provider.stage,
+      throttle: throttleSettings((service.custom || {}).portcullis),
+    });
+  } catch (err) {
+    throw err instanceof ApiGatewayConfigError ? this.error(err.message) : err;
+  }
+};
 
 /** `GET /users/{id}` and `GET /users/{userId}` are the same route; `{proxy+}` stays greedy. */
 const routeShape = (method, path) =>
