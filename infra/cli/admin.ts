@@ -31,7 +31,7 @@ const USAGE = `usage: npm run --silent admin -- <command> [options]
   ${CLIENT_UPDATE_USAGE}
   revoke --client ID | --sub SUB | --jti JTI
   keys init | keys list | keys rotate [--now] [--force] | keys retire KID
-  explain TOKEN|- [--route "METHOD /path"]   why the authorizer allows or denies a token (exit 0 allow, 1 deny)
+  explain TOKEN|- [--route "METHOD /path"] [--audience URI]   why the authorizer allows or denies a token (exit 0 allow, 1 deny)
   doctor [--serverless FILE]                  check the configuration and live state (exit 1 when an error is found)
 options: --json (machine output, last line)  --stage S --region R [--param name=value …] (a deployed stage, with the
          --param values it was deployed with; default: the local stack)`;
@@ -54,6 +54,7 @@ const OPTIONS = {
   now: { type: 'boolean' },
   force: { type: 'boolean' },
   route: { type: 'string' },
+  audience: { type: 'string' },
   serverless: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   ...CLIENT_SETTINGS_OPTIONS,
@@ -162,7 +163,7 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const where = { json: v.json, stage: v.stage, region: v.region, issuer: v.issuer, params: paramsOf(v.param) };
-  if (command === 'explain') return runExplainCommand({ ...where, token: sub, extra: parsed.positionals.slice(2), route: v.route }, { out, err });
+  if (command === 'explain') return runExplainCommand({ ...where, token: sub, extra: parsed.positionals.slice(2), route: v.route, audience: v.audience }, { out, err });
   if (command === 'doctor') return runDoctorCommand({ ...where, extra: parsed.positionals.slice(1), serverlessFile: v.serverless }, { out, err });
   if (!['clients', 'revoke', 'keys'].includes(command)) {
     process.stderr.write(`unknown command "${command}"\n${USAGE}\n`);
