@@ -1,9 +1,11 @@
 /**
  * End to end over real HTTP (the local stack: serverless-offline, the local gateway, dynalite): resource
  * indicators with two APIs, each behind its own authorizer configuration (/demo/data: the default audience;
- * /demo/reports: demoReportsAuthorizer, aud https://reports.portcullis.local), a private_key_jwt client, and a
- * client over its token quota.
+ * /demo/reports: demoReportsAuthorizer, aud https://reports.portcullis.local), a private_key_jwt client, a
+ * client over its token quota, and the admin CLI's contract for them (clients create|update|show --json).
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { decodeJwt } from 'jose';
 import { cli, lastJson } from '../../testkit/cli';
 import type { Explanation } from '../../infra/cli/troubleshoot/types';
@@ -102,3 +104,49 @@ test('a client over its token quota gets 429 slow_down with Retry-After', async 
   expect(retry).toBeLessThanOrEqual(60);
   expect(last!.headers.get('cache-control')).toBe('no-store');
 }, 30_000);
+
+describe('the admin CLI', () => {
+  const admin = (...args: string[]) => cli('admin', args, stack.stateDir);
+
+  test('clients create --auth-method private_key_jwt --jwks @file --max-tokens-per-minute: no secret, the keys and quota in --json', async () => {
+    const dir = mkdtempSync(join(stack.stateDir, 'jwks-'));
+    const file = join(dir, 'jwks.json');
+    writeFileSync(file, JSON.stringify(jwksOf(clientKey('EdDSA', 'cli'))));
+    const created = await admin('clients', 'create', '--name', 'cli-signer', '--scopes', 'read:data', '--auth-method', 'private_key_jwt', '--jwks', `@${file}`, '--max-tokens-per-minute', '5', '--json');
+    expect(created.code).toBe(0);
+    const c = lastJson(created.stdout);
+    expect(c).toMatchObject({ token_endpoint_auth_method: 'private_key_jwt', jwks: jwksOf(clientKey('EdDSA', 'cli')), max_tokens_per_minute: 5, scopes: ['read:data'] });
+    expect(c).not.toHaveProperty('client_secret');
+    expect(created.stdout).not.toMatch(/secret is shown once/);
+    const rotate = await admin('clients', 'rotate-secret', c.client_id);
+    expect({ code: rotate.code, err: rotate.stderr }).toEqual({ code: 1, err: expect.stringMatching(/^error: .*has no secret/) });
+  }, 60_000);
+
+  test('bad keys are refused with a clear error and exit 1; an unknown method too', async () => {
+    const priv = await admin('clients', 'create', '--name', 'x', '--scopes', 'read:data', '--auth-method', 'private_key_jwt', '--jwks', '{"keys":[{"kty":"oct","k":"c2VjcmV0"}]}');
+    expect({ code: priv.code, err: priv.stderr.trim() }).toEqual({ code: 1, err: 'error: --jwks: a key holds private key material (k): register the PUBLIC keys only' });
+    const method = await admin('clients', 'create', '--name', 'x', '--scopes', 'read:data', '--auth-method', 'tls_client_auth');
+    expect(method.code).toBe(1);
+    expect(method.stderr).toMatch(/--auth-method must be one of client_secret_basic, client_secret_post, private_key_jwt/);
+  }, 60_000);
+
+  test('clients update sets and removes a quota, nothing else; clients show displays the quota and its current use', async () => {
+    const c = await stack.createClient();
+    const set = await admin('clients', 'update', c.clientId, '--max-tokens-per-minute', '3', '--json');
+    expect(set.code).toBe(0);
+    expect(lastJson(set.stdout)).toMatchObject({ client_id: c.clientId, max_tokens_per_minute: 3, scopes: ['read:data', 'write:data'], status: 'active' });
+    // The token endpoint's client cache sees the change within its lifetime (5 s); the first token may predate it.
+    await new Promise((r) => setTimeout(r, 5_100));
+    const auth = { authorization: `Basic ${Buffer.from(`${c.clientId}:${c.secret}`).toString('base64')}` };
+    for (let i = 0; i < 2; i++) expect((await post('/oauth2/token', { grant_type: 'client_credentials' }, auth)).status).toBe(200);
+    const shown = lastJson((await admin('clients', 'show', c.clientId, '--json')).stdout);
+    expect(shown.token_quota).toMatchObject({ max_tokens_per_minute: 3, window_seconds: 60, window_ends_at: expect.stringMatching(/:00\.000Z$/) });
+    expect(shown.token_quota.tokens_this_window).toBeGreaterThanOrEqual(1); // the minute may turn between the two
+    const removed = await admin('clients', 'update', c.clientId, '--max-tokens-per-minute', 'none', '--json');
+    expect(lastJson(removed.stdout).max_tokens_per_minute).toBeNull();
+    expect(lastJson((await admin('clients', 'show', c.clientId, '--json')).stdout)).not.toHaveProperty('token_quota');
+    const other = await admin('clients', 'update', c.clientId, '--scopes', 'read:data');
+    expect(other.code).toBe(2);
+    expect(other.stderr).toMatch(/changes --max-tokens-per-minute, --jwks or --jwks-uri only/);
+  }, 60_000);
+});
