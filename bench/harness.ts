@@ -100,6 +100,8 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
         ES256: r3(token.algs.ES256.issueRatioAmortizedAudit.median),
       },
       token_issue_ratio_without_audit: { RS256: r3(token.algs.RS256.issueRatioWithoutAudit.median), ES256: r3(token.algs.ES256.issueRatioWithoutAudit.median) },
+      private_key_jwt_issue_ratio: { RS256: r3(token.algs.RS256.privateKeyJwtRatio.median), ES256: r3(token.algs.ES256.privateKeyJwtRatio.median) },
+      private_key_jwt_ddb_calls_per_request: r3(token.privateKeyJwtDdb.perRequest),
       authorizer_cold_init_ms: r1(cold.authorizer.totalMs),
       token_cold_init_ms: r1(cold.token.totalMs),
       bundle_bytes: {
@@ -166,11 +168,12 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
           spreads: Object.fromEntries(
             (['RS256', 'ES256'] as const).map((a) => [
               a,
-              { confirmed: token.algs[a].issueRatio, amortized: token.algs[a].issueRatioAmortizedAudit, without_audit: token.algs[a].issueRatioWithoutAudit },
+              { confirmed: token.algs[a].issueRatio, amortized: token.algs[a].issueRatioAmortizedAudit, without_audit: token.algs[a].issueRatioWithoutAudit, private_key_jwt: token.algs[a].privateKeyJwtRatio },
             ]),
           ),
           requests: token.requests,
           audit_fallback_lines: token.auditFallback,
+          private_key_jwt_ddb_calls: token.privateKeyJwtDdb,
         },
         cold: { ...cold, require_by_dependency: requireCosts.map((c) => ({ ...c, requireMs: r1(c.requireMs) })) },
         bundles: {

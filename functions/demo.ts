@@ -1,6 +1,7 @@
 /**
  * The demo backend of the local/dev stages: shows what the authorizer handed over (REST: requestContext.authorizer;
- * HTTP API payload 2.0: requestContext.authorizer.lambda). GET|POST /demo/data and /v2/demo/data.
+ * HTTP API payload 2.0: requestContext.authorizer.lambda). GET|POST /demo/data and /v2/demo/data; GET /demo/reports (the
+ * second API, behind demoReportsAuthorizer).
  * Body: { route, client_id, scope, sub, message }.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2WithLambdaAuthorizer as V2, APIGatewayProxyResult } from 'aws-lambda';

@@ -5,9 +5,11 @@ export interface PortcullisEnvironment {
   demo: boolean;
   scopes: Record<string, string>;
   routes: Record<string, unknown>;
+  /** RFC 8707 resources (custom.portcullis.resources, + demoResources in demo stages), unparsed. */
+  resources: Record<string, unknown>;
   /** Undefined: the REST API's execute-api URL (a CloudFormation expression in the template). */
   issuer?: string;
-  environment: { PORTCULLIS_SCOPES: string; PORTCULLIS_ROUTES: string; PORTCULLIS_ISSUER?: string };
+  environment: { PORTCULLIS_SCOPES: string; PORTCULLIS_ROUTES: string; PORTCULLIS_RESOURCES: string; PORTCULLIS_ISSUER?: string };
 }
 
 export declare function portcullisEnvironment(input: {
@@ -23,3 +25,13 @@ export declare const LOCAL_OVERRIDES: 'PORTCULLIS_LOCAL_FUNCTION_ENV';
 
 /** The local stack's extra function environment (JSON in PORTCULLIS_LOCAL_FUNCTION_ENV), local stage only. */
 export declare function localOverrides(stage: string, env: Record<string, string | undefined> | undefined): Record<string, string>;
+
+/** The functions that exist only in stages that deploy the demo. */
+export declare const DEMO_FUNCTIONS: readonly string[];
+
+/** Throws PortcullisConfigError when an authorizer function's PORTCULLIS_AUTHORIZER_AUDIENCE is not an audience this issuer serves. */
+export declare function checkAuthorizerAudiences(
+  functions: Record<string, { environment?: Record<string, unknown> } | undefined> | undefined,
+  audience: unknown,
+  resources: Record<string, unknown>,
+): void;

@@ -1,7 +1,7 @@
 'use strict';
 /**
  * What the portcullis plugin adds to every function's environment, computed from the resolved
- * custom.portcullis and custom.stages: PORTCULLIS_SCOPES, PORTCULLIS_ROUTES and PORTCULLIS_ISSUER (absent when no
+ * custom.portcullis and custom.stages: PORTCULLIS_SCOPES, PORTCULLIS_ROUTES, PORTCULLIS_RESOURCES and PORTCULLIS_ISSUER (absent when no
  * issuer is set: the plugin then uses the REST API's execute-api URL, known only at deploy time).
  * One module for both sides: infra/serverless-plugin-portcullis.js (serverless package / deploy / offline) and
  * infra/serverless-config.ts (the CLIs and the local stack), so they compute the same environment.
@@ -13,6 +13,18 @@ class PortcullisConfigError extends Error {
   constructor(message) {
     super(message);
     this.name = 'PortcullisConfigError';
+  }
+}
+
+/** The functions of the demo (local and dev stages, or `--param demo=true`): the backend and the second API's authorizer. */
+const DEMO_FUNCTIONS = ['demo', 'demoReportsAuthorizer'];
+
+/** An absolute URI without a fragment (RFC 8707 §2), as lib/config/sections/resources.ts checks it. */
+function isResourceIdentifier(s) {
+  try {
+    return new URL(s).hash === '' && !s.includes('#') && /^[a-z][a-z0-9+.-]*:/i.test(s);
+  } catch {
+    return false;
   }
 }
 
@@ -41,6 +53,17 @@ function portcullisEnvironment({ stage, portcullis, stages, params }) {
     }
   }
 
+  // RFC 8707 resource indicators: identifier → the scopes that belong to it (the demo's second API in demo stages).
+  const resources = { ...(pc.resources || {}), ...(demo ? pc.demoResources || {} : {}) };
+  for (const [id, rule] of Object.entries(resources)) {
+    if (!isResourceIdentifier(id)) throw new PortcullisConfigError(`resource "${id}" must be an absolute URI without a fragment (RFC 8707)`);
+    const list = requiredScopes(rule);
+    if (list.length === 0) throw new PortcullisConfigError(`resource "${id}" needs the scopes that belong to it`);
+    for (const s of list) {
+      if (!Object.prototype.hasOwnProperty.call(scopes, s)) throw new PortcullisConfigError(`resource "${id}" has scope "${s}", which is not declared in custom.portcullis.scopes`);
+    }
+  }
+
   // A limit of 0 (or a fraction) would refuse every revocation at POST /oauth2/revoke.
   for (const [name, value] of Object.entries(pc.revokeRateLimit || {})) {
     if (!Number.isInteger(Number(value)) || Number(value) < 1) {
@@ -61,9 +84,23 @@ function portcullisEnvironment({ stage, portcullis, stages, params }) {
     }
   }
 
-  const environment = { PORTCULLIS_SCOPES: JSON.stringify(scopes), PORTCULLIS_ROUTES: JSON.stringify(routes) };
+  const environment = { PORTCULLIS_SCOPES: JSON.stringify(scopes), PORTCULLIS_ROUTES: JSON.stringify(routes), PORTCULLIS_RESOURCES: JSON.stringify(resources) };
   if (issuer) environment.PORTCULLIS_ISSUER = issuer;
-  return { demo, scopes, routes, issuer: issuer || undefined, environment };
+  return { demo, scopes, routes, resources, issuer: issuer || undefined, environment };
+}
+
+/**
+ * Each authorizer function protects one API: its PORTCULLIS_AUTHORIZER_AUDIENCE (default the audience) must be the
+ * audience or a declared resource, or no token could ever pass it.
+ */
+function checkAuthorizerAudiences(functions, audience, resources) {
+  for (const [name, fn] of Object.entries(functions || {})) {
+    const aud = fn && fn.environment && fn.environment.PORTCULLIS_AUTHORIZER_AUDIENCE;
+    if (aud === undefined || typeof aud !== 'string') continue;
+    if (aud !== audience && !Object.prototype.hasOwnProperty.call(resources, aud)) {
+      throw new PortcullisConfigError(`function ${name}: PORTCULLIS_AUTHORIZER_AUDIENCE "${aud}" is neither custom.portcullis.audience nor a declared resource`);
+    }
+  }
 }
 
 /** `--param k=v` as serverless parses it (the value is what follows the first `=`). */
@@ -96,4 +133,4 @@ function localOverrides(stage, env) {
   return Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, String(v)]));
 }
 
-module.exports = { portcullisEnvironment, paramsOf, localOverrides, LOCAL_OVERRIDES, PortcullisConfigError };
+module.exports = { portcullisEnvironment, paramsOf, localOverrides, LOCAL_OVERRIDES, PortcullisConfigError, DEMO_FUNCTIONS, checkAuthorizerAudiences };

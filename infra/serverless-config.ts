@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
 import type { DeclaredRoute, DeclaredSettings } from '../lib/config/declared-settings';
-import { localOverrides, portcullisEnvironment } from './portcullis-environment';
+import { DEMO_FUNCTIONS, localOverrides, portcullisEnvironment } from './portcullis-environment';
 import { ServerlessVariables } from './serverless-variables';
 
 export const REPO_ROOT = join(__dirname, '..');
@@ -65,8 +65,8 @@ export function readServerlessSettings(file = SERVERLESS_FILE, stage = 'local', 
   };
   const apiRoutes: DeclaredRoute[] = [];
   for (const [name, fn] of Object.entries(doc.functions ?? {})) {
-    if (name === 'demo' && !stageSettings(stage).demo) continue;
-    for (const ev of fn.events ?? []) {
+    if (DEMO_FUNCTIONS.includes(name) && !stageSettings(stage).demo) continue;
+    for (const [i, ev] of (fn.events ?? []).entries()) {
       const http = ev.http as { path: string; method: string; authorizer?: unknown } | undefined;
       const httpApi = ev.httpApi as { path: string; method: string; authorizer?: { name?: string } } | undefined;
       const e = http ?? httpApi;
@@ -76,12 +76,14 @@ export function readServerlessSettings(file = SERVERLESS_FILE, stage = 'local', 
           ? http.authorizer.startsWith('${') ? 'authorizer' : http.authorizer
           : http.authorizer ? 'authorizer' : undefined
         : httpApi?.authorizer?.name;
+      const authorizerAudience = authorizer ? authorizerAudienceOf(vars, http ? `functions.${name}.events.${i}.http.authorizer` : undefined, authorizer) : undefined;
       apiRoutes.push({
         function: name,
         api: http ? 'rest' : 'http',
         method: e.method.toUpperCase(),
         path: `/${e.path.replace(/^\/+/, '')}`,
         authorizer,
+        ...(authorizerAudience ? { authorizerAudience } : {}),
       });
     }
   }
@@ -99,6 +101,26 @@ export function readServerlessSettings(file = SERVERLESS_FILE, stage = 'local', 
     revocation: pc.revocation ?? { mode: 'snapshot', refreshMs: 1000, maxStalenessMs: 5000 },
     stageSettings,
   };
+}
+
+/**
+ * The PORTCULLIS_AUTHORIZER_AUDIENCE of the authorizer a route uses (RFC 8707: the API it protects), when its
+ * function sets one: a REST authorizer by its (resolved) name, an HTTP API one by its functionName.
+ */
+function authorizerAudienceOf(vars: ServerlessVariables, restPath: string | undefined, name: string): string | undefined {
+  try {
+    let fn = name;
+    if (restPath) {
+      const resolved = vars.get(restPath) as { name?: string } | string | undefined;
+      fn = typeof resolved === 'string' ? resolved : resolved?.name ?? name;
+    } else {
+      fn = String((vars.get(`provider.httpApi.authorizers.${name}.functionName`) as string | undefined) ?? name);
+    }
+    const aud = vars.get(`functions.${fn}.environment.PORTCULLIS_AUTHORIZER_AUDIENCE`);
+    return typeof aud === 'string' ? aud : undefined;
+  } catch {
+    return undefined; // unresolvable here: the authorizer's default (the audience)
+  }
 }
 
 /**

@@ -1,15 +1,16 @@
 'use strict';
 /**
- * Carries custom.portcullis (scope catalogue, route table, issuer) from serverless.yml into
+ * Carries custom.portcullis (scope catalogue, route table, resources, issuer) from serverless.yml into
  * every function's environment, and refuses a configuration that cannot be right:
- * an undeclared scope in the route table, an http issuer outside the local stage, a revoke rate limit below 1.
+ * an undeclared scope in the route table or a resource, an http issuer outside the local stage, a revoke rate limit
+ * below 1, an authorizer function whose PORTCULLIS_AUTHORIZER_AUDIENCE is no audience of this issuer.
  * The demo functions and their routes are kept only in stages that ask for them.
  * At package time it puts the API Gateway stages in the template with access logs and throttling
  * (infra/serverless/api-gateway-stages.js, custom.portcullis.apiGateway).
  * What it adds is computed by infra/portcullis-environment.js, which the CLIs and the local stack
  * use too (infra/serverless-config.ts), so they compute the environment the functions get.
  */
-const { portcullisEnvironment, paramsOf, localOverrides, PortcullisConfigError } = require('./portcullis-environment');
+const { portcullisEnvironment, paramsOf, localOverrides, PortcullisConfigError, DEMO_FUNCTIONS, checkAuthorizerAudiences } = require('./portcullis-environment');
 const { applyApiGatewayStages, throttleSettings, ApiGatewayConfigError } = require('./serverless/api-gateway-stages');
 
 class PortcullisPlugin {
@@ -38,10 +39,11 @@ class PortcullisPlugin {
     try {
       computed = portcullisEnvironment({ stage, portcullis: custom.portcullis, stages: custom.stages, params: paramsOf(this.options.param) });
       overrides = localOverrides(stage, process.env);
+      if (!computed.demo) for (const name of DEMO_FUNCTIONS) delete service.functions[name];
+      checkAuthorizerAudiences(service.functions, (custom.portcullis || {}).audience, computed.resources);
     } catch (err) {
       throw err instanceof PortcullisConfigError ? this.error(err.message) : err;
     }
-    if (!computed.demo) delete service.functions.demo;
     const logs = service.provider.logs || {};
     if (logs.restApi || logs.httpApi) {
       throw this.error('provider.logs.restApi and provider.logs.httpApi are not used here: the API access logs and stage settings are in infra/serverless/api-gateway.yml and custom.portcullis.apiGateway (osls would set the logging of the REST stage with SDK calls after the deploy, outside the template, into a log group without encryption)');
@@ -91,6 +93,9 @@ PortcullisPlugin.prototype.checkAttachedRoutes = function checkAttachedRoutes(se
     if (m) table.add(routeShape(m[1] === '*' ? 'ANY' : m[1], m[2]));
   }
   const missing = [];
+  // The portcullis authorizers: the two built in, and any function running functions/authorizer (e.g. one per API).
+  const ours = new Set(['authorizer', 'portcullisHttpApi']);
+  for (const [name, fn] of Object.entries(service.functions || {})) if (fn && /^functions\/authorizer\./.test(String(fn.handler || ''))) ours.add(name);
   for (const [name, fn] of Object.entries(service.functions || {})) {
     for (const ev of (fn && fn.events) || []) {
       const http = ev.http;
@@ -99,7 +104,7 @@ PortcullisPlugin.prototype.checkAttachedRoutes = function checkAttachedRoutes(se
       if (!e || typeof e !== 'object') continue;
       const auth = e.authorizer;
       const authName = typeof auth === 'string' ? auth : auth && auth.name;
-      if (authName !== 'authorizer' && authName !== 'portcullisHttpApi') continue;
+      if (!ours.has(authName)) continue;
       const shape = routeShape(e.method, e.path);
       const any = routeShape('ANY', e.path);
       if (!table.has(shape) && !table.has(any)) missing.push(`${name}: ${shape}`);

@@ -14,6 +14,10 @@ export const DESCRIPTIONS: Record<MeasureKey, string> = {
     'Token endpoint core (form, client authentication against the cached DynamoDB client record, scope, mint, sign with the file key, audit confirmed before the answer as deployed: one PutLogEvents per request), requests/s ÷ raw `crypto.sign`/s of the same algorithm.',
   token_issue_ratio_amortized_audit: 'The same, with the audit sink flushed the way the authorizer flushes it (a batch per 1000 events or per second) instead of before each answer.',
   token_issue_ratio_without_audit: 'The same, with an audit sink that does nothing: the core alone.',
+  private_key_jwt_issue_ratio:
+    'Token endpoint core as in `token_issue_ratio` (audit confirmed per request), but the client authenticates with `private_key_jwt` instead of a secret: an ES256 client assertion (signed beforehand, one per request) checked by the jose layer (precheck, signature with the client\'s inline key) and its jti claimed with one conditional PutItem; requests/s ÷ raw `crypto.sign`/s of the token\'s algorithm.',
+  private_key_jwt_ddb_calls_per_request:
+    'DynamoDB requests per steady-state `private_key_jwt` token request, counted at the wire (client record, lockout state and key list cached): the jti write only.',
   authorizer_cold_init_ms: '`require` of the bundled, minified authorizer artifact plus its first decision (JWKS fetch and revocation snapshot load over loopback), median of fresh node processes. Node start-up itself is not included.',
   token_cold_init_ms: 'The same for the token function: `require` plus the first token (client lookup, key list, sign, audit write).',
   bundle_bytes: 'Size of the handler file (minified JavaScript) and of the deployment zip, per function.',

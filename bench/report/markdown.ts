@@ -40,7 +40,8 @@ function figuresSection(r: BenchResults): string[] {
   const out = ['## Every figure', '', ...head(['key', 'value', 'what it is'])];
   for (const key of MEASURE_KEYS) {
     const f = r.measures[key];
-    const value = typeof f === 'number' ? formatNumber(f) : Object.entries(f).map(([k, v]) => `${k}: ${formatNumber(v)}`).join('<br>');
+    // A results file from before a figure existed (--render of an older latest.json) has no value for it.
+    const value = f === undefined ? '– (not in this run)' : typeof f === 'number' ? formatNumber(f) : Object.entries(f).map(([k, v]) => `${k}: ${formatNumber(v)}`).join('<br>');
     out.push(row([`\`${key}\``, value, DESCRIPTIONS[key]]));
   }
   return out;
@@ -53,7 +54,7 @@ function cpuSection(r: BenchResults, d: Details): string[] {
   for (const [k, v] of Object.entries(r.rawUs)) out.push(row([`\`${k}\``, v, d.wall_us[k] ?? '–']));
   out.push('', 'Spread of the per-round ratios (median, quartiles):', '');
   for (const [k, s] of Object.entries(d.authorizer.spreads)) out.push(`- \`${k}\`: ${spreadText(s)}`);
-  const auditLabel: Record<string, string> = { confirmed: 'audit confirmed per request', amortized: 'audit flushed amortized', without_audit: 'no audit' };
+  const auditLabel: Record<string, string> = { confirmed: 'audit confirmed per request', amortized: 'audit flushed amortized', without_audit: 'no audit', private_key_jwt: 'private_key_jwt client authentication, audit confirmed' };
   for (const [alg, set] of Object.entries(d.token.spreads)) for (const [k, s] of Object.entries(set)) out.push(`- token issue ratio ${alg}, ${auditLabel[k] ?? k}: ${spreadText(s)}`);
   out.push(
     '',

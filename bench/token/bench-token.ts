@@ -1,7 +1,10 @@
 /**
  * Token endpoint CPU, side by side: raw crypto.sign of a token-sized signing input (the floor) against
  * handleTokenRequest (form, client authentication, scope, mint, sign with the file key, audit confirmed),
- * with the audit confirmed per request (production), flushed amortized, and without it, for RS256 and ES256. Every response is checked to be a 200.
+ * with the audit confirmed per request (production), flushed amortized, and without it, for RS256 and ES256,
+ * and with private_key_jwt client authentication instead of a secret (an ES256 client assertion: its precheck,
+ * signature and jti write; private-key-jwt.ts), whose DynamoDB calls per request are counted at the wire.
+ * Every response is checked to be a 200.
  */
 import { sign } from 'node:crypto';
 import { handleTokenRequest, type TokenEndpointDeps } from '../../lib/endpoints/token';
@@ -11,6 +14,7 @@ import { interleave, perOp, ratio, type Variant } from '../support/measure';
 import type { Spread } from '../support/stats';
 import type { Alg } from '../support/tokens';
 import { buildTokenRig, type TokenRig } from './rig';
+import { buildPrivateKeyJwtPath, type PrivateKeyJwtPath } from './private-key-jwt';
 
 export interface TokenPlan {
   rounds: number;
@@ -29,6 +33,8 @@ export interface TokenAlgFigures {
   issueRatioAmortizedAudit: Spread;
   /** The same without the audit sink. */
   issueRatioWithoutAudit: Spread;
+  /** Token requests/s with private_key_jwt client authentication (audit confirmed) ÷ raw signatures/s. */
+  privateKeyJwtRatio: Spread;
   perOp: Record<string, { cpuUs: number; wallUs: number }>;
 }
 
@@ -36,6 +42,22 @@ export interface TokenFigures {
   algs: Record<Alg, TokenAlgFigures>;
   requests: number;
   auditFallback: number;
+  /** DynamoDB requests of steady-state private_key_jwt token requests, counted at the wire, by action. */
+  privateKeyJwtDdb: { requests: number; perRequest: number; calls: Record<string, number> };
+}
+
+/** Token requests with private_key_jwt; each consumes one assertion prepared beforehand. */
+class AssertionLoop {
+  requests = 0;
+  failures: number[] = [];
+  constructor(private readonly path: PrivateKeyJwtPath) {}
+  async run(n: number): Promise<void> {
+    for (let i = 0; i < n; i++) {
+      const status = await this.path.issue();
+      this.requests++;
+      if (status !== 200) this.failures.push(status);
+    }
+  }
 }
 
 class IssueLoop {
@@ -67,9 +89,10 @@ async function realisticSigningInput(rig: TokenRig): Promise<Buffer> {
 export async function benchToken(backends: BackendEndpoints, plan: TokenPlan): Promise<TokenFigures> {
   const algs: Alg[] = ['RS256', 'ES256'];
   const rigs = await Promise.all(algs.map((alg) => buildTokenRig(backends, alg)));
+  const paths: PrivateKeyJwtPath[] = [];
   try {
     const variants: Variant[] = [];
-    const loops: IssueLoop[] = [];
+    const loops: Array<IssueLoop | AssertionLoop> = [];
     for (const rig of rigs) {
       const ops = rig.alg === 'RS256' ? plan.rs256PerBatch : plan.es256PerBatch;
       const input = await realisticSigningInput(rig);
@@ -77,7 +100,11 @@ export async function benchToken(backends: BackendEndpoints, plan: TokenPlan): P
       const withAudit = new IssueLoop(rig.request, rig.deps);
       const amortized = new IssueLoop(rig.request, rig.depsAmortizedAudit);
       const withoutAudit = new IssueLoop(rig.request, rig.depsWithoutAudit);
-      loops.push(withAudit, amortized, withoutAudit);
+      const path = await buildPrivateKeyJwtPath(rig, backends);
+      paths.push(path);
+      await path.prepare(plan.warmupOps + (plan.warmupRounds + plan.rounds) * ops);
+      const assertions = new AssertionLoop(path);
+      loops.push(withAudit, amortized, withoutAudit, assertions);
       variants.push(
         {
           name: `raw_sign_${rig.alg}`,
@@ -90,6 +117,7 @@ export async function benchToken(backends: BackendEndpoints, plan: TokenPlan): P
         // its PutLogEvents happen inside the requests that trigger them (100 events or 1 s), as in a container
         { name: `token_core_amortized_audit_${rig.alg}`, ops, run: (n) => amortized.run(n) },
         { name: `token_core_no_audit_${rig.alg}`, ops, run: (n) => withoutAudit.run(n) },
+        { name: `token_core_private_key_jwt_${rig.alg}`, ops, run: (n) => assertions.run(n) },
       );
     }
     const samples = await interleave(variants, { rounds: plan.rounds, warmupRounds: plan.warmupRounds, warmupOps: plan.warmupOps });
@@ -98,20 +126,24 @@ export async function benchToken(backends: BackendEndpoints, plan: TokenPlan): P
 
     const figures = {} as Record<Alg, TokenAlgFigures>;
     for (const alg of algs) {
-      const names = [`raw_sign_${alg}`, `token_core_${alg}`, `token_core_amortized_audit_${alg}`, `token_core_no_audit_${alg}`];
+      const names = [`raw_sign_${alg}`, `token_core_${alg}`, `token_core_amortized_audit_${alg}`, `token_core_no_audit_${alg}`, `token_core_private_key_jwt_${alg}`];
       figures[alg] = {
         issueRatio: ratio(samples, `raw_sign_${alg}`, `token_core_${alg}`),
         issueRatioAmortizedAudit: ratio(samples, `raw_sign_${alg}`, `token_core_amortized_audit_${alg}`),
         issueRatioWithoutAudit: ratio(samples, `raw_sign_${alg}`, `token_core_no_audit_${alg}`),
+        privateKeyJwtRatio: ratio(samples, `raw_sign_${alg}`, `token_core_private_key_jwt_${alg}`),
         perOp: Object.fromEntries(names.map((n) => [n, perOp(samples, n)])),
       };
     }
+    const privateKeyJwtDdb = await paths[0].countCalls(20);
     return {
       algs: figures,
-      requests: loops.reduce((a, l) => a + l.requests, 0),
+      requests: loops.reduce((a, l) => a + l.requests, 0) + privateKeyJwtDdb.requests,
       auditFallback: rigs.reduce((a, r) => a + r.counters.auditFallback, 0),
+      privateKeyJwtDdb,
     };
   } finally {
+    await Promise.all(paths.map((p) => p.close()));
     for (const rig of rigs) rig.close();
   }
 }

@@ -2,6 +2,8 @@
  * The admin CLI (a stable contract; scripts rely on its commands and --json output):
  *   npm run --silent admin -- clients create --name NAME --scopes "a b" [--default-scopes "a"] [--lifetime S] [--introspect] [--json]
  *   npm run --silent admin -- clients list|show ID|rotate-secret ID [--old-secret-ttl S]|retire-secret ID|disable ID|enable ID [--json]
+ *   npm run --silent admin -- clients create … [--auth-method private_key_jwt --jwks JSON|--jwks-uri URL] [--max-tokens-per-minute N]
+ *   npm run --silent admin -- clients update ID [--max-tokens-per-minute N|none] [--jwks JSON|--jwks-uri URL] [--json]
  *   npm run --silent admin -- revoke --client ID | --sub SUB | --jti JTI [--json]
  *   npm run --silent admin -- keys init|rotate|list [--json]
  *   npm run --silent admin -- explain TOKEN|- [--route "GET /demo/data"] [--json]     (exit 0 allow, 1 deny)
@@ -20,13 +22,16 @@ import { runExplainCommand } from './explain-command';
 import { runDoctorCommand } from './doctor-command';
 import { ConflictError, NotFoundError } from '../../lib/stores/ports';
 import { paramsOf } from '../portcullis-environment';
+import { CLIENT_SETTINGS_OPTIONS, CLIENT_SETTINGS_USAGE, CLIENT_UPDATE_USAGE, clientSettingsInput, clientSettingsUpdate } from './client-settings-flags';
 
 const USAGE = `usage: npm run --silent admin -- <command> [options]
   clients create --name NAME --scopes "a b" [--default-scopes "a"] [--lifetime SECONDS] [--introspect]
   clients list | show ID | rotate-secret ID [--old-secret-ttl SECONDS] | retire-secret ID | disable ID | enable ID
+  clients create … ${CLIENT_SETTINGS_USAGE}
+  ${CLIENT_UPDATE_USAGE}
   revoke --client ID | --sub SUB | --jti JTI
   keys init | keys list | keys rotate [--now] [--force] | keys retire KID
-  explain TOKEN|- [--route "METHOD /path"]   why the authorizer allows or denies a token (exit 0 allow, 1 deny)
+  explain TOKEN|- [--route "METHOD /path"] [--audience URI]   why the authorizer allows or denies a token (exit 0 allow, 1 deny)
   doctor [--serverless FILE]                  check the configuration and live state (exit 1 when an error is found)
 options: --json (machine output, last line)  --stage S --region R [--param name=value …] (a deployed stage, with the
          --param values it was deployed with; default: the local stack)`;
@@ -49,8 +54,10 @@ const OPTIONS = {
   now: { type: 'boolean' },
   force: { type: 'boolean' },
   route: { type: 'string' },
+  audience: { type: 'string' },
   serverless: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
+  ...CLIENT_SETTINGS_OPTIONS,
 } as const;
 
 export type AdminValues = ReturnType<typeof parse>['values'];
@@ -81,12 +88,23 @@ async function clientsCommand(sub: string | undefined, id: string | undefined, v
         defaultScopes: v['default-scopes'] === undefined ? undefined : words(v['default-scopes']),
         tokenLifetimeSeconds: wholeSeconds('--lifetime', v.lifetime),
         canIntrospectOthers: v.introspect,
+        ...clientSettingsInput(v),
       });
+      if (!secret) {
+        // private_key_jwt: no secret exists; the client signs with its own key.
+        show(describeClient(client), `client_id:     ${client.clientId}\nauth method:   private_key_jwt (${client.jwksUri ?? `${client.jwks?.keys.length} inline key(s)`})\nscopes:        ${client.allowedScopes.join(' ')}`);
+        return 0;
+      }
       if (!v.json) out('The secret is shown once; store it now.');
       show(
         { ...describeClient(client), client_secret: secret },
         `client_id:     ${client.clientId}\nclient_secret: ${secret}\nscopes:        ${client.allowedScopes.join(' ')}`,
       );
+      return 0;
+    }
+    case 'update': {
+      const c = await admin.update(needId(), clientSettingsUpdate(v, ['name', 'scopes', 'default-scopes', 'lifetime', 'introspect', 'old-secret-ttl']));
+      show(describeClient(c), `updated ${c.clientId}: max tokens per minute ${c.maxTokensPerMinute ?? 'none'}${c.tokenEndpointAuthMethod ? `, keys ${c.jwksUri ?? 'inline'}` : ''}`);
       return 0;
     }
     case 'list': {
@@ -97,7 +115,9 @@ async function clientsCommand(sub: string | undefined, id: string | undefined, v
       return 0;
     }
     case 'show': {
-      const c = describeClient(await admin.get(needId()));
+      const record = await admin.get(needId());
+      const quota = await admin.quotaUse(record);
+      const c = { ...describeClient(record), ...(quota ? { token_quota: quota } : {}) };
       show(c, JSON.stringify(c, null, 2));
       return 0;
     }
@@ -143,7 +163,7 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const where = { json: v.json, stage: v.stage, region: v.region, issuer: v.issuer, params: paramsOf(v.param) };
-  if (command === 'explain') return runExplainCommand({ ...where, token: sub, extra: parsed.positionals.slice(2), route: v.route }, { out, err });
+  if (command === 'explain') return runExplainCommand({ ...where, token: sub, extra: parsed.positionals.slice(2), route: v.route, audience: v.audience }, { out, err });
   if (command === 'doctor') return runDoctorCommand({ ...where, extra: parsed.positionals.slice(1), serverlessFile: v.serverless }, { out, err });
   if (!['clients', 'revoke', 'keys'].includes(command)) {
     process.stderr.write(`unknown command "${command}"\n${USAGE}\n`);

@@ -12,7 +12,7 @@ import { parseRouteArg } from './troubleshoot/route-check';
 import { safeJson } from './troubleshoot/safe-text';
 import { CliError, resolveTarget, type CliTarget } from './context';
 
-export const EXPLAIN_USAGE = 'explain TOKEN|- [--route "METHOD /path"]   (exit 0 allow, 1 deny)';
+export const EXPLAIN_USAGE = 'explain TOKEN|- [--route "METHOD /path"] [--audience URI]   (exit 0 allow, 1 deny)';
 
 export interface ExplainArgs {
   /** The token, `-` for stdin. */
@@ -20,6 +20,8 @@ export interface ExplainArgs {
   /** Extra positionals (a usage error). */
   extra?: string[];
   route?: string;
+  /** The API the token is presented to (RFC 8707): the `aud` its authorizer requires. Default: from --route, else the audience. */
+  audience?: string;
   json?: boolean;
   stage?: string;
   region?: string;
@@ -33,6 +35,13 @@ export interface ExplainIo {
   err(line: string): void;
   /** Default: the process's stdin. */
   readStdin?(): Promise<string>;
+}
+
+/** `/orders/{id}` matches itself and `/orders/7`; `{proxy+}` any rest of the path. */
+function templateMatches(template: string, path: string): boolean {
+  if (template === path) return true;
+  const segment = (seg: string) => (/^\{[^}]+\+\}$/.test(seg) ? '.+' : /^\{[^}]+\}$/.test(seg) ? '[^/]+' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(`^${template.split('/').map(segment).join('/')}$`).test(path);
 }
 
 async function processStdin(): Promise<string> {
@@ -60,12 +69,16 @@ export async function runExplainCommand(args: ExplainArgs, io: ExplainIo): Promi
   try {
     target = await resolveTarget({ stage: args.stage, region: args.region, issuer: args.issuer, params: args.params });
     let authorizerCacheSeconds = 0;
+    let audience = args.audience;
     try {
-      authorizerCacheSeconds = readServerlessSettings(undefined, target.config.stage, args.params).authorizerCacheSeconds || 0;
+      const settings = readServerlessSettings(undefined, target.config.stage, args.params);
+      authorizerCacheSeconds = settings.authorizerCacheSeconds || 0;
+      // The route's authorizer may protect another API than the default audience (its own PORTCULLIS_AUTHORIZER_AUDIENCE).
+      if (!audience && route) audience = settings.apiRoutes.find((r) => (r.method === route.method || r.method === 'ANY') && templateMatches(r.path, route.path))?.authorizerAudience;
     } catch {
       // serverless.yml unreadable: the bound is given without the gateway cache
     }
-    const explanation = await explainToken(token, explainDepsFor(target.config, target.table, { authorizerCacheSeconds }), { route });
+    const explanation = await explainToken(token, explainDepsFor(target.config, target.table, { authorizerCacheSeconds }), { route, audience });
     if (args.json) io.out(safeJson(explanation));
     else for (const line of explanationLines(explanation)) io.out(line);
     return explanation.verdict.effect === 'allow' ? 0 : 1;

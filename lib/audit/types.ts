@@ -13,6 +13,7 @@ export type AuditEventName =
   | 'client.secret_retired'
   | 'client.disabled'
   | 'client.enabled'
+  | 'client.updated'
   | 'client.locked_out'
   | 'revocation.client'
   | 'revocation.subject'

@@ -98,7 +98,8 @@ export class Authorizer {
       new TokenVerifier(
         {
           issuer: config.issuer,
-          audience: config.audience,
+          // The API this authorizer function protects (RFC 8707): a token for another API is wrong_audience here.
+          audience: config.authorizerAudience ?? config.audience,
           jwksUri: config.jwksUri,
           clockSkewSeconds: config.clockSkewSeconds,
           jwksRefetchMinIntervalMs: config.jwksRefetchMinIntervalMs,

@@ -1,6 +1,6 @@
 /** Form + client authentication, shared by the token, revocation and introspection endpoints. */
 import type { Clock } from '../core/clock';
-import type { ClientCredentials } from './method';
+import type { ClientAuthServices, ClientCredentials } from './method';
 import { authMethod, readClientCredentials } from './registry';
 import type { CachedClientLookup } from '../clients/client-cache';
 import { COUNTED_FAILURES, type ClientLockout } from '../lockout/lockout';
@@ -29,7 +29,7 @@ export interface AuthenticatedRequest {
  */
 export async function authenticateClient(
   req: HttpRequest,
-  deps: { clients: CachedClientLookup; maxBodyBytes: number; clock: Clock; lockout?: ClientLockout },
+  deps: { clients: CachedClientLookup; maxBodyBytes: number; clock: Clock; lockout?: ClientLockout; services?: ClientAuthServices },
   progress: { params?: FormParams; creds?: ClientCredentials } = {},
   beforeAuth?: (params: FormParams) => void,
 ): Promise<AuthenticatedRequest> {
@@ -43,7 +43,7 @@ export async function authenticateClient(
   const stored = await guardDependency(gate ? withGate(deps.clients.get(creds.clientId), gate) : deps.clients.get(creds.clientId));
   let client: ClientRecord;
   try {
-    client = authMethod(creds.method).verify(stored, creds, deps.clock);
+    client = await authMethod(creds.method).verify(stored, creds, deps.clock, deps.services);
   } catch (err) {
     if (lockout && err instanceof OAuthError && COUNTED_FAILURES.has(err.reason)) {
       await guardDependency(lockout.failed(creds.clientId, { reason: err.reason, context: requestAuditFields(req) }));

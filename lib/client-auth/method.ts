@@ -9,14 +9,27 @@ import type { Clock } from '../core/clock';
 import type { FormParams } from '../http/form';
 import type { HttpRequest } from '../http/request';
 import type { ClientRecord } from '../models/client';
+import type { ClientAssertionServices } from './assertion-services';
 
-export type AuthMethodName = 'client_secret_basic' | 'client_secret_post';
+export type AuthMethodName =
+  | 'client_secret_basic'
+  | 'client_secret_post'
+  | 'private_key_jwt';
 
-/** What a request presents: the client id, and the secret of the secret methods. Never logged. */
+/** What a request presents: the client id, and the secret of the secret methods or the assertion of private_key_jwt. Never logged. */
 export interface ClientCredentials {
   clientId: string;
+  /** The secret methods' secret; empty for private_key_jwt. */
   secret: string;
   method: AuthMethodName;
+  /** private_key_jwt: the signed client assertion (RFC 7523 §2.2). */
+  assertion?: string;
+}
+
+/** What verifying a method may need besides the client record (injected; absent in unit tests of the secret methods). */
+export interface ClientAuthServices {
+  /** private_key_jwt: the client's keys, used jtis, and where the assertion must be addressed. */
+  assertions?: ClientAssertionServices;
 }
 
 export interface ClientAuthMethod {
@@ -26,7 +39,7 @@ export interface ClientAuthMethod {
   /** The credentials; throws invalid_request / invalid_client when they are malformed. */
   read(req: HttpRequest, params: FormParams): ClientCredentials;
   /** The client, or invalid_client. `client` is undefined for an unknown id, which costs the same work. */
-  verify(client: ClientRecord | undefined, creds: ClientCredentials, clock: Clock): ClientRecord;
+  verify(client: ClientRecord | undefined, creds: ClientCredentials, clock: Clock, services?: ClientAuthServices): ClientRecord | Promise<ClientRecord>;
 }
 
 export const REALM = 'portcullis';

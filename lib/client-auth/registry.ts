@@ -8,8 +8,9 @@ import type { HttpRequest } from '../http/request';
 import { invalidClient, type AuthMethodName, type ClientAuthMethod, type ClientCredentials } from './method';
 import { secretBasic } from './secret-basic';
 import { secretPost } from './secret-post';
+import { privateKeyJwt } from './private-key-jwt';
 
-export const CLIENT_AUTH_METHODS: readonly ClientAuthMethod[] = [secretBasic, secretPost];
+export const CLIENT_AUTH_METHODS: readonly ClientAuthMethod[] = [secretBasic, secretPost, privateKeyJwt];
 
 export const AUTH_METHOD_NAMES: AuthMethodName[] = CLIENT_AUTH_METHODS.map((m) => m.name);
 

@@ -7,8 +7,10 @@ import type { IdGenerator } from '../core/ids';
 import { randomIds } from '../core/ids';
 import { undeclaredScopes } from '../oauth/scopes';
 import { hashSecret } from './client-secret';
-import type { ClientStore } from '../stores/ports';
+import type { ClientStore, TokenQuotaStore } from '../stores/ports';
 import type { ClientRecord, GrantType } from '../models/client';
+import { clientSettings, describeClientSettings, InvalidClientSettings, updatedSettings, type ClientSettingsInput, type ClientSettingsUpdate } from './client-settings';
+import { quotaUse } from './token-quota';
 
 export class AdminError extends Error {
   constructor(message: string) {
@@ -44,9 +46,12 @@ export interface ClientAdminDeps {
   clock?: Clock;
   ids?: IdGenerator;
   actor?: string;
+  /** The token quota counters, for `clients show` (current use); absent: not shown. */
+  quotas?: TokenQuotaStore;
 }
 
-export interface CreateClientInput {
+/** Authentication method, public keys and quota (client-settings.ts) come with the ClientSettingsInput fields. */
+export interface CreateClientInput extends ClientSettingsInput {
   name: string;
   scopes: string[];
   defaultScopes?: string[];
@@ -73,7 +78,18 @@ export function describeClient(c: ClientRecord) {
     })),
     created_at: new Date(c.createdAt * 1000).toISOString(),
     updated_at: new Date(c.updatedAt * 1000).toISOString(),
+    ...describeClientSettings(c),
   };
+}
+
+/** A settings error is an admin error (a clear message, exit code 1). */
+function checked<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (err) {
+    if (err instanceof InvalidClientSettings) throw new AdminError(err.message);
+    throw err;
+  }
 }
 
 export class ClientAdmin {
@@ -87,10 +103,11 @@ export class ClientAdmin {
     this.actor = deps.actor ?? 'admin-cli';
   }
 
-  private emit(event: 'client.created' | 'client.secret_rotated' | 'client.secret_retired' | 'client.disabled' | 'client.enabled', clientId: string, scopes?: string[]) {
-    this.deps.audit.emit({ event, outcome: 'success', client_id: clientId, scopes_granted: scopes, actor: this.actor });
+  private emit(event: 'client.created' | 'client.secret_rotated' | 'client.secret_retired' | 'client.disabled' | 'client.enabled' | 'client.updated', clientId: string, scopes?: string[], detail?: Record<string, string | number | boolean>) {
+    this.deps.audit.emit({ event, outcome: 'success', client_id: clientId, scopes_granted: scopes, actor: this.actor, ...(detail ? { detail } : {}) });
   }
 
+  /** The new client and its secret (shown once; empty for a private_key_jwt client, which has none). */
   async create(input: CreateClientInput): Promise<{ client: ClientRecord; secret: string }> {
     const name = input.name.trim();
     if (!name) throw new AdminError('--name is required');
@@ -106,8 +123,10 @@ export class ClientAdmin {
     if (lifetime !== undefined && (!Number.isInteger(lifetime) || lifetime < 1 || lifetime > this.deps.config.maxTokenLifetimeSeconds)) {
       throw new AdminError(`--lifetime must be a whole number of seconds from 1 to ${this.deps.config.maxTokenLifetimeSeconds}`);
     }
+    const settings = checked(() => clientSettings(input, this.deps.config));
+    const keyBased = settings.tokenEndpointAuthMethod === 'private_key_jwt';
     const now = epochSeconds(this.clock);
-    const secret = this.ids.secret();
+    const secret = keyBased ? '' : this.ids.secret();
     const client: ClientRecord = {
       clientId: this.ids.clientId(),
       name,
@@ -117,12 +136,13 @@ export class ClientAdmin {
       tokenLifetimeSeconds: lifetime,
       status: 'active',
       canIntrospectOthers: input.canIntrospectOthers || undefined,
-      secrets: [{ hash: hashSecret(secret), createdAt: now }],
+      secrets: keyBased ? [] : [{ hash: hashSecret(secret), createdAt: now }],
       createdAt: now,
       updatedAt: now,
+      ...settings,
     };
     await this.deps.clients.create(client);
-    this.emit('client.created', client.clientId, client.allowedScopes);
+    this.emit('client.created', client.clientId, client.allowedScopes, { auth_method: describeClientSettings(client).token_endpoint_auth_method });
     await this.deps.audit.flush();
     return { client, secret };
   }
@@ -138,7 +158,8 @@ export class ClientAdmin {
    * `oldSecretTtlSeconds` from now when given.
    */
   async rotateSecret(clientId: string, oldSecretTtlSeconds?: number): Promise<{ client: ClientRecord; secret: string }> {
-    await this.get(clientId);
+    const existing = await this.get(clientId);
+    if (existing.tokenEndpointAuthMethod === 'private_key_jwt') throw new AdminError(`client "${clientId}" authenticates with private_key_jwt and has no secret; change its keys with \`clients update ${clientId} --jwks …|--jwks-uri …\``);
     const now = epochSeconds(this.clock);
     const secret = this.ids.secret();
     const client = await this.deps.clients.update(clientId, (c) => ({
@@ -152,6 +173,29 @@ export class ClientAdmin {
     this.emit('client.secret_rotated', clientId);
     await this.deps.audit.flush();
     return { client, secret };
+  }
+
+  /**
+   * `clients update ID [--max-tokens-per-minute N|none] [--jwks JSON | --jwks-uri URL]`: changes only what is named
+   * (client-settings.ts). Takes effect at the token endpoint within the client cache lifetime.
+   */
+  async update(clientId: string, change: ClientSettingsUpdate): Promise<ClientRecord> {
+    const current = await this.get(clientId);
+    checked(() => updatedSettings(current, change, this.deps.config));
+    const client = await this.deps.clients.update(clientId, (c) => ({ ...checked(() => updatedSettings(c, change, this.deps.config)), updatedAt: epochSeconds(this.clock) }));
+    const detail: Record<string, string | number | boolean> = {};
+    if (change.maxTokensPerMinute !== undefined) detail.max_tokens_per_minute = change.maxTokensPerMinute ?? 'none';
+    if (change.jwks !== undefined) detail.keys = 'jwks';
+    if (change.jwksUri !== undefined) detail.keys = 'jwks_uri';
+    this.emit('client.updated', clientId, undefined, detail);
+    await this.deps.audit.flush();
+    return client;
+  }
+
+  /** The client's quota and the tokens it was issued in the current window (`clients show`); undefined without a quota. */
+  async quotaUse(c: ClientRecord) {
+    if (c.maxTokensPerMinute === undefined || !this.deps.quotas) return undefined;
+    return { max_tokens_per_minute: c.maxTokensPerMinute, ...(await quotaUse(this.deps.quotas, c.clientId, this.clock.now())) };
   }
 
   async retireSecret(clientId: string): Promise<ClientRecord> {

@@ -6,6 +6,7 @@ import { createRevocationStore } from './revocation';
 import { notBeforeForDisable } from '../revocation/not-before';
 import type { DocTable } from '../stores/dynamo/doc-table';
 import { DynamoClientStore } from '../stores/dynamo/client-store';
+import { DynamoTokenQuotaStore } from '../stores/dynamo/token-quota-store';
 import { ClientAdmin } from '../clients/client-admin';
 
 /** The client admin over DynamoDB, with disabling wired to revocation so existing tokens stop too. */
@@ -14,6 +15,7 @@ export function createClientAdmin(config: Config, table: DocTable, audit: AuditS
   return new ClientAdmin({
     config,
     clients: new DynamoClientStore(table),
+    quotas: new DynamoTokenQuotaStore(table),
     audit,
     actor,
     clock,

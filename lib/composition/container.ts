@@ -11,6 +11,9 @@ import { getConfig } from '../config/load-config';
 import type { Config } from '../config/types';
 import { systemClock, type Clock } from '../core/clock';
 import { createKeyRing, type KeyRing } from '../keys/key-ring';
+import type { ClientAuthServices } from '../client-auth/method';
+import { TokenQuota } from '../clients/token-quota';
+import { createClientAuthServices } from './client-auth';
 import { ClientLockout } from '../lockout/lockout';
 import { lockoutPolicy } from '../lockout/policy';
 import { getMetrics } from '../observability/metrics';
@@ -20,6 +23,7 @@ import type { DocTable } from '../stores/dynamo/doc-table';
 import { DynamoKeyStore } from '../stores/dynamo/key-store';
 import { DynamoLockoutStore } from '../stores/dynamo/lockout-store';
 import { DynamoRevokeRateLimitStore } from '../stores/dynamo/revoke-rate-limit-store';
+import { DynamoTokenQuotaStore } from '../stores/dynamo/token-quota-store';
 import type { ClientStore, KeyStore, RevocationStore } from '../stores/ports';
 import { createClientAdmin } from './client-admin';
 import { createRevocationStore } from './revocation';
@@ -42,6 +46,10 @@ export interface Container {
   /** Per-client rate limit of new revocations at the revoke endpoint. */
   revokeRateLimit(): RevokeRateLimiter;
   clientAdmin(actor: string): ClientAdmin;
+  /** What client authentication needs besides the record (private_key_jwt: client keys, used jtis), shared by token, revoke and introspect. */
+  clientAuth(): ClientAuthServices;
+  /** Per-client token quotas at the token endpoint. */
+  tokenQuota(): TokenQuota;
 }
 
 export interface ContainerOptions {
@@ -85,6 +93,8 @@ export function createContainer(config: Config, opts: ContainerOptions = {}): Co
     lockout: once(() => new ClientLockout(new DynamoLockoutStore(table()), { policy: lockoutPolicy(config), cacheTtlMs: config.clientCacheTtlMs, audit: audit(), clock })),
     revokeRateLimit: once(() => new RevokeRateLimiter(new DynamoRevokeRateLimitStore(table()), { policy: revokeRateLimitPolicy(config), clock })),
     clientAdmin: (actor) => createClientAdmin(config, table(), audit(), actor, clock),
+    clientAuth: once(() => createClientAuthServices(config, { table: table(), clock })),
+    tokenQuota: once(() => new TokenQuota(new DynamoTokenQuotaStore(table()), { clock })),
   };
   return c;
 }

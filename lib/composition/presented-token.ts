@@ -12,6 +12,7 @@ export const presentedTokenDeps = (c: Container): PresentedTokenDeps => ({
   revocations: c.revocationStore(),
   audit: c.audit(),
   lockout: c.lockout(),
+  clientAuth: c.clientAuth(),
 });
 
 export const handleRevoke = (req: HttpRequest) => {

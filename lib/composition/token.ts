@@ -9,6 +9,8 @@ export const tokenEndpointDeps = (c: Container) => ({
   keyRing: c.keyRing(),
   audit: c.audit(),
   lockout: c.lockout(),
+  clientAuth: c.clientAuth(),
+  quota: c.tokenQuota(),
 });
 
 export const handleToken = (req: HttpRequest) => handleTokenRequest(req, tokenEndpointDeps(lambdaContainer()));

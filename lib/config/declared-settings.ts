@@ -12,6 +12,8 @@ export interface DeclaredRoute {
   path: string;
   /** Name of the authorizer attached, if any. */
   authorizer?: string;
+  /** The API that authorizer protects, when its function sets PORTCULLIS_AUTHORIZER_AUDIENCE (else the audience). */
+  authorizerAudience?: string;
 }
 
 export interface DeclaredSettings {

@@ -73,4 +73,18 @@ export const DEFAULTS = {
   revokeRateLimitMaxRevocations: 100,
   /** The fixed window of the revoke rate limit. */
   revokeRateLimitWindowSeconds: 10,
+  /** private_key_jwt: an assertion's `exp` may be at most this far ahead (plus the clock skew); its jti is kept until then. */
+  clientAssertionMaxLifetimeSeconds: 300,
+  /** private_key_jwt with a `jwks_uri`: the client's keys are re-fetched after this long. */
+  clientJwksCacheSeconds: 300,
+  /** An assertion whose kid is not in the client's cached JWKS triggers at most one refetch per this interval (per URI). */
+  clientJwksRefetchMinIntervalMs: 60_000,
+  /** After a failed fetch of a client's JWKS, no new attempt for this long (a down JWKS costs one timeout, not one per request). */
+  clientJwksRetryAfterFailureMs: 10_000,
+  /** While a client's JWKS cannot be fetched, its last good keys are trusted at most this long after they were fetched. */
+  clientJwksMaxStalenessSeconds: 600,
+  /** One fetch of a client's JWKS, start to end (no redirects, at most 64 KiB). */
+  clientJwksFetchTimeoutMs: 1_500,
+  /** Per-client token quotas (`--max-tokens-per-minute`): the fixed window they are counted in. */
+  tokenQuotaWindowSeconds: 60,
 } as const;

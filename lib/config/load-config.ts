@@ -9,6 +9,7 @@ import { bruteForceSection } from './sections/brute-force';
 import { coreSection } from './sections/core';
 import { keysSection } from './sections/keys';
 import { revocationSection } from './sections/revocation';
+import { resourcesSection } from './sections/resources';
 import { tokensSection } from './sections/tokens';
 import type { Env } from './env-values';
 import type { Config } from './types';
@@ -16,9 +17,11 @@ import type { Config } from './types';
 
 export function loadConfig(env: Env = process.env): Config {
   const core = coreSection(env);
+  const tokens = tokensSection(env);
   return {
     ...core,
-    ...tokensSection(env),
+    ...tokens,
+    ...resourcesSection(env, { audience: core.audience, scopes: tokens.scopes }),
     ...keysSection(env, core.issuer),
     ...revocationSection(env),
     ...authorizerSection(env),

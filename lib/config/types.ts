@@ -3,6 +3,12 @@ export type SigningAlg = 'RS256' | 'ES256';
 /** Scope name → human description, declared once in serverless.yml (custom.portcullis.scopes). */
 export type ScopeCatalogue = Record<string, string>;
 
+/**
+ * RFC 8707 resource indicators (custom.portcullis.resources): each API a token may be requested for, by its
+ * identifier (an absolute URI, the token's `aud`), with the scopes that belong to it.
+ */
+export type ResourceCatalogue = Record<string, string[]>;
+
 /** One protected route: `METHOD /path` (API Gateway resource syntax, `{param}`, `{proxy+}`, method `ANY`). */
 export interface RouteRule {
   method: string;
@@ -17,7 +23,12 @@ export interface Config {
   service: string;
   region: string;
   issuer: string;
+  /** The `aud` of a token requested without `resource` (the default audience). */
   audience: string;
+  /** The APIs a token may be requested for with `resource=` (lib/oauth/resources.ts). */
+  resources: ResourceCatalogue;
+  /** The `aud` this authorizer function requires (PORTCULLIS_AUTHORIZER_AUDIENCE): the API it protects; default `audience`. */
+  authorizerAudience: string;
   tableName: string;
   /** Set only for the local stack and tests (dynalite). */
   dynamoEndpoint?: string;

@@ -1,5 +1,5 @@
 /**
- * The one error module: OAuth error codes (RFC 6749 §5.2, RFC 6750 §3.1, RFC 7009 §2.2.1)
+ * The one error module: OAuth error codes (RFC 6749 §5.2, RFC 6750 §3.1, RFC 7009 §2.2.1, RFC 8707 §2)
  * and their HTTP mapping. Anything that is not an OAuthError becomes `server_error`;
  * its detail is logged by the caller, never sent to the client.
  */
@@ -16,7 +16,8 @@ export type OAuthErrorCode =
   | 'temporarily_unavailable'
   | 'server_error'
   | 'method_not_allowed'
-  | 'slow_down';
+  | 'slow_down'
+  | 'invalid_target';
 
 const DEFAULT_STATUS: Record<OAuthErrorCode, number> = {
   invalid_request: 400,
@@ -32,6 +33,8 @@ const DEFAULT_STATUS: Record<OAuthErrorCode, number> = {
   server_error: 500,
   method_not_allowed: 405,
   slow_down: 429,
+  // RFC 8707 §2: the requested resource is invalid, unknown or malformed.
+  invalid_target: 400,
 };
 
 export interface OAuthErrorOptions {

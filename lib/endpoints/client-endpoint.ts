@@ -6,7 +6,7 @@
 import type { AuditEvent, AuditEventName, AuditSink } from '../audit/types';
 import type { Clock } from '../core/clock';
 import { systemClock } from '../core/clock';
-import type { ClientCredentials } from '../client-auth/method';
+import type { ClientAuthServices, ClientCredentials } from '../client-auth/method';
 import type { CachedClientLookup } from '../clients/client-cache';
 import type { ClientLockout } from '../lockout/lockout';
 import { authenticateClient, type AuthenticatedRequest } from '../client-auth/authenticate';
@@ -24,6 +24,8 @@ export interface ClientEndpointDeps {
   clock?: Clock;
   /** Brute-force protection of client authentication; none when absent (unit tests). */
   lockout?: ClientLockout;
+  /** What the client authentication methods need besides the record (private_key_jwt); absent: that method fails. */
+  clientAuth?: ClientAuthServices;
 }
 
 export type AuditFields = Omit<AuditEvent, 'event' | 'outcome'> & { outcome?: AuditEvent['outcome'] };
@@ -49,7 +51,7 @@ export async function runClientEndpoint(
     });
   let response: HttpResponse;
   try {
-    const auth = await authenticateClient(req, { clients: deps.clients, maxBodyBytes: deps.config.maxBodyBytes, clock, lockout: deps.lockout }, progress, beforeAuth);
+    const auth = await authenticateClient(req, { clients: deps.clients, maxBodyBytes: deps.config.maxBodyBytes, clock, lockout: deps.lockout, services: deps.clientAuth }, progress, beforeAuth);
     const result = await work(auth, clock);
     emit(result.audit);
     response = result.response;

@@ -1,5 +1,6 @@
 /** RFC 8414 authorization server metadata. `issuer` equals the configured issuer exactly. */
 import { AUTH_METHOD_NAMES } from '../client-auth/registry';
+import { CLIENT_ASSERTION_ALGS } from '../jose/algs';
 import type { Config } from '../config/types';
 import { supportedGrantTypes } from '../grants/registry';
 import { json, type HttpResponse } from '../http/response';
@@ -15,10 +16,13 @@ export function authorizationServerMetadata(config: Config) {
     response_types_supported: [] as string[],
     grant_types_supported: supportedGrantTypes(config),
     token_endpoint_auth_methods_supported: AUTH_METHOD_NAMES,
+    token_endpoint_auth_signing_alg_values_supported: [...CLIENT_ASSERTION_ALGS],
     revocation_endpoint: `${base}${ENDPOINT_PATHS.revocation}`,
     revocation_endpoint_auth_methods_supported: AUTH_METHOD_NAMES,
+    revocation_endpoint_auth_signing_alg_values_supported: [...CLIENT_ASSERTION_ALGS],
     introspection_endpoint: `${base}${ENDPOINT_PATHS.introspection}`,
     introspection_endpoint_auth_methods_supported: AUTH_METHOD_NAMES,
+    introspection_endpoint_auth_signing_alg_values_supported: [...CLIENT_ASSERTION_ALGS],
   };
 }
 

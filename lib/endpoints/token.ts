@@ -3,6 +3,7 @@
  * then the tokens it decided on are minted, answered (§5.1) and audited. Errors per §5.2.
  */
 import type { CachedClientLookup } from '../clients/client-cache';
+import type { TokenQuota } from '../clients/token-quota';
 import { guardDependency } from '../core/dependency-guard';
 import { OAuthError } from '../core/errors';
 import type { IdGenerator } from '../core/ids';
@@ -19,6 +20,8 @@ export interface TokenEndpointDeps extends ClientEndpointDeps {
   clients: CachedClientLookup;
   keyRing: KeyRing;
   ids?: IdGenerator;
+  /** Per-client token quotas (`--max-tokens-per-minute`); not enforced when absent (unit tests). */
+  quota?: TokenQuota;
 }
 
 export function handleTokenRequest(req: HttpRequest, deps: TokenEndpointDeps): Promise<HttpResponse> {
@@ -34,6 +37,8 @@ export function handleTokenRequest(req: HttpRequest, deps: TokenEndpointDeps): P
         throw new OAuthError('unauthorized_client', 'The client may not use this grant type', { reason: 'grant_not_allowed' });
       }
       const outcome = await grant.handle({ params, client, credentials: creds, clock }, { config: deps.config });
+      // The client's quota (lib/clients/token-quota.ts): one conditional write, only for a client that has one.
+      if (client.maxTokensPerMinute !== undefined && deps.quota) await guardDependency(deps.quota.admit(client.clientId, client.maxTokensPerMinute));
       // iat is the authentication time, not the (later, possibly much later) signing time: a disable's not-before,
       // which covers the client cache lifetime, then covers every token a cached record can produce.
       const mint = { issuedAt: Math.floor(authenticatedAt / 1000), ...outcome.accessToken };

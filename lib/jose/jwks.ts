@@ -55,7 +55,8 @@ export function parseJwks(body: ArrayBuffer): Jwks {
 }
 
 /**
- * GET with a timeout, no redirects, 200 only, size cap. Plain http only reaches here for loopback URLs.
+ * GET with a timeout (of the whole fetch, so a server that trickles bytes cannot hold it open), no redirects,
+ * 200 only, size cap. Plain http only reaches here for loopback URLs.
  * node:https rather than fetch(): the SDK loads it anyway, while the first fetch() initializes undici
  * (≈ 40 ms more on a cold start, bench/analysis.md).
  */
@@ -65,6 +66,13 @@ export function createJwksFetcher(timeoutMs: number): Fetcher {
       new Promise<ArrayBuffer>((resolve, reject) => {
         const url = new URL(uri);
         const get = url.protocol === 'https:' ? httpsRequest : httpRequest;
+        const deadline = setTimeout(() => req.destroy(new JwksValidationError('JWKS fetch timed out')), timeoutMs);
+        const settle = <A extends unknown[]>(f: (...a: A) => void) => (...a: A) => {
+          clearTimeout(deadline);
+          f(...a);
+        };
+        resolve = settle(resolve);
+        reject = settle(reject);
         const req = get(url, { method: 'GET', headers: { accept: 'application/json' }, timeout: timeoutMs }, (res) => {
           if (res.statusCode !== 200) {
             res.resume();

@@ -15,7 +15,8 @@ import { B64URL, hasOwn, isCanonicalB64url, MAX_KID_CHARS, MAX_TOKEN_CHARS, nonE
 export interface TimedClaims {
   iss: string;
   exp: number;
-  iat: number;
+  /** Required unless the expectations say `iatOptional`. */
+  iat?: number;
   nbf?: number;
 }
 
@@ -30,6 +31,10 @@ export interface JwtExpectations<C extends TimedClaims> {
   issuer: string;
   audience: (aud: unknown, claims: C) => boolean;
   clockSkewSeconds: number;
+  /** A token without a `kid` header is accepted (a client assertion: its verifier picks the key). Default: required. */
+  kidOptional?: boolean;
+  /** A token without `iat` is accepted (RFC 7523 §3: optional in a client assertion). Default: required. */
+  iatOptional?: boolean;
 }
 
 export interface Prechecked<C> {
@@ -41,7 +46,7 @@ export interface Prechecked<C> {
 export const FORBIDDEN_HEADERS = ['jku', 'x5u', 'jwk', 'x5c', 'crit'] as const;
 
 /** A parsed header, and what its kind-independent checks (forbidden headers, kid) found. */
-type HeaderCheck = { header: Readonly<Record<string, unknown>>; structural?: TokenReason } | TokenReason;
+type HeaderCheck = { header: Readonly<Record<string, unknown>>; structural?: TokenReason; noKid?: boolean } | TokenReason;
 
 /**
  * Tokens of one key share one header, so the kind-independent header checks are memoized by its base64url
@@ -68,7 +73,7 @@ function checkHeaderUncached(headerB64: string): HeaderCheck {
   let structural: TokenReason | undefined;
   if (FORBIDDEN_HEADERS.some((name) => hasOwn(header, name))) structural = 'forbidden_header';
   else if (!nonEmptyString(header.kid) || header.kid.length > MAX_KID_CHARS) structural = 'malformed';
-  return { header: Object.freeze(header), structural };
+  return { header: Object.freeze(header), structural, noKid: header.kid === undefined };
 }
 
 export function precheck<C extends TimedClaims>(token: string, expect: JwtExpectations<C>, nowSeconds: number): Prechecked<C> | TokenReason {
@@ -82,13 +87,13 @@ export function precheck<C extends TimedClaims>(token: string, expect: JwtExpect
   // In this order: alg, typ (per kind of token), then forbidden headers and kid.
   if (typeof h.header.alg !== 'string' || !expect.algs.has(h.header.alg)) return 'unsupported_alg';
   if (!expect.typ(h.header.typ)) return 'wrong_typ';
-  if (h.structural) return h.structural;
+  if (h.structural && !(h.structural === 'malformed' && h.noKid && expect.kidOptional)) return h.structural;
   if (!isCanonicalB64url(signatureB64)) return 'malformed';
   if (h.header.alg === 'ES256' && signatureB64.length !== ES256_SIGNATURE_CHARS) return 'bad_signature';
 
   const p = parseJson(payloadB64);
   if (!p) return 'malformed';
-  if (!expect.claims(p) || !nonEmptyString(p.iss) || !Number.isSafeInteger(p.exp) || !Number.isSafeInteger(p.iat) || (p.nbf !== undefined && !Number.isSafeInteger(p.nbf))) {
+  if (!expect.claims(p) || !nonEmptyString(p.iss) || !Number.isSafeInteger(p.exp) || !(Number.isSafeInteger(p.iat) || (expect.iatOptional && p.iat === undefined)) || (p.nbf !== undefined && !Number.isSafeInteger(p.nbf))) {
     return 'missing_claim';
   }
   const claims = p as unknown as C;
@@ -97,7 +102,7 @@ export function precheck<C extends TimedClaims>(token: string, expect: JwtExpect
   const skew = expect.clockSkewSeconds;
   if (isExpired(claims.exp, skew, nowSeconds)) return 'expired';
   if (claims.nbf !== undefined && claims.nbf - skew > nowSeconds) return 'not_yet_valid';
-  if (claims.iat - skew > nowSeconds) return 'iat_in_future';
+  if (claims.iat !== undefined && claims.iat - skew > nowSeconds) return 'iat_in_future';
 
   return {
     decomposed: { header: h.header as JwtHeader, headerB64, payload: p as JwtPayload, payloadB64, signatureB64 },

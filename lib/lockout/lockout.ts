@@ -40,8 +40,18 @@ export interface ClientLockoutOptions {
   maxEntries?: number;
 }
 
-/** The reasons (lib/client-auth/registry.ts) that count as a guess: the secret was checked and did not match. */
-export const COUNTED_FAILURES: ReadonlySet<string> = new Set(['unknown_client', 'bad_secret']);
+/**
+ * The reasons (lib/client-auth) that count as a guess: the secret was checked and did not match, or a client
+ * assertion was not signed by the client's key, or was replayed.
+ */
+export const COUNTED_FAILURES: ReadonlySet<string> = new Set([
+  'unknown_client',
+  'bad_secret',
+  'assertion_bad_signature',
+  'assertion_unknown_kid',
+  'assertion_alg_mismatch',
+  'assertion_replayed',
+]);
 
 export const LOCKED_OUT_REASON = 'locked_out';
 

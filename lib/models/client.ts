@@ -1,4 +1,5 @@
 /** A registered OAuth client (RFC 6749 §2), as stored. */
+import type { ClientKeySettings, ClientQuotaSettings } from './client-keys';
 
 export interface ClientSecret {
   /** SHA-256 of the secret, hex. The secret itself is never stored. */
@@ -10,7 +11,7 @@ export interface ClientSecret {
 
 export type GrantType = 'client_credentials';
 
-export interface ClientRecord {
+export interface ClientRecord extends ClientKeySettings, ClientQuotaSettings {
   clientId: string;
   name: string;
   allowedScopes: string[];

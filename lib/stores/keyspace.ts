@@ -31,6 +31,13 @@ export const keyspace = {
   revokeRate: (clientId: string, windowIndex: number) => `revoke-rate#${clientId}#${windowIndex}`,
   /** gsi1pk of every revocation record: the one partition of the `feed` index. */
   revocationFeed: 'revocations',
+  /**
+   * A client assertion's jti, remembered while the assertion could be replayed (sk `assertion-jti`): one item per
+   * client and jti, keyed by the SHA-256 (hex) of both, so any jti a client picks fits a key and none is stored.
+   */
+  assertionJti: (clientId: string, jti: string) => `assertion-jti#${createHash('sha256').update(JSON.stringify([clientId, jti]), 'utf8').digest('hex')}`,
+  /** Per-client token quota: one counter per client and fixed window (sk `token-quota`). */
+  tokenQuota: (clientId: string, windowIndex: number) => `token-quota#${clientId}#${windowIndex}`,
 } as const;
 
 /** The sort key of each kind of item (one item per partition, but for `clients` and `keys`, listed by id). */
@@ -41,6 +48,8 @@ export const sortKeys = {
   revocation: 'revocation',
   revocationFeedHead: 'head',
   revokeRate: 'revoke-rate',
+  assertionJti: 'assertion-jti',
+  tokenQuota: 'token-quota',
 } as const;
 
 /**
@@ -54,6 +63,8 @@ export const retention = {
   notBefore: (notBefore: number, maxTokenLifetimeSeconds: number, clockSkewSeconds: number) => notBefore + maxTokenLifetimeSeconds + clockSkewSeconds,
   /** Furthest into the future a not-before may be set, so every record stays inside the feed's cold-start horizon. */
   maxNotBeforeAheadSeconds: 300,
+  /** A client assertion's jti: until the assertion itself is refused as expired (exp + skew), so a replay is always caught. */
+  assertionJti: (exp: number, clockSkewSeconds: number) => exp + clockSkewSeconds,
 } as const;
 
 /** Each partition as an IAM `StringLike` pattern on `dynamodb:LeadingKeys` (the `feed` index's partition last). */
@@ -68,5 +79,7 @@ export const PARTITIONS = {
   revokedSubject: 'revocation#subject#*',
   revocationFeedHead: 'revocation#feed',
   revokeRate: 'revoke-rate#*',
+  assertionJti: 'assertion-jti#*',
+  tokenQuota: 'token-quota#*',
   revocationFeed: 'revocations',
 } as const;

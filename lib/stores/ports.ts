@@ -84,3 +84,23 @@ export interface RevokeRateLimitStore {
   /** Counts one revocation of the client in the window; false (nothing counted) when it already holds `limit`. */
   take(clientId: string, window: RateWindow, limit: number): Promise<boolean>;
 }
+
+/**
+ * Single use of client assertions (lib/client-auth/private-key-jwt.ts): a jti is claimed with ONE conditional write,
+ * so two containers that receive the same assertion cannot both accept it.
+ */
+export interface AssertionJtiStore {
+  /**
+   * Remembers the client's jti until `expiresAt` (epoch seconds; absent past it). True when this call recorded it;
+   * false (nothing written) when it is already recorded and live: a replay.
+   */
+  claim(clientId: string, jti: string, opts: { expiresAt: number; nowSeconds: number }): Promise<boolean>;
+}
+
+/** Per-client token quota counters (lib/clients/token-quota.ts): one counter per client and fixed window. */
+export interface TokenQuotaStore {
+  /** Counts one token of the client in the window; false (nothing counted) when the window already holds `limit`. */
+  take(clientId: string, window: RateWindow, limit: number): Promise<boolean>;
+  /** Tokens counted in the window so far (0 when none). */
+  used(clientId: string, window: RateWindow): Promise<number>;
+}

@@ -1,6 +1,6 @@
 /**
  * Verifies an access token this server issued, against its own published keys (no HTTP fetch):
- * for the revocation and introspection endpoints. The same structural and claim checks as the
+ * for the revocation and introspection endpoints, whichever of its audiences (RFC 8707 resources) it names. The same structural and claim checks as the
  * authorizer (lib/jose/precheck.ts with the access-token expectations), then the signature with node:crypto.
  *
  * The time checks use the clock skew the caller passes. Introspection passes 0: the server judges its own
@@ -10,11 +10,12 @@
 import type { Clock } from '../core/clock';
 import { epochSeconds } from '../core/clock';
 import type { Config } from '../config/types';
-import { precheck } from '../jose/precheck';
+import { precheck, type JwtExpectations } from '../jose/precheck';
 import { accessTokenExpectations, type AccessTokenClaims } from './access-token-claims';
 import type { TokenReason } from '../jose/reasons';
 import type { KeyRing } from '../keys/key-ring';
 import { verifyJwsSignature } from '../jose/verify-signature';
+import { issuedAudiences } from '../oauth/resources';
 
 export type OwnTokenResult = { claims: AccessTokenClaims; reason?: undefined } | { claims?: undefined; reason: TokenReason };
 
@@ -23,7 +24,13 @@ export async function verifyOwnToken(
   deps: { config: Config; keyRing: KeyRing; clock: Clock; clockSkewSeconds: number },
 ): Promise<OwnTokenResult> {
   const { config } = deps;
-  const checked = precheck(token, accessTokenExpectations({ issuer: config.issuer, audience: config.audience, clockSkewSeconds: deps.clockSkewSeconds }), epochSeconds(deps.clock));
+  // Any audience this server issues for (the default one, every declared resource): they are all its own tokens.
+  const audiences = issuedAudiences(config);
+  const expect: JwtExpectations<AccessTokenClaims> = {
+    ...accessTokenExpectations({ issuer: config.issuer, audience: config.audience, clockSkewSeconds: deps.clockSkewSeconds }),
+    audience: (aud) => typeof aud === 'string' && audiences.has(aud),
+  };
+  const checked = precheck(token, expect, epochSeconds(deps.clock));
   if (typeof checked === 'string') return { reason: checked };
   const { header, headerB64, payloadB64, signatureB64 } = checked.decomposed;
   const jwk = (await deps.keyRing.jwks()).keys.find((k) => k.kid === header.kid);

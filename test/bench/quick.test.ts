@@ -64,6 +64,13 @@ test('strict revocation costs exactly one DynamoDB call per decision; snapshot m
   expect(calls.snapshot).toBeLessThan(calls.strict);
 });
 
+test('private_key_jwt costs exactly one DynamoDB call per token request (the jti write), counted at the wire', () => {
+  expect(written.measures.private_key_jwt_ddb_calls_per_request).toBe(1);
+  const token = written.details.token as { private_key_jwt_ddb_calls: { calls: Record<string, number>; requests: number } };
+  expect(token.private_key_jwt_ddb_calls.calls).toEqual({ 'PutItem assertion-jti': token.private_key_jwt_ddb_calls.requests });
+  for (const alg of ['RS256', 'ES256']) expect(written.rawUs[`token_core_private_key_jwt_${alg}`]).toBeGreaterThan(0);
+});
+
 test('BENCHMARKS.md shows every measure, the goals, the machine and how to reproduce', () => {
   for (const key of MEASURE_KEYS) expect(markdown).toContain(`\`${key}\``);
   for (const g of GOALS) expect(markdown).toContain(`\`${g.path}\``);

@@ -55,8 +55,9 @@ test('metadata: issuer exactly the configured one, endpoints and methods adverti
     revocation_endpoint: `${stack.url}/oauth2/revoke`,
     introspection_endpoint: `${stack.url}/oauth2/introspect`,
     grant_types_supported: ['client_credentials'],
-    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
-    scopes_supported: ['read:data', 'write:data'],
+    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
+    token_endpoint_auth_signing_alg_values_supported: ['RS256', 'PS256', 'ES256', 'EdDSA'],
+    scopes_supported: ['read:data', 'write:data', 'read:reports'],
   });
 });
 

@@ -21,6 +21,7 @@ import { startDynalite, type TestDynamo } from '../../testkit/dynalite';
 import { startDynamoRecorder, type DynamoRecorder } from '../../testkit/dynamo-recorder';
 import { allows, dynamoGrants, stringLike, type DynamoRequest, type PolicyStatement } from '../../testkit/iam-policy';
 import { basic } from '../../testkit/token-fixture';
+import { assertionForm, clientKey, jwksOf, signAssertion } from '../../testkit/client-assertions';
 
 type ApiHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 type AuthorizerModule = typeof import('../../functions/authorizer');
@@ -83,7 +84,12 @@ async function failTwice(fn: string, handler: ApiHandler, clientId: string, body
 }
 
 let client: { clientId: string; secret: string };
+/** A private_key_jwt client (its assertions claim a jti: one conditional PutItem) with a token quota (one UpdateItem per token). */
+let signer: { clientId: string };
+const signerKey = clientKey('ES256', 'iam');
 const body = (token: string) => `token=${encodeURIComponent(token)}`;
+const asSigner = async () => assertionForm(await signAssertion(signerKey, signer.clientId, 'http://localhost:3000/oauth2/token', Date.now()));
+const signed = async (handler: ApiHandler, rest: string) => handler(apiEvent('POST', {}, `${rest}&${await asSigner()}`));
 
 beforeAll(async () => {
   jest.spyOn(process.stdout, 'write').mockImplementation(() => true); // the local audit sink and EMF metrics print
@@ -106,6 +112,8 @@ beforeAll(async () => {
   const admin = createClientAdmin(config, ddb.table, createAuditSink(config, { stdout: () => {} }), 'test');
   const created = await admin.create({ name: 'iam', scopes: ['read:data'], defaultScopes: ['read:data'] });
   client = { clientId: created.client.clientId, secret: created.secret };
+  const keyed = await admin.create({ name: 'iam-signer', scopes: ['read:data'], authMethod: 'private_key_jwt', jwks: JSON.stringify(jwksOf(signerKey)), maxTokensPerMinute: 1000 });
+  signer = { clientId: keyed.client.clientId };
 }, 30_000);
 
 afterAll(async () => {
@@ -142,16 +150,21 @@ test('every request of every function is allowed by its role, and every permissi
     return JSON.parse(res.body).access_token as string;
   };
   const [revoked, live] = [await issue(), await issue()];
+  const signerToken = await signed(token.handler, 'grant_type=client_credentials');
+  expect(signerToken.statusCode).toBe(200);
+  const signersOwn = JSON.parse(signerToken.body).access_token as string;
 
   const revoke = await container<{ handler: ApiHandler }>('revoke', '../../functions/revoke');
   await failTwice('revoke', revoke.handler, client.clientId, body(revoked));
   for (let i = 0; i < 2; i++) expect((await form(revoke.handler, basic(client.clientId, client.secret), body(revoked))).statusCode).toBe(200);
+  expect((await signed(revoke.handler, body(signersOwn))).statusCode).toBe(200);
 
   const introspect = await container<{ handler: ApiHandler }>('introspect', '../../functions/introspect');
   await failTwice('introspect', introspect.handler, client.clientId, body(live));
   const active = async (t: string) => JSON.parse((await form(introspect.handler, basic(client.clientId, client.secret), body(t))).body).active;
   expect(await active(revoked)).toBe(false);
   expect(await active(live)).toBe(true);
+  expect(JSON.parse((await signed(introspect.handler, body(signersOwn))).body).active).toBe(false);
 
   const jwks = await container<{ handler: ApiHandler }>('jwks', '../../functions/jwks');
   const published = await jwks.handler(apiEvent('GET'));
@@ -173,6 +186,8 @@ test('every request of every function is allowed by its role, and every permissi
   // The scenario reached what it is meant to reach (else the checks below would prove little).
   const seen = (fn: string) => recorders.get(fn)!.requests;
   expect(seen('token').some((r) => r.action === 'UpdateItem' && r.leadingKeys[0].startsWith('lockout-h#'))).toBe(true);
+  for (const fn of ['token', 'revoke', 'introspect']) expect(seen(fn).filter((r) => r.leadingKeys[0].startsWith('assertion-jti#')).map((r) => r.action)).toEqual(['PutItem']);
+  expect(seen('token').filter((r) => r.leadingKeys[0].startsWith('token-quota#')).map((r) => r.action)).toEqual(['UpdateItem']);
   expect(seen('authorizer').map((r) => `${r.action} ${r.target}`)).toEqual(expect.arrayContaining(['Query index/feed', 'BatchGetItem table']));
 
   const byRole = new Map<string, DynamoRequest[]>();

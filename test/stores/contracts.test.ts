@@ -1,8 +1,10 @@
-/** The client, key, lockout and revocation stores' contract, against DynamoDB (dynalite, the real wire protocol) and in memory. */
+/** The client, key, lockout, revocation, assertion-jti and token-quota stores' contract, against DynamoDB (dynalite, the real wire protocol) and in memory. */
 import { DynamoClientStore } from '../../lib/stores/dynamo/client-store';
 import { DynamoKeyStore } from '../../lib/stores/dynamo/key-store';
 import { DynamoLockoutStore } from '../../lib/stores/dynamo/lockout-store';
 import { DynamoRevocationStore } from '../../lib/stores/dynamo/revocation-store';
+import { DynamoAssertionJtiStore } from '../../lib/stores/dynamo/assertion-jti-store';
+import { DynamoTokenQuotaStore } from '../../lib/stores/dynamo/token-quota-store';
 import { DocTable } from '../../lib/stores/dynamo/doc-table';
 import { FrozenClock } from '../../testkit/frozen-clock';
 import { startDynalite } from '../../testkit/dynalite';
@@ -10,10 +12,14 @@ import { MemoryClientStore } from '../../testkit/memory/client-store';
 import { MemoryKeyStore } from '../../testkit/memory/key-store';
 import { MemoryLockoutStore } from '../../testkit/memory/lockout-store';
 import { MemoryRevocationStore } from '../../testkit/memory/revocation-store';
+import { MemoryAssertionJtiStore } from '../../testkit/memory/assertion-jti-store';
+import { MemoryTokenQuotaStore } from '../../testkit/memory/token-quota-store';
 import { clientStoreContract } from './contract/client-store.contract';
 import { keyStoreContract } from './contract/key-store.contract';
 import { lockoutStoreContract } from './contract/lockout-store.contract';
 import { revocationStoreContract } from './contract/revocation-store.contract';
+import { assertionJtiStoreContract } from './contract/assertion-jti-store.contract';
+import { tokenQuotaStoreContract } from './contract/token-quota-store.contract';
 
 const clock = new FrozenClock(Date.UTC(2026, 5, 1));
 let n = 0;
@@ -35,6 +41,10 @@ keyStoreContract('DynamoDB', async () => new DynamoKeyStore(await freshTable()))
 keyStoreContract('in-memory', async () => new MemoryKeyStore());
 lockoutStoreContract('DynamoDB', async () => new DynamoLockoutStore(await freshTable()));
 lockoutStoreContract('in-memory', async () => new MemoryLockoutStore());
+assertionJtiStoreContract('DynamoDB', async () => new DynamoAssertionJtiStore(await freshTable()));
+assertionJtiStoreContract('in-memory', async () => new MemoryAssertionJtiStore());
+tokenQuotaStoreContract('DynamoDB', async () => new DynamoTokenQuotaStore(await freshTable()));
+tokenQuotaStoreContract('in-memory', async () => new MemoryTokenQuotaStore());
 
 const revocationConfig = { clockSkewSeconds: 30, maxTokenLifetimeSeconds: 86_400 };
 revocationStoreContract('DynamoDB', async () => {

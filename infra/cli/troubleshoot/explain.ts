@@ -114,15 +114,25 @@ function keyFacts(header: Record<string, unknown> | undefined, keys: KeyView, no
 
 const STATUS_OF = (reason: string): 200 | 401 | 403 => (reason === 'allowed' ? 200 : isScopeReason(reason) ? 403 : 401);
 
-export async function explainToken(raw: string, deps: ExplainDeps, opts: { route?: RouteRequest } = {}): Promise<Explanation> {
-  const { config } = deps;
+/**
+ * `audience`: the `aud` the authorizer in question requires — the API it protects (RFC 8707; an authorizer function's
+ * PORTCULLIS_AUTHORIZER_AUDIENCE). Default: the configuration's authorizer audience (the default audience).
+ */
+export async function explainToken(raw: string, deps: ExplainDeps, opts: { route?: RouteRequest; audience?: string } = {}): Promise<Explanation> {
+  const config = opts.audience ? { ...deps.config, authorizerAudience: opts.audience } : deps.config;
   const clock = deps.clock ?? systemClock;
   const token = tokenFromInput(raw);
   const now = clock.now() / 1000;
   const issuerKnown = deps.issuerKnown ?? config.issuer !== UNKNOWN_ISSUER;
   const notes: string[] = [`checked at ${new Date(clock.now()).toISOString()} by this machine's clock (stage ${config.stage})`];
 
-  const t = tokenChecks(token, { issuer: config.issuer, audience: config.audience, clockSkewSeconds: config.clockSkewSeconds }, now, issuerKnown);
+  const t = tokenChecks(
+    token,
+    { issuer: config.issuer, audience: config.authorizerAudience, clockSkewSeconds: config.clockSkewSeconds, defaultAudience: config.audience, resources: config.resources },
+    now,
+    issuerKnown,
+  );
+  if (config.authorizerAudience !== config.audience) notes.push(`audience: the authorizer checked here protects "${config.authorizerAudience}" (a declared resource), not the default audience`);
   const payload = t.decoded.payload;
   const keys = await loadKeyView(config, { keyStore: deps.keyStore, clock, fetcher: deps.fetcher, fetch: issuerKnown });
   notes.push(`keys: ${keys.source}`, ...keys.notes);

@@ -18,6 +18,14 @@ export interface DecodedToken {
   signatureChars: number;
 }
 
+/** The access-token expectations, and what explain knows besides to tell why an audience is wrong (RFC 8707). */
+export interface ExplainExpectations extends Expectations {
+  /** The default audience (tokens requested without `resource`). */
+  defaultAudience?: string;
+  /** The declared resources: identifier → its scopes. */
+  resources?: Readonly<Record<string, readonly string[]>>;
+}
+
 export interface TokenCheckResult {
   decoded: DecodedToken;
   checks: ExplainCheck[];
@@ -124,12 +132,27 @@ function issuerCheck(p: Record<string, unknown>, expect: Expectations, issuerKno
   return { name: 'issuer', status: 'fail', reason: 'wrong_issuer', detail: `${show(iss)}; the authorizer expects exactly "${expect.issuer}"${hint}` };
 }
 
-function audienceCheck(p: Record<string, unknown>, expect: Expectations): ExplainCheck {
+/** What an audience of this issuer is: the default one, or a declared resource with its scopes. */
+function audienceKind(aud: string, expect: ExplainExpectations): string | undefined {
+  if (expect.resources && Object.prototype.hasOwnProperty.call(expect.resources, aud)) return `the resource ${show(aud)}, scopes ${expect.resources[aud].join(' ')}`;
+  if (aud === expect.defaultAudience) return 'the default audience, for tokens requested without resource=';
+  return undefined;
+}
+
+function audienceCheck(p: Record<string, unknown>, expect: ExplainExpectations): ExplainCheck {
   const aud = p.aud;
-  if (aud === expect.audience) return { name: 'audience', status: 'pass', detail: `${show(aud)}, the audience the authorizer expects` };
-  const detail = Array.isArray(aud)
-    ? `aud is a list ${show(aud)}; the authorizer requires exactly the string "${expect.audience}"`
-    : `${show(aud)}; the authorizer expects exactly "${expect.audience}" (a token meant for another API?)`;
+  if (aud === expect.audience) {
+    const kind = typeof aud === 'string' && expect.resources ? audienceKind(aud, expect) : undefined;
+    return { name: 'audience', status: 'pass', detail: `${show(aud)}, the audience the authorizer expects${kind ? ` (${kind})` : ''}` };
+  }
+  const kind = typeof aud === 'string' ? audienceKind(aud, expect) : undefined;
+  let detail: string;
+  if (kind) {
+    // RFC 8707: a token for another API of this issuer; each API's authorizer requires its own audience.
+    const how = expect.audience === expect.defaultAudience ? 'request it without resource=' : `request it with resource=${expect.audience}`;
+    detail = `${show(aud)} is another API of this issuer (${kind}); this authorizer protects "${expect.audience}", so the token was issued for a different API: ${how}`;
+  } else if (Array.isArray(aud)) detail = `aud is a list ${show(aud)}; the authorizer requires exactly the string "${expect.audience}"`;
+  else detail = `${show(aud)}; the authorizer expects exactly "${expect.audience}" (a token meant for another API?)`;
   return { name: 'audience', status: 'fail', reason: 'wrong_audience', detail };
 }
 
@@ -165,7 +188,7 @@ function timesCheck(p: Record<string, unknown>, expect: Expectations, now: numbe
  * Every key-free check, in precheck's order. `issuerKnown` false: the stage's issuer is not known here
  * (a deployed stage without --issuer), so the issuer row is a warning instead of a comparison.
  */
-export function tokenChecks(token: string, expect: Expectations, nowSeconds: number, issuerKnown = true): TokenCheckResult {
+export function tokenChecks(token: string, expect: ExplainExpectations, nowSeconds: number, issuerKnown = true): TokenCheckResult {
   const s = structure(token);
   const decoded: DecodedToken = { header: s.header, signatureChars: s.parts?.[2].length ?? 0 };
   const names = ['header', 'encoding', 'claims', 'issuer', 'audience', 'times'];
