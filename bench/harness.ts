@@ -54,7 +54,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
   const backends = await startBackends([BENCH_LOG_GROUP, PROD_LOG_GROUP]);
   try {
     const authz = await section('authorizer CPU', () => benchAuthorizer(backends, plan.authorizer));
-    const audit = await section('audit cost breakdown', () => auditBreakdown(backends, authz.events, plan.auditBreakdown));
+    const audit = await section('audit cost breakdown', () => auditBreakdown(authz.events, plan.auditBreakdown));
     const ddb = await section('DynamoDB calls per decision', () => countDdbCalls(backends, plan.ddbCalls));
     const token = await section('token endpoint CPU', () => benchToken(backends, plan.token));
     const bundles = await section(`bundles (${plan.bundles})`, () => buildBundles(plan.bundles, workDir));
@@ -95,10 +95,6 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
       authorizer_ddb_calls_per_decision: { snapshot: round(ddb.snapshot.perDecision, 4), strict: r3(ddb.strict.perDecision) },
       audit_emit_share: r3(authz.auditShare.median),
       token_issue_ratio: { RS256: r3(token.algs.RS256.issueRatio.median), ES256: r3(token.algs.ES256.issueRatio.median) },
-      token_issue_ratio_amortized_audit: {
-        RS256: r3(token.algs.RS256.issueRatioAmortizedAudit.median),
-        ES256: r3(token.algs.ES256.issueRatioAmortizedAudit.median),
-      },
       token_issue_ratio_without_audit: { RS256: r3(token.algs.RS256.issueRatioWithoutAudit.median), ES256: r3(token.algs.ES256.issueRatioWithoutAudit.median) },
       authorizer_cold_init_ms: r1(cold.authorizer.totalMs),
       token_cold_init_ms: r1(cold.token.totalMs),
@@ -125,9 +121,8 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
       wallUs[name] = r1(v.wallUs);
     }
     rawUs.audit_entry_build = r1(audit.entryBuildUs);
-    rawUs.put_log_events_1_event = r1(audit.putLogEvents1Us);
-    rawUs.put_log_events_100_events = r1(audit.putLogEvents100Us);
-    rawUs.json_stringify_100_events = r1(audit.jsonBody100Us);
+    rawUs.audit_line_write = r1(audit.lineWriteUs);
+    rawUs.json_stringify_event = r1(audit.jsonStringifyUs);
 
     return {
       schema: 1,
@@ -156,7 +151,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
           audit_share_by_difference: r3(authz.auditShareByDifference),
           decisions: authz.decisions,
           async_decisions: authz.asyncDecisions,
-          audit_fallback_lines: authz.auditFallback,
+          audit_lines: authz.auditLines,
           internal_errors: authz.errors,
           revocation_snapshot: authz.snapshotSize,
         },
@@ -166,11 +161,11 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
           spreads: Object.fromEntries(
             (['RS256', 'ES256'] as const).map((a) => [
               a,
-              { confirmed: token.algs[a].issueRatio, amortized: token.algs[a].issueRatioAmortizedAudit, without_audit: token.algs[a].issueRatioWithoutAudit },
+              { with_audit: token.algs[a].issueRatio, without_audit: token.algs[a].issueRatioWithoutAudit },
             ]),
           ),
           requests: token.requests,
-          audit_fallback_lines: token.auditFallback,
+          audit_lines: token.auditLines,
         },
         cold: { ...cold, require_by_dependency: requireCosts.map((c) => ({ ...c, requireMs: r1(c.requireMs) })) },
         bundles: {

@@ -180,13 +180,13 @@ function renderList(prefix: string, value: unknown): string {
 }
 
 /**
- * `{"time":…,<scrubbed schema fields>` + `tail`: exactly JSON.stringify of
+ * `head` + `"time":…,<scrubbed schema fields>` + `tail`: with the default head, exactly JSON.stringify of
  * `{ time, ...scrubEvent(event) }` without its closing brace, then `tail`; built in one go
- * (this runs on every authorizer decision).
+ * (this runs on every authorizer decision). The emitter's head is `{"level":"INFO",`.
  */
-export function serializeScrubbed(event: AuditEvent, time: string, tail: string): string {
+export function serializeScrubbed(event: AuditEvent, time: string, tail: string, head = '{'): string {
   const e = asRecord(event) as Partial<Record<keyof AuditEvent, unknown>>;
-  let json = `{"time":"${time}"`;
+  let json = `${head}"time":"${time}"`;
   json += EVENT.render(e.event) || ',"event":"unknown"';
   json += OUTCOME.render(e.outcome) || ',"outcome":"unknown"';
   json += REASON.render(e.reason);

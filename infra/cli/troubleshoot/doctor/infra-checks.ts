@@ -6,7 +6,7 @@
 import { DescribeLogGroupsCommand, type CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { existsSync } from 'node:fs';
-import { createCloudWatchLogsClient } from '../../../../lib/audit/cloudwatch-client';
+import { createCloudWatchLogsClient } from '../../cloudwatch-logs';
 import { localAuditFilePath } from '../../../../lib/audit/local-file';
 import type { Config } from '../../../../lib/config/types';
 import type { DocTable } from '../../../../lib/stores/dynamo/doc-table';
