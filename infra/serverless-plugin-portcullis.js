@@ -8,6 +8,7 @@
  * use too (infra/serverless-config.ts), so they compute the environment the functions get.
  */
 const { portcullisEnvironment, paramsOf, localOverrides, PortcullisConfigError } = require('./portcullis-environment');
+const { applyAuditLogging, dependOnAuditLogGroup } = require('./serverless-audit-logging');
 
 class PortcullisPlugin {
   constructor(serverless, options, { log } = {}) {
@@ -16,6 +17,7 @@ class PortcullisPlugin {
     this.log = log || console;
     this.hooks = {
       initialize: () => this.apply(),
+      'before:aws:package:finalize:saveServiceState': () => this.finalizeTemplate(),
     };
   }
 
@@ -38,6 +40,10 @@ class PortcullisPlugin {
     }
     if (!computed.demo) delete service.functions.demo;
 
+    const warn = (message) => (this.log.warning || this.log.warn || console.warn).call(this.log, message);
+    const loggingErrors = applyAuditLogging(service, { stage, warn });
+    if (loggingErrors.length) throw this.error(`every function must log to the audit log group: ${loggingErrors.join('; ')}`);
+
     this.checkAttachedRoutes(service, computed.routes, Number((custom.portcullis || {}).authorizerCacheSeconds) || 0);
 
     const env = (service.provider.environment = service.provider.environment || {});
@@ -53,6 +59,12 @@ class PortcullisPlugin {
     }
   }
 }
+
+/** The compiled template: functions wait for the audit log group, and no other log group is left. */
+PortcullisPlugin.prototype.finalizeTemplate = function finalizeTemplate() {
+  const errors = dependOnAuditLogGroup(this.serverless.service.provider.compiledCloudFormationTemplate);
+  if (errors.length) throw this.error(errors.join('; '));
+};
 
 /** `GET /users/{id}` and `GET /users/{userId}` are the same route; `{proxy+}` stays greedy. */
 const routeShape = (method, path) =>
