@@ -58,7 +58,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
     const ddb = await section('DynamoDB calls per decision', () => countDdbCalls(backends, plan.ddbCalls));
     const token = await section('token endpoint CPU', () => benchToken(backends, plan.token));
     const bundles = await section(`bundles (${plan.bundles})`, () => buildBundles(plan.bundles, workDir));
-    const fixture = await startFunctionFixture(backends, { prod: PROD_LOG_GROUP });
+    const fixture = await startFunctionFixture(backends);
     const { cold, requireCosts, direct, stack, stackError, profiles } = await (async () => {
       try {
         const cold = await section('cold starts', () => measureColdInit(bundles, fixture, plan.coldSamples));
