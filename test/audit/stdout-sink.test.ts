@@ -96,3 +96,26 @@ describe('writeLineSync', () => {
     expect(() => writeLineSync(1, 'x\n', 2000, closed)).toThrow(/EBADF/);
   });
 });
+
+test('the token endpoint answers no token when its audit line cannot be written (500 through the API handler, never the token)', async () => {
+  const { tokenFixture, formRequest, basic } = await import('../../testkit/token-fixture');
+  const { handleTokenRequest } = await import('../../lib/endpoints/token');
+  const { errorResponse } = await import('../../lib/http/response');
+  const f = await tokenFixture();
+  const { client, secret } = await f.admin.create({ name: 'a', scopes: ['read:data'] });
+  const broken = new StdoutAuditSink({
+    stage: 'test',
+    functionName: 'token',
+    clock: f.clock,
+    write: () => {
+      throw new AuditWriteError('EPIPE');
+    },
+  });
+  const outcome = await handleTokenRequest(formRequest('grant_type=client_credentials', { Authorization: basic(client.clientId, secret) }), { ...f.deps, audit: broken }).then(
+    (res) => res,
+    (err: unknown) => errorResponse(err), // what lib/http/api-handler.ts answers for a thrown error
+  );
+  expect(outcome.statusCode).toBe(500);
+  expect(outcome.body).not.toContain('access_token');
+  expect(JSON.parse(outcome.body).error).toBe('server_error');
+});
