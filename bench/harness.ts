@@ -12,7 +12,7 @@ import { buildBundles } from './cold/bundles';
 import { measureColdInit } from './cold/cold-init';
 import { requireSplit } from './cold/require-split';
 import { startFunctionFixture, PROD_STAGE } from './cold/function-fixture';
-import { httpDirect, httpLocalStack, type HttpFigures } from './http/http-bench';
+import { functionPeakRss, httpDirect, httpLocalStack, type HttpFigures } from './http/http-bench';
 import { FULL, QUICK, type Plan } from './plans';
 import { runProfiles } from './profile/run-profiles';
 import { evaluateGoals, type BenchResults, type Figure, type MeasureKey } from './results';
@@ -59,11 +59,12 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
     const token = await section('token endpoint CPU', () => benchToken(backends, plan.token));
     const bundles = await section(`bundles (${plan.bundles})`, () => buildBundles(plan.bundles, workDir));
     const fixture = await startFunctionFixture(backends);
-    const { cold, requireCosts, direct, stack, stackError, profiles } = await (async () => {
+    const { cold, requireCosts, direct, rss, stack, stackError, profiles } = await (async () => {
       try {
         const cold = await section('cold starts', () => measureColdInit(bundles, fixture, plan.coldSamples));
         const requireCosts = plan.requireSplitSamples ? await section('require time by dependency', () => requireSplit(workDir, plan.requireSplitSamples)) : [];
         const direct = await section('HTTP, bundles behind node:http', () => httpDirect(bundles, fixture, plan.http));
+        const rss = await section('peak RSS per function under load', () => functionPeakRss(bundles, fixture, plan.http));
         let stack: HttpFigures | undefined;
         let stackError: string | undefined;
         if (plan.localStack) {
@@ -80,7 +81,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
               runProfiles(backends, { dir: opts.profileDir ?? join(workDir, 'profiles'), workDir, fixture, authorizerTable: authz.tableName }),
             )
           : {};
-        return { cold, requireCosts, direct, stack, stackError, profiles };
+        return { cold, requireCosts, direct, rss, stack, stackError, profiles };
       } finally {
         await fixture.close();
       }
@@ -108,6 +109,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
       http_authorized_rps: r1(http.authorized.rps),
       http_direct_token_rps: r1(direct.token.rps),
       http_direct_authorized_rps: r1(direct.authorized.rps),
+      peak_rss_mib: { authorizer: rss.authorizer.peakMiB, token: rss.token.peakMiB },
     };
 
     const rawUs: Record<string, number> = {};
@@ -122,6 +124,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
     }
     rawUs.audit_entry_build = r1(audit.entryBuildUs);
     rawUs.audit_line_write = r1(audit.lineWriteUs);
+    rawUs.audit_line_write_dev_null = r1(audit.devNullWriteUs);
     rawUs.json_stringify_event = r1(audit.jsonStringifyUs);
 
     return {
@@ -175,6 +178,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
           composition: { authorizer: bundles.composition.authorizer.slice(0, 15), token: bundles.composition.token.slice(0, 15) },
         },
         http: { measured: http.via, local_stack: stack, local_stack_error: stackError, direct },
+        peak_rss: rss,
       },
       profiles,
     };

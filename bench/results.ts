@@ -24,6 +24,7 @@ export const MEASURE_KEYS = [
   'http_authorized_rps',
   'http_direct_token_rps',
   'http_direct_authorized_rps',
+  'peak_rss_mib',
 ] as const;
 
 export type MeasureKey = (typeof MEASURE_KEYS)[number];

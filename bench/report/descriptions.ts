@@ -20,6 +20,8 @@ export const DESCRIPTIONS: Record<MeasureKey, string> = {
   http_authorized_rps: 'GET /demo/data with a valid token, requests/s, through the local stack (authorizer + demo function). Information only.',
   http_direct_token_rps: 'POST /oauth2/token requests/s against the bundled token function behind a bare node:http server (no serverless-offline).',
   http_direct_authorized_rps: 'GET /demo/data requests/s against the bundled authorizer behind a bare node:http server.',
+  peak_rss_mib:
+    'Peak resident memory (getrusage maxrss, MiB) of each bundled function alone in its own node process, as in its own Lambda container: cold start, then the HTTP load above (tokens issued; decisions). Node itself is about 40 MiB of it. `npm run bench:load` prints the same for the local stack.',
 };
 
 export const PROFILE_TITLES: Record<string, string> = {

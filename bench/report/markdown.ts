@@ -57,7 +57,7 @@ function cpuSection(r: BenchResults, d: Details): string[] {
   for (const [alg, set] of Object.entries(d.token.spreads)) for (const [k, s] of Object.entries(set)) out.push(`- token issue ratio ${alg}, ${auditLabel[k] ?? k}: ${spreadText(s)}`);
   out.push(
     '',
-    `One audit event, piece by piece (CPU): building its line (scrub and serialize) ${formatNumber(a.entryBuildUs)} µs; writing it to a pipe another process drains (one synchronous write(2), ${formatNumber(a.lineBytes)} bytes) ${formatNumber(a.lineWriteUs)} µs; for comparison, \`JSON.stringify\` of the event object ${formatNumber(a.jsonStringifyUs)} µs.`,
+    `One audit event, piece by piece (CPU): building its line (scrub and serialize) ${formatNumber(a.entryBuildUs)} µs; writing it to a pipe another process drains (one synchronous write(2), ${formatNumber(a.lineBytes)} bytes, the reader woken) ${formatNumber(a.lineWriteUs)} µs, and to /dev/null (the system call alone) ${formatNumber(a.devNullWriteUs)} µs; for comparison, \`JSON.stringify\` of the event object ${formatNumber(a.jsonStringifyUs)} µs.`,
     '',
     `Audit share cross-check, (decision − decision without audit) ÷ decision: ${pct(d.authorizer.audit_share_by_difference)}. Decisions run: ${d.authorizer.decisions} (${d.authorizer.async_decisions} answered asynchronously), audit lines written: ${d.authorizer.audit_lines}; token requests: ${d.token.requests}.`,
   );
