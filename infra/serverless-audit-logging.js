@@ -9,7 +9,7 @@
  *    and no role may write to any other group).
  *  - before the template is saved (after the resources of serverless.yml are merged): every function resource
  *    depends on the AuditLogGroup resource (its LoggingConfig names the group by name, which gives CloudFormation
- *    no order), and no other log group is left in the template.
+ *    no order), and no /aws/lambda/<function> log group is left in the template.
  */
 const LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'];
 const AUDIT_LEVEL = 'INFO';
@@ -60,7 +60,7 @@ function applyAuditLogging(service, { stage, warn }) {
   return errors;
 }
 
-/** @param {{ Resources: Record<string, { Type: string, DependsOn?: string | string[] }> }} template */
+/** @param {{ Resources: Record<string, { Type: string, DependsOn?: string | string[], Properties?: Record<string, unknown> }> }} template */
 function dependOnAuditLogGroup(template) {
   const resources = template.Resources || {};
   if (!resources[AUDIT_LOG_GROUP_RESOURCE]) return [`the template has no ${AUDIT_LOG_GROUP_RESOURCE} (infra/serverless/audit.yml)`];
@@ -69,8 +69,10 @@ function dependOnAuditLogGroup(template) {
     if (r.Type === 'AWS::Lambda::Function') {
       const deps = [].concat(r.DependsOn || []);
       if (!deps.includes(AUDIT_LOG_GROUP_RESOURCE)) r.DependsOn = [...deps, AUDIT_LOG_GROUP_RESOURCE];
-    } else if (r.Type === 'AWS::Logs::LogGroup' && id !== AUDIT_LOG_GROUP_RESOURCE) {
-      errors.push(`log group ${id}: every function logs to the audit log group; no other log group is expected`);
+    } else if (r.Type === 'AWS::Logs::LogGroup' && id !== AUDIT_LOG_GROUP_RESOURCE && /^\/aws\/lambda\//.test(String((r.Properties || {}).LogGroupName))) {
+      // A function's own group would stay empty (its logs go to the audit group). Other groups (API Gateway
+      // access logs …) are not the functions' business.
+      errors.push(`log group ${id}: every function logs to the audit log group; no /aws/lambda/<function> group is expected`);
     }
   }
   return errors;

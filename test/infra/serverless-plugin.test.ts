@@ -93,3 +93,22 @@ describe('every function logs to the audit log group (Lambda LoggingConfig)', ()
     expect(warnings.join()).toMatch(/audit\.confirm is no longer used/);
   });
 });
+
+test('before the template is saved: every function waits for the audit log group; a /aws/lambda group is refused, other groups are left alone', () => {
+  const plugin = new PortcullisPlugin({ service: { provider: { compiledCloudFormationTemplate: { Resources: {} } } } }, {}, { log: { warning: () => {} } });
+  const template = (extra: Record<string, unknown>) => ({
+    Resources: {
+      AuditLogGroup: { Type: 'AWS::Logs::LogGroup', Properties: { LogGroupName: '/portcullis/prod/audit' } },
+      TokenLambdaFunction: { Type: 'AWS::Lambda::Function', DependsOn: ['TokenRole'], Properties: {} },
+      ...extra,
+    },
+  });
+  const run = (t: ReturnType<typeof template>) => {
+    (plugin as unknown as { serverless: { service: { provider: { compiledCloudFormationTemplate: unknown } } } }).serverless.service.provider.compiledCloudFormationTemplate = t;
+    plugin.finalizeTemplate();
+    return t;
+  };
+  const ok = run(template({ ApiAccessLogs: { Type: 'AWS::Logs::LogGroup', Properties: { LogGroupName: '/aws/api-gateway/portcullis-prod' } } }));
+  expect((ok.Resources.TokenLambdaFunction as { DependsOn: string[] }).DependsOn).toEqual(['TokenRole', 'AuditLogGroup']);
+  expect(() => run(template({ TokenLogGroup: { Type: 'AWS::Logs::LogGroup', Properties: { LogGroupName: '/aws/lambda/portcullis-prod-token' } } }))).toThrow(/no \/aws\/lambda\/<function> group/);
+});
