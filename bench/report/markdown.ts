@@ -150,7 +150,7 @@ function reproduceSection(): string[] {
     'npm run bench -- --help    # options (--out, --md, --no-profile)',
     '```',
     '',
-    'Nothing but npm packages and loopback: DynamoDB is dynalite and CloudWatch Logs is the wire-level fake of `testkit/fakes/`, both in a child process so their CPU is not counted; keys are generated at run time. Ratios are measured side by side in one process (interleaved rounds, per-round ratios, median), so they hold on a busy machine; absolute µs and ms move with the load. `test/bench/quick.test.ts` runs the quick mode to keep the harness working; no test asserts a timing.',
+    'Nothing but npm packages and loopback: DynamoDB is dynalite in a child process, so its CPU is not counted; the functions\' audit lines go to a pipe that another process (`cat`) drains, as Lambda drains a function\'s stdout, so the write and the reader\'s wake-up are counted; keys are generated at run time. Ratios are measured side by side in one process (interleaved rounds, per-round ratios, median), so they hold on a busy machine; absolute µs and ms move with the load. `test/bench/quick.test.ts` runs the quick mode to keep the harness working; no test asserts a timing.',
   ];
 }
 
