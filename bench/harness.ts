@@ -12,7 +12,7 @@ import { buildBundles } from './cold/bundles';
 import { measureColdInit } from './cold/cold-init';
 import { requireSplit } from './cold/require-split';
 import { startFunctionFixture, PROD_STAGE } from './cold/function-fixture';
-import { httpDirect, httpLocalStack, type HttpFigures } from './http/http-bench';
+import { functionPeakRss, httpDirect, httpLocalStack, type HttpFigures } from './http/http-bench';
 import { FULL, QUICK, type Plan } from './plans';
 import { runProfiles } from './profile/run-profiles';
 import { evaluateGoals, type BenchResults, type Figure, type MeasureKey } from './results';
@@ -54,16 +54,17 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
   const backends = await startBackends([BENCH_LOG_GROUP, PROD_LOG_GROUP]);
   try {
     const authz = await section('authorizer CPU', () => benchAuthorizer(backends, plan.authorizer));
-    const audit = await section('audit cost breakdown', () => auditBreakdown(backends, authz.events, plan.auditBreakdown));
+    const audit = await section('audit cost breakdown', () => auditBreakdown(authz.events, plan.auditBreakdown));
     const ddb = await section('DynamoDB calls per decision', () => countDdbCalls(backends, plan.ddbCalls));
     const token = await section('token endpoint CPU', () => benchToken(backends, plan.token));
     const bundles = await section(`bundles (${plan.bundles})`, () => buildBundles(plan.bundles, workDir));
-    const fixture = await startFunctionFixture(backends, { prod: PROD_LOG_GROUP });
-    const { cold, requireCosts, direct, stack, stackError, profiles } = await (async () => {
+    const fixture = await startFunctionFixture(backends);
+    const { cold, requireCosts, direct, rss, stack, stackError, profiles } = await (async () => {
       try {
         const cold = await section('cold starts', () => measureColdInit(bundles, fixture, plan.coldSamples));
         const requireCosts = plan.requireSplitSamples ? await section('require time by dependency', () => requireSplit(workDir, plan.requireSplitSamples)) : [];
         const direct = await section('HTTP, bundles behind node:http', () => httpDirect(bundles, fixture, plan.http));
+        const rss = await section('peak RSS per function under load', () => functionPeakRss(bundles, fixture, plan.http));
         let stack: HttpFigures | undefined;
         let stackError: string | undefined;
         if (plan.localStack) {
@@ -80,7 +81,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
               runProfiles(backends, { dir: opts.profileDir ?? join(workDir, 'profiles'), workDir, fixture, authorizerTable: authz.tableName }),
             )
           : {};
-        return { cold, requireCosts, direct, stack, stackError, profiles };
+        return { cold, requireCosts, direct, rss, stack, stackError, profiles };
       } finally {
         await fixture.close();
       }
@@ -95,10 +96,6 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
       authorizer_ddb_calls_per_decision: { snapshot: round(ddb.snapshot.perDecision, 4), strict: r3(ddb.strict.perDecision) },
       audit_emit_share: r3(authz.auditShare.median),
       token_issue_ratio: { RS256: r3(token.algs.RS256.issueRatio.median), ES256: r3(token.algs.ES256.issueRatio.median) },
-      token_issue_ratio_amortized_audit: {
-        RS256: r3(token.algs.RS256.issueRatioAmortizedAudit.median),
-        ES256: r3(token.algs.ES256.issueRatioAmortizedAudit.median),
-      },
       token_issue_ratio_without_audit: { RS256: r3(token.algs.RS256.issueRatioWithoutAudit.median), ES256: r3(token.algs.ES256.issueRatioWithoutAudit.median) },
       private_key_jwt_issue_ratio: { RS256: r3(token.algs.RS256.privateKeyJwtRatio.median), ES256: r3(token.algs.ES256.privateKeyJwtRatio.median) },
       private_key_jwt_ddb_calls_per_request: r3(token.privateKeyJwtDdb.perRequest),
@@ -114,6 +111,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
       http_authorized_rps: r1(http.authorized.rps),
       http_direct_token_rps: r1(direct.token.rps),
       http_direct_authorized_rps: r1(direct.authorized.rps),
+      peak_rss_mib: { authorizer: rss.authorizer.peakMiB, token: rss.token.peakMiB },
     };
 
     const rawUs: Record<string, number> = {};
@@ -127,9 +125,9 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
       wallUs[name] = r1(v.wallUs);
     }
     rawUs.audit_entry_build = r1(audit.entryBuildUs);
-    rawUs.put_log_events_1_event = r1(audit.putLogEvents1Us);
-    rawUs.put_log_events_100_events = r1(audit.putLogEvents100Us);
-    rawUs.json_stringify_100_events = r1(audit.jsonBody100Us);
+    rawUs.audit_line_write = r1(audit.lineWriteUs);
+    rawUs.audit_line_write_dev_null = r1(audit.devNullWriteUs);
+    rawUs.json_stringify_event = r1(audit.jsonStringifyUs);
 
     return {
       schema: 1,
@@ -158,7 +156,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
           audit_share_by_difference: r3(authz.auditShareByDifference),
           decisions: authz.decisions,
           async_decisions: authz.asyncDecisions,
-          audit_fallback_lines: authz.auditFallback,
+          audit_lines: authz.auditLines,
           internal_errors: authz.errors,
           revocation_snapshot: authz.snapshotSize,
         },
@@ -168,11 +166,11 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
           spreads: Object.fromEntries(
             (['RS256', 'ES256'] as const).map((a) => [
               a,
-              { confirmed: token.algs[a].issueRatio, amortized: token.algs[a].issueRatioAmortizedAudit, without_audit: token.algs[a].issueRatioWithoutAudit, private_key_jwt: token.algs[a].privateKeyJwtRatio },
+              { with_audit: token.algs[a].issueRatio, without_audit: token.algs[a].issueRatioWithoutAudit, private_key_jwt: token.algs[a].privateKeyJwtRatio },
             ]),
           ),
           requests: token.requests,
-          audit_fallback_lines: token.auditFallback,
+          audit_lines: token.auditLines,
           private_key_jwt_ddb_calls: token.privateKeyJwtDdb,
         },
         cold: { ...cold, require_by_dependency: requireCosts.map((c) => ({ ...c, requireMs: r1(c.requireMs) })) },
@@ -183,6 +181,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
           composition: { authorizer: bundles.composition.authorizer.slice(0, 15), token: bundles.composition.token.slice(0, 15) },
         },
         http: { measured: http.via, local_stack: stack, local_stack_error: stackError, direct },
+        peak_rss: rss,
       },
       profiles,
     };

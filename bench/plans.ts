@@ -23,8 +23,6 @@ export interface Plan {
 }
 
 export const FULL: Plan = {
-  // One audit flush per 1000 decisions: the audit batch size, i.e. a container at ≥ 1000 decisions/s (at lower traffic the
-  // per-decision audit CPU is higher and the total small); the 1 s buffer age flushes sooner below that rate.
   authorizer: { rounds: 20, warmupRounds: 2, warmupOps: 3000, decisionsPerBatch: 1000, seed: { tokens: 300, clients: 20, subjects: 5 } },
   auditBreakdown: { rounds: 10, warmupOps: 100 },
   ddbCalls: { snapshotDurationMs: 2500, snapshotDecisionsPerTick: 20, strictDecisions: 300 },

@@ -18,12 +18,14 @@ export type { DeclaredRoute } from '../lib/config/declared-settings';
 
 export interface ServerlessSettings extends DeclaredSettings {
   service: string;
-  stageSettings(stage: string): { signer: string; auditSink: string; demo: boolean; issuer?: string };
+  stageSettings(stage: string): { signer: string; demo: boolean; issuer?: string };
+  /** The Lambda function names this stage deploys (`<service>-<stage>-<function>`, or the function's own `name`). */
+  functionNames: string[];
 }
 
 type Doc = {
   service: string;
-  functions: Record<string, { events?: Array<Record<string, unknown>> }>;
+  functions: Record<string, { name?: unknown; events?: Array<Record<string, unknown>> }>;
 };
 
 type Portcullis = Record<string, unknown> & {
@@ -58,7 +60,6 @@ export function readServerlessSettings(file = SERVERLESS_FILE, stage = 'local', 
     const merged = { ...(stages.default ?? {}), ...(stages[s] ?? {}) };
     return {
       signer: String(merged.signer ?? 'kms'),
-      auditSink: String(merged.auditSink ?? 'cloudwatch'),
       demo: Boolean(merged.demo),
       issuer: merged.issuer === undefined ? undefined : String(merged.issuer),
     };
@@ -87,8 +88,12 @@ export function readServerlessSettings(file = SERVERLESS_FILE, stage = 'local', 
       });
     }
   }
+  const functionNames = Object.entries(doc.functions ?? {})
+    .filter(([name]) => !DEMO_FUNCTIONS.includes(name) || stageSettings(stage).demo)
+    .map(([name, fn]) => (typeof fn.name === 'string' && !fn.name.includes('${') ? fn.name : `${doc.service}-${stage}-${name}`));
   return {
     apiRoutes,
+    functionNames,
     service: doc.service,
     scopes: pc.scopes ?? {},
     routes: { ...(pc.routes ?? {}), ...(stageSettings(stage).demo ? pc.demoRoutes ?? {} : {}) },

@@ -12,6 +12,7 @@
  */
 const { portcullisEnvironment, paramsOf, localOverrides, PortcullisConfigError, DEMO_FUNCTIONS, checkAuthorizerAudiences } = require('./portcullis-environment');
 const { applyApiGatewayStages, throttleSettings, ApiGatewayConfigError } = require('./serverless/api-gateway-stages');
+const { applyAuditLogging, dependOnAuditLogGroup } = require('./serverless-audit-logging');
 
 class PortcullisPlugin {
   constructor(serverless, options, { log } = {}) {
@@ -22,6 +23,7 @@ class PortcullisPlugin {
       initialize: () => this.apply(),
       // After osls compiled the APIs and merged infra/serverless/*.yml, before it writes the template.
       'after:aws:package:finalize:mergeCustomProviderResources': () => this.compileApiGatewayStages(),
+      'before:aws:package:finalize:saveServiceState': () => this.finalizeTemplate(),
     };
   }
 
@@ -49,6 +51,10 @@ class PortcullisPlugin {
       throw this.error('provider.logs.restApi and provider.logs.httpApi are not used here: the API access logs and stage settings are in infra/serverless/api-gateway.yml and custom.portcullis.apiGateway (osls would set the logging of the REST stage with SDK calls after the deploy, outside the template, into a log group without encryption)');
     }
 
+    const warn = (message) => (this.log.warning || this.log.warn || console.warn).call(this.log, message);
+    const loggingErrors = applyAuditLogging(service, { stage, warn });
+    if (loggingErrors.length) throw this.error(`every function must log to the audit log group: ${loggingErrors.join('; ')}`);
+
     this.checkAttachedRoutes(service, computed.routes, Number((custom.portcullis || {}).authorizerCacheSeconds) || 0);
 
     const env = (service.provider.environment = service.provider.environment || {});
@@ -75,6 +81,12 @@ PortcullisPlugin.prototype.compileApiGatewayStages = function compileApiGatewayS
   } catch (err) {
     throw err instanceof ApiGatewayConfigError ? this.error(err.message) : err;
   }
+};
+
+/** The compiled template: functions wait for the audit log group, and no other log group is left. */
+PortcullisPlugin.prototype.finalizeTemplate = function finalizeTemplate() {
+  const errors = dependOnAuditLogGroup(this.serverless.service.provider.compiledCloudFormationTemplate);
+  if (errors.length) throw this.error(errors.join('; '));
 };
 
 /** `GET /users/{id}` and `GET /users/{userId}` are the same route; `{proxy+}` stays greedy. */

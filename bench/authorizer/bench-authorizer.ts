@@ -15,16 +15,14 @@ import type { Spread } from '../support/stats';
 import { jwksOf, makeKey, mintToken, splitJws, TokenPool, verifyKey, type Alg, type BenchKey, type TokenClaims } from '../support/tokens';
 import { BENCH_CLIENT, buildAuthorizerRig, requestFor, seedRevocations, authorizerConfig, type AuthorizerRig } from './rig';
 import { MemoryAuditSink } from '../../testkit/memory-audit-sink';
+import { openAuditPipe } from '../support/audit-pipe';
 
 export interface AuthorizerPlan {
   rounds: number;
   warmupRounds: number;
   /** Untimed operations of each variant first (see InterleaveOptions.warmupOps). */
   warmupOps: number;
-  /**
-   * Operations per batch. Every variant that audits runs this many events per batch, so their PutLogEvents
-   * calls carry the same number of events (a multiple of the sink's batch size, 100, as in a busy container).
-   */
+  /** Operations per batch (each variant runs this many per round). */
   decisionsPerBatch: number;
   seed: { tokens: number; clients: number; subjects: number };
 }
@@ -46,7 +44,8 @@ export interface AuthorizerFigures {
   perOp: Record<string, { cpuUs: number; wallUs: number }>;
   decisions: number;
   asyncDecisions: number;
-  auditFallback: number;
+  /** Audit lines written to the pipe. */
+  auditLines: number;
   errors: number;
   snapshotSize: unknown;
   /** The audit events the core emitted (captured), for the audit breakdown. */
@@ -101,7 +100,8 @@ export async function benchAuthorizer(backends: BackendEndpoints, plan: Authoriz
   const pool = new TokenPool(key, claimsFor(), totalRounds * D + 1);
   const repeated = mintToken(key, claimsFor());
 
-  const main = await buildAuthorizerRig({ backends, key, mode: 'snapshot', tableName });
+  const pipe = openAuditPipe();
+  const main = await buildAuthorizerRig({ backends, key, mode: 'snapshot', tableName, pipe });
   const bare = await buildAuthorizerRig({ backends, key, mode: 'snapshot', tableName, audit: 'none' });
   const audit = main.audit!;
 
@@ -179,7 +179,7 @@ export async function benchAuthorizer(backends: BackendEndpoints, plan: Authoriz
   ];
 
   const samples: Samples = await interleave(variants, { rounds: plan.rounds, warmupRounds: plan.warmupRounds, warmupOps: plan.warmupOps });
-  await audit.flush();
+  await pipe.close();
 
   const loops = [warming, distinct, distinctBare, repeat, repeatBare];
   const failures = loops.flatMap((l) => l.notAllowed);
@@ -202,7 +202,7 @@ export async function benchAuthorizer(backends: BackendEndpoints, plan: Authoriz
     perOp: per,
     decisions: loops.reduce((a, l) => a + l.decisions, 0),
     asyncDecisions: loops.reduce((a, l) => a + l.asyncDecisions, 0),
-    auditFallback: main.counters.auditFallback,
+    auditLines: pipe.lines,
     errors: main.counters.errors + bare.counters.errors,
     snapshotSize: snapshot.stats?.(),
     events,

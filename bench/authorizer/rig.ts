@@ -1,7 +1,7 @@
 /**
  * An authorizer wired as functions/authorizer.ts wires it in a container: the decision core, the revocation
- * checker of the configured mode over DynamoDB (dynalite), and the CloudWatch Logs audit sink (a real SDK
- * client against the wire fake). Only the JWKS is injected instead of fetched.
+ * checker of the configured mode over DynamoDB (dynalite), and the functions' audit sink writing each line to a
+ * pipe drained by another process (Lambda's stdout). Only the JWKS is injected instead of fetched.
  */
 import { createAuditSink, type PortcullisAuditSink } from '../../lib/audit/create-audit-sink';
 import type { AuditSink } from '../../lib/audit/types';
@@ -12,6 +12,7 @@ import { createDocTable } from '../../lib/composition/table';
 import { BENCH_ARN, BENCH_ROUTE, benchConfig, createTable, type BackendEndpoints } from '../support/bench-config';
 import { jwksOf, type BenchKey } from '../support/tokens';
 import type { RevocationChecker } from '../../lib/revocation/checker';
+import type { AuditPipe } from '../support/audit-pipe';
 
 export const BENCH_CLIENT = 'pc_benchclient';
 
@@ -28,8 +29,6 @@ export const requestFor = (token: string): AuthzRequest => ({
 });
 
 export interface Counters {
-  /** Audit lines that went to the stdout fallback (should stay 0). */
-  auditFallback: number;
   /** Revocation refresh failures and other internal errors logged (should stay 0). */
   errors: number;
 }
@@ -43,7 +42,7 @@ export interface AuthorizerRig {
   counters: Counters;
 }
 
-export type AuditChoice = 'cloudwatch' | 'none';
+export type AuditChoice = 'stdout' | 'none';
 
 export interface RigOptions {
   backends: BackendEndpoints;
@@ -51,9 +50,14 @@ export interface RigOptions {
   mode: 'snapshot' | 'strict';
   tableName: string;
   audit?: AuditChoice;
+  /** Where the audit lines go (required with audit 'stdout'). */
+  pipe?: AuditPipe;
 }
 
 const NO_AUDIT: AuditSink = { emit: () => {}, flush: async () => {} };
+const missingPipe = () => {
+  throw new Error('bench: the audit sink needs a pipe');
+};
 
 export function authorizerConfig(opts: Pick<RigOptions, 'backends' | 'mode' | 'tableName'>): Config {
   return benchConfig(opts.backends, { PORTCULLIS_TABLE: opts.tableName, PORTCULLIS_REVOCATION_MODE: opts.mode });
@@ -74,13 +78,11 @@ export async function seedRevocations(config: Config, count: { tokens: number; c
 
 export async function buildAuthorizerRig(opts: RigOptions): Promise<AuthorizerRig> {
   const config = authorizerConfig(opts);
-  const counters: Counters = { auditFallback: 0, errors: 0 };
+  const counters: Counters = { errors: 0 };
   const audit =
-    (opts.audit ?? 'cloudwatch') === 'cloudwatch'
+    (opts.audit ?? 'stdout') === 'stdout'
       ? createAuditSink(config, {
-          stdout: () => {},
-          metrics: { auditFallback: (n) => (counters.auditFallback += n) },
-          drainOnShutdown: false,
+          stdout: opts.pipe?.write ?? missingPipe,
           functionName: 'portcullis-bench-authorizer',
         })
       : undefined;

@@ -1,8 +1,8 @@
 /**
  * What the bundled authorizer and token functions need to run outside AWS, built by the harness:
  * a table in dynalite with a client, a file signing key and a few revocations; a JWKS endpoint on loopback
- * serving that key; the CloudWatch Logs fake; and the environment serverless.yml gives the prod stage,
- * pointed at those loopback services. Plus one valid request for each function.
+ * serving that key; and the environment serverless.yml gives the prod stage, pointed at those loopback services
+ * (the functions write their audit events to stdout, as deployed). Plus one valid request for each function.
  */
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -40,7 +40,7 @@ export interface FunctionFixture {
   close(): Promise<void>;
 }
 
-export async function startFunctionFixture(backends: BackendEndpoints, logGroups: { prod: string }): Promise<FunctionFixture> {
+export async function startFunctionFixture(backends: Pick<BackendEndpoints, 'dynamoEndpoint'>): Promise<FunctionFixture> {
   const keyDir = mkdtempSync(join(tmpdir(), 'portcullis-bench-fn-'));
   let jwksBody = '';
   const jwks: Server = createServer((req, res) => {
@@ -61,9 +61,6 @@ export async function startFunctionFixture(backends: BackendEndpoints, logGroups
     PORTCULLIS_DYNAMODB_ENDPOINT: backends.dynamoEndpoint,
     PORTCULLIS_SIGNER: 'file',
     PORTCULLIS_KEY_DIR: keyDir,
-    PORTCULLIS_AUDIT_SINK: 'cloudwatch',
-    PORTCULLIS_AUDIT_CWL_ENDPOINT: backends.cwlEndpoint,
-    PORTCULLIS_AUDIT_LOG_GROUP: logGroups.prod,
     AWS_ACCESS_KEY_ID: 'bench',
     AWS_SECRET_ACCESS_KEY: 'bench',
     AWS_REGION: 'us-east-1',

@@ -12,17 +12,16 @@ import { median } from '../support/stats';
 
 /**
  * The authorizer's heavy dependencies, imported as the authorizer imports them (ESM entry points, so esbuild
- * keeps only what is used) and, for the SDK, with the client constructed as the authorizer does at init.
+ * keeps only what is used) and, for the SDK, with the client constructed as the authorizer does at init (and
+ * without, to tell loading from constructing). No CloudWatch Logs client: the functions no longer have one.
  */
 export const AUTHORIZER_DEPENDENCIES: Record<string, string> = {
   'aws-jwt-verify': `import { JwtVerifier } from 'aws-jwt-verify'; import { SimpleJwksCache } from 'aws-jwt-verify/jwk'; import * as errors from 'aws-jwt-verify/error';
     globalThis.keep = [JwtVerifier, SimpleJwksCache, errors];`,
   '@aws-sdk/client-dynamodb': `import { DynamoDBClient, QueryCommand, BatchGetItemCommand } from '@aws-sdk/client-dynamodb';
     globalThis.keep = [new DynamoDBClient({ region: 'us-east-1' }), QueryCommand, BatchGetItemCommand];`,
-  '@aws-sdk/client-cloudwatch-logs': `import { CloudWatchLogsClient, PutLogEventsCommand, CreateLogStreamCommand } from '@aws-sdk/client-cloudwatch-logs';
-    globalThis.keep = [new CloudWatchLogsClient({ region: 'us-east-1' }), PutLogEventsCommand, CreateLogStreamCommand];`,
-  'both SDK clients': `import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb'; import { CloudWatchLogsClient, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-    globalThis.keep = [new DynamoDBClient({ region: 'us-east-1' }), QueryCommand, new CloudWatchLogsClient({ region: 'us-east-1' }), PutLogEventsCommand];`,
+  '@aws-sdk/client-dynamodb, no client constructed': `import { DynamoDBClient, QueryCommand, BatchGetItemCommand } from '@aws-sdk/client-dynamodb';
+    globalThis.keep = [DynamoDBClient, QueryCommand, BatchGetItemCommand];`,
   '@aws-lambda-powertools logger + metrics': `import { Logger } from '@aws-lambda-powertools/logger'; import { Metrics } from '@aws-lambda-powertools/metrics';
     globalThis.keep = [Logger, Metrics];`,
 };

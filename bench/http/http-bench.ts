@@ -53,15 +53,15 @@ async function run(baseUrl: string, clientId: string, secret: string, plan: Http
   return { via, token, authorized, connections: plan.connections };
 }
 
-/** The bundles behind bench/http/direct-server.cjs, in a child process. */
-export async function httpDirect(bundles: Bundles, fixture: FunctionFixture, plan: HttpPlan): Promise<HttpFigures> {
+/** bench/http/direct-server.cjs with the given bundles, in a child process whose stdout (audit lines included) is drained. */
+async function withDirectServer<T>(fixture: FunctionFixture, bundles: { token?: string; authorizer?: string }, work: (url: string) => Promise<T>): Promise<T> {
   const child: ChildProcess = spawn(process.execPath, [join(__dirname, 'direct-server.cjs')], {
     env: {
       PATH: process.env.PATH ?? '',
       ...fixture.env,
       AWS_LAMBDA_FUNCTION_NAME: 'portcullis-prod-direct',
-      BENCH_TOKEN_BUNDLE: bundles.bundles.token.entry,
-      BENCH_AUTHORIZER_BUNDLE: bundles.bundles.authorizer.entry,
+      ...(bundles.token ? { BENCH_TOKEN_BUNDLE: bundles.token } : {}),
+      ...(bundles.authorizer ? { BENCH_AUTHORIZER_BUNDLE: bundles.authorizer } : {}),
     },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
@@ -72,7 +72,7 @@ export async function httpDirect(bundles: Bundles, fixture: FunctionFixture, pla
       });
       child.once('exit', (code) => reject(new Error(`direct server exited (${code})`)));
     });
-    return await run(`http://127.0.0.1:${port}`, fixture.clientId, fixture.secret, plan, 'direct');
+    return await work(`http://127.0.0.1:${port}`);
   } finally {
     if (child.exitCode === null) {
       const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -80,6 +80,53 @@ export async function httpDirect(bundles: Bundles, fixture: FunctionFixture, pla
       await exited;
     }
   }
+}
+
+/** The bundles behind bench/http/direct-server.cjs, in a child process. */
+export function httpDirect(bundles: Bundles, fixture: FunctionFixture, plan: HttpPlan): Promise<HttpFigures> {
+  return withDirectServer(fixture, { token: bundles.bundles.token.entry, authorizer: bundles.bundles.authorizer.entry }, (url) =>
+    run(url, fixture.clientId, fixture.secret, plan, 'direct'),
+  );
+}
+
+export interface PeakRss {
+  /** Resident set size after the cold start (first request answered), MiB. */
+  coldMiB: number;
+  /** Peak resident set size of the process over the cold start and the load, MiB. */
+  peakMiB: number;
+  requests: number;
+  seconds: number;
+}
+
+const rssOf = async (url: string) => (await (await fetch(`${url}/__rss`)).json()) as { maxRssKiB: number; rssBytes: number };
+const mib = (bytes: number) => Math.round((bytes / 1048576) * 10) / 10;
+
+/**
+ * Peak memory of each function on its own, as in its own Lambda container: one process per bundle behind a bare
+ * node:http server, the cold start and then `plan.durationS` of concurrent requests (tokens issued; decisions
+ * with one valid token), then the process's peak RSS (getrusage maxrss).
+ */
+export async function functionPeakRss(bundles: Bundles, fixture: FunctionFixture, plan: HttpPlan): Promise<Record<'token' | 'authorizer', PeakRss>> {
+  const common = { durationS: plan.durationS, connections: plan.connections };
+  const token = await withDirectServer(fixture, { token: bundles.bundles.token.entry }, async (url) => {
+    const headers = { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth(fixture.clientId, fixture.secret) };
+    const first = await fetch(`${url}/oauth2/token`, { method: 'POST', headers, body: TOKEN_BODY });
+    if (first.status !== 200) throw new Error(`token function answered ${first.status}`);
+    const cold = await rssOf(url);
+    const r = await load({ ...common, url: `${url}/oauth2/token`, method: 'POST', headers, body: TOKEN_BODY });
+    const after = await rssOf(url);
+    return { coldMiB: mib(cold.rssBytes), peakMiB: mib(after.maxRssKiB * 1024), requests: r.requests, seconds: r.durationS };
+  });
+  const authorizer = await withDirectServer(fixture, { authorizer: bundles.bundles.authorizer.entry }, async (url) => {
+    const { headers } = fixture.authorizerEvent() as { headers: { Authorization: string } };
+    const bearer = headers.Authorization.slice('Bearer '.length);
+    await untilAuthorized(`${url}/demo/data`, bearer, 'direct authorizer');
+    const cold = await rssOf(url);
+    const r = await load({ ...common, url: `${url}/demo/data`, method: 'GET', headers: { authorization: headers.Authorization } });
+    const after = await rssOf(url);
+    return { coldMiB: mib(cold.rssBytes), peakMiB: mib(after.maxRssKiB * 1024), requests: r.requests, seconds: r.durationS };
+  });
+  return { token, authorizer };
 }
 
 /** The local stack of `npm start` (its own dynalite, key and state directory, free ports). */

@@ -15,7 +15,7 @@ const spreadText = (s: Spread | undefined) => (s ? `${formatNumber(s.median)} (p
 
 type Details = {
   wall_us: Record<string, number>;
-  authorizer: { spreads: Record<string, Spread>; audit_share_by_difference: number; decisions: number; async_decisions: number; audit_fallback_lines: number };
+  authorizer: { spreads: Record<string, Spread>; audit_share_by_difference: number; decisions: number; async_decisions: number; audit_lines: number };
   ddb_calls: {
     snapshot: { decisions: number; calls: Record<string, number>; durationMs: number; refreshMs: number };
     strict: { decisions: number; calls: Record<string, number> };
@@ -49,18 +49,18 @@ function figuresSection(r: BenchResults): string[] {
 
 function cpuSection(r: BenchResults, d: Details): string[] {
   const a = d.audit_breakdown;
-  const out = ['## CPU per operation', '', 'Median over rounds; each round ran every variant once, in rotated order. CPU = user + system time of the process (every thread), so asynchronous work a batch causes (the audit PutLogEvents calls) is counted; the backends run in another process and are not.', ''];
+  const out = ['## CPU per operation', '', 'Median over rounds; each round ran every variant once, in rotated order. CPU = user + system time of the process (every thread), so the system call writing each audit line is counted; the backends (and the process draining the audit pipe) run in other processes and are not.', ''];
   out.push(...head(['variant', 'CPU µs', 'wall µs']));
   for (const [k, v] of Object.entries(r.rawUs)) out.push(row([`\`${k}\``, v, d.wall_us[k] ?? '–']));
   out.push('', 'Spread of the per-round ratios (median, quartiles):', '');
   for (const [k, s] of Object.entries(d.authorizer.spreads)) out.push(`- \`${k}\`: ${spreadText(s)}`);
-  const auditLabel: Record<string, string> = { confirmed: 'audit confirmed per request', amortized: 'audit flushed amortized', without_audit: 'no audit', private_key_jwt: 'private_key_jwt client authentication, audit confirmed' };
+  const auditLabel: Record<string, string> = { with_audit: 'audit line before the answer', without_audit: 'no audit', private_key_jwt: 'private_key_jwt client authentication, audit line before the answer' };
   for (const [alg, set] of Object.entries(d.token.spreads)) for (const [k, s] of Object.entries(set)) out.push(`- token issue ratio ${alg}, ${auditLabel[k] ?? k}: ${spreadText(s)}`);
   out.push(
     '',
-    `One audit event, piece by piece (CPU): building its line ${formatNumber(a.entryBuildUs)} µs; one PutLogEvents call through the SDK ${formatNumber(a.putLogEvents1Us)} µs with 1 event and ${formatNumber(a.putLogEvents100Us)} µs with 100, so in a batch of 100 each event pays ${formatNumber(a.fixedSharePerEventUs)} µs of the call's fixed cost and ${formatNumber(a.sdkSerializationPerEventUs)} µs of SDK serialization; \`JSON.stringify\` of the same 100-event body takes ${formatNumber(a.jsonBody100Us)} µs (${formatNumber(a.jsonBody100Us / 100)} µs per event). The token endpoint confirms each event with its own call.`,
+    `One audit event, piece by piece (CPU): building its line (scrub and serialize) ${formatNumber(a.entryBuildUs)} µs; writing it to a pipe another process drains (one synchronous write(2), ${formatNumber(a.lineBytes)} bytes, the reader woken) ${formatNumber(a.lineWriteUs)} µs, and to /dev/null (the system call alone) ${formatNumber(a.devNullWriteUs)} µs; for comparison, \`JSON.stringify\` of the event object ${formatNumber(a.jsonStringifyUs)} µs.`,
     '',
-    `Audit share cross-check, (decision − decision without audit) ÷ decision: ${pct(d.authorizer.audit_share_by_difference)}. Decisions run: ${d.authorizer.decisions} (${d.authorizer.async_decisions} answered asynchronously), audit lines fallen back to stdout: ${d.authorizer.audit_fallback_lines}; token requests: ${d.token.requests}.`,
+    `Audit share cross-check, (decision − decision without audit) ÷ decision: ${pct(d.authorizer.audit_share_by_difference)}. Decisions run: ${d.authorizer.decisions} (${d.authorizer.async_decisions} answered asynchronously), audit lines written: ${d.authorizer.audit_lines}; token requests: ${d.token.requests}.`,
   );
   return out;
 }
@@ -151,7 +151,7 @@ function reproduceSection(): string[] {
     'npm run bench -- --help    # options (--out, --md, --no-profile)',
     '```',
     '',
-    'Nothing but npm packages and loopback: DynamoDB is dynalite and CloudWatch Logs is the wire-level fake of `testkit/fakes/`, both in a child process so their CPU is not counted; keys are generated at run time. Ratios are measured side by side in one process (interleaved rounds, per-round ratios, median), so they hold on a busy machine; absolute µs and ms move with the load. `test/bench/quick.test.ts` runs the quick mode to keep the harness working; no test asserts a timing.',
+    'Nothing but npm packages and loopback: DynamoDB is dynalite in a child process, so its CPU is not counted; the functions\' audit lines go to a pipe that another process (`cat`) drains, as Lambda drains a function\'s stdout, so the write and the reader\'s wake-up are counted; keys are generated at run time. Ratios are measured side by side in one process (interleaved rounds, per-round ratios, median), so they hold on a busy machine; absolute µs and ms move with the load. `test/bench/quick.test.ts` runs the quick mode to keep the harness working; no test asserts a timing.',
   ];
 }
 

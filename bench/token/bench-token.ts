@@ -1,10 +1,9 @@
 /**
  * Token endpoint CPU, side by side: raw crypto.sign of a token-sized signing input (the floor) against
- * handleTokenRequest (form, client authentication, scope, mint, sign with the file key, audit confirmed),
- * with the audit confirmed per request (production), flushed amortized, and without it, for RS256 and ES256,
- * and with private_key_jwt client authentication instead of a secret (an ES256 client assertion: its precheck,
- * signature and jti write; private-key-jwt.ts), whose DynamoDB calls per request are counted at the wire.
- * Every response is checked to be a 200.
+ * handleTokenRequest (form, client authentication, scope, mint, sign with the file key, the audit line written
+ * before the answer), with the audit (production) and without it, for RS256 and ES256, and with private_key_jwt
+ * client authentication instead of a secret (an ES256 client assertion: its precheck, signature and jti write;
+ * private-key-jwt.ts), whose DynamoDB calls per request are counted at the wire. Every response is checked to be a 200.
  */
 import { sign } from 'node:crypto';
 import { handleTokenRequest, type TokenEndpointDeps } from '../../lib/endpoints/token';
@@ -14,6 +13,7 @@ import { interleave, perOp, ratio, type Variant } from '../support/measure';
 import type { Spread } from '../support/stats';
 import type { Alg } from '../support/tokens';
 import { buildTokenRig, type TokenRig } from './rig';
+import { openAuditPipe } from '../support/audit-pipe';
 import { buildPrivateKeyJwtPath, type PrivateKeyJwtPath } from './private-key-jwt';
 
 export interface TokenPlan {
@@ -29,11 +29,9 @@ export interface TokenPlan {
 export interface TokenAlgFigures {
   /** Token core requests/s ÷ raw signatures/s (= raw sign CPU ÷ request CPU). */
   issueRatio: Spread;
-  /** The same with the audit flushed amortized (maybeFlush) instead of confirmed per request. */
-  issueRatioAmortizedAudit: Spread;
   /** The same without the audit sink. */
   issueRatioWithoutAudit: Spread;
-  /** Token requests/s with private_key_jwt client authentication (audit confirmed) ÷ raw signatures/s. */
+  /** Token requests/s with private_key_jwt client authentication (audit on) ÷ raw signatures/s. */
   privateKeyJwtRatio: Spread;
   perOp: Record<string, { cpuUs: number; wallUs: number }>;
 }
@@ -41,7 +39,8 @@ export interface TokenAlgFigures {
 export interface TokenFigures {
   algs: Record<Alg, TokenAlgFigures>;
   requests: number;
-  auditFallback: number;
+  /** Audit lines written to the pipe. */
+  auditLines: number;
   /** DynamoDB requests of steady-state private_key_jwt token requests, counted at the wire, by action. */
   privateKeyJwtDdb: { requests: number; perRequest: number; calls: Record<string, number> };
 }
@@ -88,7 +87,8 @@ async function realisticSigningInput(rig: TokenRig): Promise<Buffer> {
 
 export async function benchToken(backends: BackendEndpoints, plan: TokenPlan): Promise<TokenFigures> {
   const algs: Alg[] = ['RS256', 'ES256'];
-  const rigs = await Promise.all(algs.map((alg) => buildTokenRig(backends, alg)));
+  const pipe = openAuditPipe();
+  const rigs = await Promise.all(algs.map((alg) => buildTokenRig(backends, alg, pipe)));
   const paths: PrivateKeyJwtPath[] = [];
   try {
     const variants: Variant[] = [];
@@ -98,13 +98,12 @@ export async function benchToken(backends: BackendEndpoints, plan: TokenPlan): P
       const input = await realisticSigningInput(rig);
       const key = rig.alg === 'ES256' ? { key: rig.privateKey, dsaEncoding: 'ieee-p1363' as const } : rig.privateKey;
       const withAudit = new IssueLoop(rig.request, rig.deps);
-      const amortized = new IssueLoop(rig.request, rig.depsAmortizedAudit);
       const withoutAudit = new IssueLoop(rig.request, rig.depsWithoutAudit);
       const path = await buildPrivateKeyJwtPath(rig, backends);
       paths.push(path);
       await path.prepare(plan.warmupOps + (plan.warmupRounds + plan.rounds) * ops);
       const assertions = new AssertionLoop(path);
-      loops.push(withAudit, amortized, withoutAudit, assertions);
+      loops.push(withAudit, withoutAudit, assertions);
       variants.push(
         {
           name: `raw_sign_${rig.alg}`,
@@ -114,8 +113,6 @@ export async function benchToken(backends: BackendEndpoints, plan: TokenPlan): P
           },
         },
         { name: `token_core_${rig.alg}`, ops, run: (n) => withAudit.run(n) },
-        // its PutLogEvents happen inside the requests that trigger them (100 events or 1 s), as in a container
-        { name: `token_core_amortized_audit_${rig.alg}`, ops, run: (n) => amortized.run(n) },
         { name: `token_core_no_audit_${rig.alg}`, ops, run: (n) => withoutAudit.run(n) },
         { name: `token_core_private_key_jwt_${rig.alg}`, ops, run: (n) => assertions.run(n) },
       );
@@ -126,10 +123,9 @@ export async function benchToken(backends: BackendEndpoints, plan: TokenPlan): P
 
     const figures = {} as Record<Alg, TokenAlgFigures>;
     for (const alg of algs) {
-      const names = [`raw_sign_${alg}`, `token_core_${alg}`, `token_core_amortized_audit_${alg}`, `token_core_no_audit_${alg}`, `token_core_private_key_jwt_${alg}`];
+      const names = [`raw_sign_${alg}`, `token_core_${alg}`, `token_core_no_audit_${alg}`, `token_core_private_key_jwt_${alg}`];
       figures[alg] = {
         issueRatio: ratio(samples, `raw_sign_${alg}`, `token_core_${alg}`),
-        issueRatioAmortizedAudit: ratio(samples, `raw_sign_${alg}`, `token_core_amortized_audit_${alg}`),
         issueRatioWithoutAudit: ratio(samples, `raw_sign_${alg}`, `token_core_no_audit_${alg}`),
         privateKeyJwtRatio: ratio(samples, `raw_sign_${alg}`, `token_core_private_key_jwt_${alg}`),
         perOp: Object.fromEntries(names.map((n) => [n, perOp(samples, n)])),
@@ -139,11 +135,12 @@ export async function benchToken(backends: BackendEndpoints, plan: TokenPlan): P
     return {
       algs: figures,
       requests: loops.reduce((a, l) => a + l.requests, 0) + privateKeyJwtDdb.requests,
-      auditFallback: rigs.reduce((a, r) => a + r.counters.auditFallback, 0),
+      auditLines: pipe.lines,
       privateKeyJwtDdb,
     };
   } finally {
     await Promise.all(paths.map((p) => p.close()));
     for (const rig of rigs) rig.close();
+    await pipe.close();
   }
 }

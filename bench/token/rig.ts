@@ -1,7 +1,8 @@
 /**
  * The token endpoint wired as functions/token.ts wires it (lib/composition/container.ts): clients in DynamoDB behind the
  * bounded-staleness client cache, the key ring over the key store with a file key made at run time, and the
- * CloudWatch Logs audit sink with the derived EMF metrics (EMF lines discarded, their serialization kept).
+ * functions' audit sink (each line one synchronous write to a pipe another process drains, as Lambda drains
+ * stdout) with the derived EMF metrics (EMF lines discarded, their serialization kept).
  */
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -29,23 +30,18 @@ import { benchConfig, createTable, type BackendEndpoints } from '../support/benc
 import type { Alg } from '../support/tokens';
 import { createDynamoClient } from '../../lib/stores/dynamo/client';
 import { MemoryAuditSink } from '../../testkit/memory-audit-sink';
+import type { AuditPipe } from '../support/audit-pipe';
 
 export interface TokenRig {
   alg: Alg;
   config: Config;
-  /** Production wiring: CloudWatch Logs audit, flushed (confirmed) before each answer. */
+  /** Production wiring: the audit line written to stdout (here: the pipe) before each answer. */
   deps: TokenEndpointDeps;
-  /**
-   * The same sink flushed as the authorizer flushes it (maybeFlush: a batch per 100 events or per second)
-   * instead of confirmed before each answer: what an amortized audit would cost.
-   */
-  depsAmortizedAudit: TokenEndpointDeps;
   /** The same with an audit sink that does nothing: what the audit costs is the difference. */
   depsWithoutAudit: TokenEndpointDeps;
   /** The active signing key, for the raw crypto.sign baseline. */
   privateKey: KeyObject;
   request: HttpRequest;
-  counters: { auditFallback: number };
   close(): void;
 }
 
@@ -67,7 +63,7 @@ export const tokenRequest = (clientId: string, secret: string): HttpRequest => (
   requestId: 'bench-request',
 });
 
-export async function buildTokenRig(backends: BackendEndpoints, alg: Alg): Promise<TokenRig> {
+export async function buildTokenRig(backends: BackendEndpoints, alg: Alg, pipe: AuditPipe): Promise<TokenRig> {
   const keyDir = mkdtempSync(join(tmpdir(), 'portcullis-bench-keys-'));
   const config = benchConfig(backends, { PORTCULLIS_TABLE: `bench-token-${alg.toLowerCase()}`, PORTCULLIS_SIGNING_ALG: alg, PORTCULLIS_KEY_DIR: keyDir });
   await createTable(config);
@@ -82,19 +78,7 @@ export async function buildTokenRig(backends: BackendEndpoints, alg: Alg): Promi
     defaultScopes: ['read:data'],
   });
 
-  const counters = { auditFallback: 0 };
-  const newSink = () =>
-    withMetrics(
-      createAuditSink(config, {
-        stdout: () => {},
-        metrics: { auditFallback: (n) => (counters.auditFallback += n) },
-        drainOnShutdown: false,
-        functionName: 'portcullis-bench-token',
-      }),
-      createMetrics(config, { write: () => {} }),
-    );
-  const audit = newSink();
-  const amortized = newSink();
+  const audit = withMetrics(createAuditSink(config, { stdout: pipe.write, functionName: 'portcullis-bench-token' }), createMetrics(config, { write: () => {} }));
   const shared = {
     config,
     clients: new CachedClientLookup(new DynamoClientStore(table), config.clientCacheTtlMs),
@@ -106,11 +90,9 @@ export async function buildTokenRig(backends: BackendEndpoints, alg: Alg): Promi
     alg,
     config,
     deps: { ...shared, audit },
-    depsAmortizedAudit: { ...shared, audit: { emit: (e) => amortized.emit(e), flush: () => amortized.maybeFlush() } },
     depsWithoutAudit: { ...shared, audit: NO_AUDIT },
     privateKey,
     request: tokenRequest(client.clientId, secret),
-    counters,
     close: () => rmSync(keyDir, { recursive: true, force: true }),
   };
 }

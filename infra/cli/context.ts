@@ -12,6 +12,8 @@ import { systemClock } from '../../lib/core/clock';
 import { createContainer, type Container } from '../../lib/composition/container';
 import { createDocTable } from '../../lib/composition/table';
 import type { DocTable } from '../../lib/stores/dynamo/doc-table';
+import { CliCloudWatchAuditSink } from './audit/cloudwatch-writer';
+import { createCloudWatchLogsClient } from './cloudwatch-logs';
 
 const CLI_STORE_TIMEOUT_MS = 5_000;
 import { PortcullisConfigError } from '../portcullis-environment';
@@ -73,7 +75,6 @@ export function deployedStageConfig(opts: TargetOptions & { stage: string; regio
     ...env,
     AWS_REGION: opts.region,
     PORTCULLIS_ISSUER: opts.issuer || env.PORTCULLIS_ISSUER || UNKNOWN_ISSUER,
-    PORTCULLIS_AUDIT_SINK: 'cloudwatch',
     PORTCULLIS_KEY_DIR: join(LOCAL_STATE_DIR, 'keys'),
   });
 }
@@ -108,6 +109,16 @@ export async function resolveTarget(opts: TargetOptions): Promise<CliTarget> {
   } catch {
     // no user name on this machine
   }
-  const container = createContainer(config, { table, audit: { functionName: 'admin-cli' }, metrics: false });
-  return { config, table, container, local, actor, close: () => table.client.destroy() };
+  // Locally the admin CLI appends its events to the stack's audit file (config.audit.sink `file`, from stack.json);
+  // for a deployed stage it writes them to the stage's audit log group itself (it is not a Lambda function).
+  const cloudWatch = local ? undefined : createCloudWatchLogsClient({ region: config.region, endpoint: config.audit.endpoint, timeoutMs: 10_000 });
+  const auditSink = cloudWatch
+    ? new CliCloudWatchAuditSink({ client: cloudWatch, logGroup: config.audit.logGroup, stage: config.stage, functionName: 'admin-cli', clock: systemClock })
+    : undefined;
+  const container = createContainer(config, { table, audit: { functionName: 'admin-cli' }, auditSink, metrics: false });
+  const close = () => {
+    table.client.destroy();
+    cloudWatch?.destroy();
+  };
+  return { config, table, container, local, actor, close };
 }

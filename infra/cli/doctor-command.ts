@@ -51,6 +51,7 @@ export function readDeclared(file: string, stage: string, params: Record<string,
     settings,
     file,
     auditRetentionDays: Number.isInteger(days) && days > 0 ? days : undefined,
+    functionNames: settings.functionNames,
     stageIssuer: settings.stageSettings(stage).issuer || undefined,
     runtime: lambdaMajorOf(file),
   };

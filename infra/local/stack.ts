@@ -2,7 +2,9 @@
  * The local stack: an embedded DynamoDB (dynalite, data under the state directory),
  * a local signing key, serverless-offline running the functions from serverless.yml,
  * and a small gateway in front of it that applies the API Gateway gateway responses
- * (serverless-offline does not emulate them). Used by `npm start` and by the end-to-end tests.
+ * (serverless-offline does not emulate them). The functions write their audit events to stdout as in Lambda;
+ * the stack captures serverless-offline's stdout and appends them to the audit file (audit-capture.ts), where the
+ * admin CLI appends its own. Used by `npm start` and by the end-to-end tests.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync, rmSync } from 'node:fs';
@@ -19,6 +21,7 @@ import { systemClock } from '../../lib/core/clock';
 import { LOCAL_OVERRIDES } from '../portcullis-environment';
 import { functionEnvironment, readServerlessSettings, REPO_ROOT, SERVERLESS_FILE } from '../serverless-config';
 import { readGatewayResponses, startGatewayProxy } from './gateway-proxy';
+import { createAuditCapture } from './audit-capture';
 import { createDynamoClient } from '../../lib/stores/dynamo/client';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -98,6 +101,7 @@ export async function startLocalStack(opts: StackOptions): Promise<LocalStack> {
   const file = resolve(opts.serverlessFile ?? SERVERLESS_FILE);
   if (dirname(file) !== resolve(REPO_ROOT)) throw new Error(`the local stack runs a serverless.yml of the repository root, not ${file}`);
   const settings = readServerlessSettings(file, LOCAL_STAGE);
+  const auditFile = join(opts.stateDir, 'audit.log');
   const esbuildDir = `.esbuild-offline/${opts.port}`;
   // What serverless-offline runs with. serverless.yml reads the local endpoints with ${env:…}; the plugin applies
   // PORTCULLIS_LOCAL_FUNCTION_ENV to every function (serverless-offline passes no other variable through).
@@ -105,7 +109,6 @@ export async function startLocalStack(opts: StackOptions): Promise<LocalStack> {
     ...process.env,
     PORTCULLIS_DYNAMODB_ENDPOINT: dynamoEndpoint,
     PORTCULLIS_KEY_DIR: keyDir,
-    PORTCULLIS_AUDIT_FILE: join(opts.stateDir, 'audit.log'),
     [LOCAL_OVERRIDES]: JSON.stringify(opts.env ?? {}),
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
@@ -120,6 +123,9 @@ export async function startLocalStack(opts: StackOptions): Promise<LocalStack> {
     AWS_SECRET_ACCESS_KEY: 'local',
     AWS_REGION: 'us-east-1',
     ...functionEnvironment(LOCAL_STAGE, { file, params: { issuer: url }, env: slsEnv }),
+    // The functions write their audit events to stdout (captured below); the admin CLI appends its own to the file.
+    PORTCULLIS_AUDIT_SINK: 'file',
+    PORTCULLIS_AUDIT_FILE: auditFile,
   };
   const config = loadConfig(env);
   const client = createDynamoClient({ region: config.region, endpoint: dynamoEndpoint, timeoutMs: 5000 });
@@ -156,7 +162,9 @@ export async function startLocalStack(opts: StackOptions): Promise<LocalStack> {
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
-  child.stdout?.on('data', (d: Buffer) => log(d.toString()));
+  const capture = createAuditCapture(auditFile, log);
+  child.stdout?.on('data', (d: Buffer) => capture.write(d));
+  child.stdout?.on('end', () => capture.end());
   child.stderr?.on('data', (d: Buffer) => log(d.toString()));
 
   const proxy = await startGatewayProxy({

@@ -1,17 +1,17 @@
 /**
- * Turns an emitted event into the line a sink writes: scrubbed (scrub.ts), stamped with
- * time, stage, function, schema version and a unique event id, serialized once.
+ * Turns an emitted event into the line a sink writes: scrubbed (scrub.ts), stamped with level, time, stage,
+ * function, schema version and a unique event id, serialized once. Schema 2: `{"level":"INFO","time":…,…}`.
  */
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../core/clock';
 import { quote, scrubString, scrubTime, serializeScrubbed } from './scrub';
-import { AUDIT_SCHEMA_VERSION, type AuditEvent } from './types';
+import { AUDIT_LEVEL, AUDIT_SCHEMA_VERSION, type AuditEvent } from './types';
 
-/** One serialized event: the shape of a CloudWatch Logs InputLogEvent. */
+/** One serialized event. */
 export interface AuditEntry {
   /** Epoch milliseconds of `time`. */
   timestamp: number;
-  /** The event as one line of JSON. */
+  /** The event as one line of JSON (no newline). */
   message: string;
 }
 
@@ -32,8 +32,11 @@ export function isoTime(ms: number): string {
   return `${cachedPrefix}${sec < 10 ? '0' : ''}${sec}.${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`;
 }
 
+/** What every audit line starts with: the level Lambda's log filter reads. */
+export const AUDIT_LINE_HEAD = `{"level":"${AUDIT_LEVEL}",`;
+
 export class AuditEntryBuilder {
-  /** `,"stage":…,"function":…,"schema_version":1,"event_id":"<container>-` */
+  /** `,"stage":…,"function":…,"schema_version":2,"event_id":"<container>-` */
   private readonly tail: string;
   private seq = 0;
 
@@ -51,24 +54,15 @@ export class AuditEntryBuilder {
   build(event: AuditEvent): AuditEntry {
     const given = event !== null && typeof event === 'object' && event.time !== undefined ? scrubTime(event.time) : undefined;
     const timestamp = given ? Date.parse(given) : this.clock.now();
-    return { timestamp, message: serializeScrubbed(event, given ?? isoTime(timestamp), `${this.tail}${++this.seq}"}`) };
+    return { timestamp, message: serializeScrubbed(event, given ?? isoTime(timestamp), `${this.tail}${++this.seq}"}`, AUDIT_LINE_HEAD) };
   }
-}
 
-const SAFE_REASON = /^[A-Za-z0-9_.:-]{1,64}$/;
-
-/** The stdout fallback line: the event marked `"audit_fallback": true`, with why. */
-export function fallbackLine(entry: AuditEntry, reason: string): string {
-  const why = SAFE_REASON.test(reason) ? reason : 'error';
-  return `{"audit_fallback":true,"fallback_reason":"${why}",${entry.message.slice(1)}`;
-}
-
-/** The journal line (audit.confirm = journal): the event on stdout at once, marked `"audit_journal": true`. */
-export function journalLine(entry: AuditEntry): string {
-  return `{"audit_journal":true,${entry.message.slice(1)}`;
-}
-
-/** Used when an event could not even be built: the fact is kept, the unscrubbable content is not. */
-export function unbuildableLine(now: number): string {
-  return JSON.stringify({ audit_fallback: true, fallback_reason: 'unserializable_event', time: new Date(now).toISOString() });
+  /** Used when an event could not even be built: the fact is kept (an event happened here), its content is not. */
+  unbuildable(): AuditEntry {
+    const timestamp = this.clock.now();
+    return {
+      timestamp,
+      message: `${AUDIT_LINE_HEAD}"time":"${isoTime(timestamp)}","event":"unknown","outcome":"failure","reason":"unserializable_event"${this.tail}${++this.seq}"}`,
+    };
+  }
 }

@@ -1,14 +1,13 @@
 /**
- * Local stack sink: appends each event as a JSON line to a file under `.local/` (created
- * with mode 0600, directory 0700) and prints the same line to stdout. Writes are synchronous,
- * so `flush` has nothing left to wait for. If the file cannot be written, the line goes to
- * stdout marked `"audit_fallback": true`.
+ * The audit sink of the admin CLI on the local stack: appends each event as a JSON line to the local stack's
+ * audit file (created with mode 0600, directory 0700), the file the stack appends its functions' audit lines to.
+ * Writes are synchronous (one append per line), so `flush` has nothing left to wait for. A line the file refuses
+ * goes to stderr marked `"audit_fallback": true` (the CLI's stdout is its output).
  */
 import { appendFileSync, chmodSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Clock } from '../core/clock';
-import { AuditEntryBuilder, fallbackLine } from './entry';
-import type { StdoutFallback } from './fallback';
+import { AuditEntryBuilder, type AuditEntry } from './entry';
 import type { AuditEvent, AuditSink } from './types';
 
 export interface FileSinkOptions {
@@ -16,11 +15,17 @@ export interface FileSinkOptions {
   stage: string;
   functionName: string;
   clock: Clock;
-  /** Prints each line to stdout too, and takes the lines the file refused. */
-  fallback: StdoutFallback;
+  /** Where a line the file refused goes; default stderr. */
+  fallback?: (line: string) => void;
 }
 
 const RESOLVED = Promise.resolve();
+const SAFE_REASON = /^[A-Za-z0-9_.:-]{1,64}$/;
+
+/** The line marked as not written where it belonged, with why. */
+export function fallbackLine(entry: AuditEntry, reason: string): string {
+  return `{"audit_fallback":true,"fallback_reason":"${SAFE_REASON.test(reason) ? reason : 'error'}",${entry.message.slice(1)}`;
+}
 
 export class FileAuditSink implements AuditSink {
   private readonly builder: AuditEntryBuilder;
@@ -31,17 +36,23 @@ export class FileAuditSink implements AuditSink {
   }
 
   emit(event: AuditEvent): void {
-    const entry = this.opts.fallback.build(this.builder, event, this.opts.clock.now());
-    if (!entry) return;
+    let entry: AuditEntry;
+    try {
+      entry = this.builder.build(event);
+    } catch {
+      entry = this.builder.unbuildable();
+    }
     try {
       this.append(entry.message);
     } catch (err) {
       const code = (err as { code?: unknown })?.code;
-      this.opts.fallback.line(fallbackLine(entry, typeof code === 'string' ? code : 'file_write_failed'));
-      this.opts.fallback.count(1);
-      return;
+      const line = fallbackLine(entry, typeof code === 'string' ? code : 'file_write_failed');
+      try {
+        (this.opts.fallback ?? ((l: string) => void process.stderr.write(`${l}\n`)))(line);
+      } catch {
+        // nowhere left to write to
+      }
     }
-    this.opts.fallback.line(entry.message);
   }
 
   flush(): Promise<void> {

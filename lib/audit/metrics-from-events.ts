@@ -1,13 +1,15 @@
 /**
  * Operational metrics derived from the audit events, so every decision is counted exactly where it is
  * audited and no endpoint counts on its own. Counting is an in-memory increment; the EMF write happens
- * at most once a second per container, on the sink's flush or maybeFlush.
+ * at most once a second per container, on the sink's flush or maybeFlush (after the audit line, which
+ * emit has already written).
  */
 import type { AuditEvent } from './types';
 import type { PortcullisAuditSink } from './create-audit-sink';
 import type { PortcullisMetrics } from '../observability/metrics';
 
 export function countAuditEvent(metrics: PortcullisMetrics, e: AuditEvent): void {
+  if (e.reason === 'internal_error') metrics.internalError();
   switch (e.event) {
     case 'token.issued':
       metrics.tokenIssued();
@@ -15,11 +17,17 @@ export function countAuditEvent(metrics: PortcullisMetrics, e: AuditEvent): void
     case 'token.denied':
       // The OAuth error code (invalid_client, invalid_scope, …): what the alarms watch.
       metrics.tokenDenied(String(e.detail?.error ?? e.reason ?? 'unknown'));
+      metrics.denial();
+      if (e.detail?.error === 'invalid_client') metrics.clientAuthFailed();
       break;
     case 'token.revoked':
     case 'revocation.client':
     case 'revocation.subject':
       if (e.outcome === 'success' && (e.jti || e.event !== 'token.revoked')) metrics.revoked();
+      if (e.outcome === 'failure' && e.detail?.error === 'invalid_client') metrics.clientAuthFailed();
+      break;
+    case 'token.introspected':
+      if (e.outcome === 'failure' && e.detail?.error === 'invalid_client') metrics.clientAuthFailed();
       break;
     case 'authz.allowed':
       metrics.authorizerAllow();
@@ -27,7 +35,15 @@ export function countAuditEvent(metrics: PortcullisMetrics, e: AuditEvent): void
       break;
     case 'authz.denied':
       metrics.authorizerDeny(e.reason ?? 'unknown');
+      metrics.denial();
       if (e.latency_ms !== undefined) metrics.authorizerLatency(e.latency_ms);
+      break;
+    case 'client.locked_out':
+    case 'user.locked':
+      metrics.lockout();
+      break;
+    case 'login.failed':
+      metrics.loginFailed();
       break;
     default:
   }

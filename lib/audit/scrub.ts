@@ -170,31 +170,46 @@ const USER_AGENT = m('user_agent', MAX_STRING_CHARS);
 const REQUEST_ID = m('request_id', 128);
 const ACTOR = m('actor', MAX_STRING_CHARS);
 
-function renderList(prefix: string, value: unknown): string {
-  if (value === undefined) return '';
-  const list = scrubList(value);
-  if (list === undefined) return '';
-  let out = `${prefix}[`;
-  for (let i = 0; i < list.length; i++) out += (i ? ',' : '') + quote(list[i]);
-  return `${out}]`;
+/** A list field, memoized by array identity: callers may not mutate an array once emitted (the authorizer's are frozen). */
+class ListFieldMemo {
+  private raw: unknown = undefined;
+  private out = '';
+  constructor(private readonly prefix: string) {}
+
+  render(value: unknown): string {
+    if (value === undefined) return '';
+    if (value === this.raw && Object.isFrozen(value)) return this.out;
+    const list = scrubList(value);
+    let out = '';
+    if (list !== undefined) {
+      out = `${this.prefix}[`;
+      for (let i = 0; i < list.length; i++) out += (i ? ',' : '') + quote(list[i]);
+      out += ']';
+    }
+    this.raw = value;
+    this.out = out;
+    return out;
+  }
 }
+const SCOPES_REQUESTED = new ListFieldMemo(',"scopes_requested":');
+const SCOPES_GRANTED = new ListFieldMemo(',"scopes_granted":');
 
 /**
- * `{"time":…,<scrubbed schema fields>` + `tail`: exactly JSON.stringify of
+ * `head` + `"time":…,<scrubbed schema fields>` + `tail`: with the default head, exactly JSON.stringify of
  * `{ time, ...scrubEvent(event) }` without its closing brace, then `tail`; built in one go
- * (this runs on every authorizer decision).
+ * (this runs on every authorizer decision). The emitter's head is `{"level":"INFO",`.
  */
-export function serializeScrubbed(event: AuditEvent, time: string, tail: string): string {
+export function serializeScrubbed(event: AuditEvent, time: string, tail: string, head = '{'): string {
   const e = asRecord(event) as Partial<Record<keyof AuditEvent, unknown>>;
-  let json = `{"time":"${time}"`;
+  let json = `${head}"time":"${time}"`;
   json += EVENT.render(e.event) || ',"event":"unknown"';
   json += OUTCOME.render(e.outcome) || ',"outcome":"unknown"';
   json += REASON.render(e.reason);
   json += CLIENT_ID.render(e.client_id);
   json += SUB.render(e.sub);
   json += JTI.render(e.jti);
-  json += renderList(',"scopes_requested":', e.scopes_requested);
-  json += renderList(',"scopes_granted":', e.scopes_granted);
+  json += SCOPES_REQUESTED.render(e.scopes_requested);
+  json += SCOPES_GRANTED.render(e.scopes_granted);
   json += ROUTE.render(e.route);
   json += SOURCE_IP.render(e.source_ip);
   json += USER_AGENT.render(e.user_agent);

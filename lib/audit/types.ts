@@ -1,5 +1,11 @@
-/** Audit trail: one structured JSON event per security decision (schema documented in README). */
-export const AUDIT_SCHEMA_VERSION = 1;
+/**
+ * Audit trail: one structured JSON event per security decision (schema documented in README, "Audit trail").
+ * Version 2 = version 1 + `"level":"INFO"` (first key): each event is one line on stdout, which Lambda's JSON log
+ * format keeps whole and its applicationLogLevel filters by that field. `audit tail` and `audit report` read both.
+ */
+export const AUDIT_SCHEMA_VERSION = 2;
+/** The `level` of every audit line: Lambda drops lines below the function's applicationLogLevel (INFO at most). */
+export const AUDIT_LEVEL = 'INFO';
 
 export type AuditEventName =
   | 'token.issued'
@@ -19,7 +25,19 @@ export type AuditEventName =
   | 'revocation.subject'
   | 'keys.initialized'
   | 'keys.rotated'
-  | 'keys.retired';
+  | 'keys.retired'
+  // People (users, the authorization code flow, OIDC sessions): user → `sub`, session → `detail.sid`,
+  // refresh-token family → `detail.family`, why a session ended → `reason` (logout, user_disabled, expired).
+  | 'login.succeeded'
+  | 'login.failed'
+  | 'user.locked'
+  | 'consent.granted'
+  | 'consent.denied'
+  | 'code.issued'
+  | 'code.reused'
+  | 'refresh.reused'
+  | 'id_token.issued'
+  | 'session.ended';
 
 export interface AuditEvent {
   /** ISO 8601 with milliseconds. Filled by the audit emitter when absent. */
@@ -46,13 +64,14 @@ export interface AuditEvent {
   /** Small, non-secret extra facts (e.g. kid, not_before). */
   detail?: Record<string, string | number | boolean>;
   schema_version?: number;
-  /** Unique per event (`<container>-<sequence>`), filled by the emitter: de-duplicates a batch that was both written and fallen back. */
+  /** Unique per event (`<container>-<sequence>`), filled by the emitter. */
   event_id?: string;
 }
 
 /**
- * Where audit events go. `emit` never throws and never blocks on I/O;
- * `flush` resolves once every emitted event is written or has fallen back to stdout.
+ * Where audit events go. In a function `emit` writes the event to stdout synchronously (it is out of the process
+ * when emit returns) and throws only when stdout cannot take it, so the caller fails closed; `flush` has nothing
+ * left to do. The admin CLI's sink for a deployed stage buffers and writes on `flush`.
  */
 export interface AuditSink {
   emit(event: AuditEvent): void;

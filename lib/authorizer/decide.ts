@@ -176,7 +176,7 @@ export class Authorizer {
   }
 
   private entryFor(c: AccessTokenClaims): VerifiedToken {
-    const scopes = c.scope.split(' ').filter(Boolean);
+    const scopes = Object.freeze(c.scope.split(' ').filter(Boolean));
     const scope = scopes.join(' ');
     return {
       facts: { jti: c.jti, client_id: c.client_id, sub: c.sub, iat: c.iat, exp: c.exp },
@@ -262,7 +262,8 @@ export class Authorizer {
       user_agent: req.userAgent,
       request_id: req.requestId,
       latency_ms: Math.round((this.hrtime() - t0) * 1000) / 1000,
-      scopes_granted: o.token ? [...o.token.scopes] : undefined,
+      // The cache entry's own (never mutated) array: the serializer memoizes it by identity.
+      scopes_granted: o.token?.scopes as string[] | undefined,
     };
     try {
       this.deps.audit.emit(event);

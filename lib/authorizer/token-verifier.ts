@@ -1,6 +1,8 @@
 /**
- * Access token verification: cheap checks first (jwt-structure.ts), then the signature with aws-jwt-verify
- * against the cached JWKS. An unknown `kid` triggers one JWKS refetch, at most once per
+ * Access token verification: cheap checks first (lib/jose/precheck.ts: structure, header, claims, issuer,
+ * audience, times), then the signature alone with node:crypto against a KeyObject per kid
+ * (lib/jose/verification-keys.ts): nothing is checked twice. aws-jwt-verify serves the JWKS fetch and caching
+ * (SimpleJwksCache, with our bounded fetcher and parser). An unknown `kid` triggers one JWKS refetch, at most once per
  * config.jwksRefetchMinIntervalMs (single flight); a failed fetch keeps the last good keys.
  * Keys older than jwksMaxAgeMs (the JWKS Cache-Control max-age) are refreshed in the background,
  * so a key removed from the JWKS stops being trusted without a cold start.
@@ -8,39 +10,16 @@
  * idle), a decision waits for one refresh and is refused with `jwks_unavailable` if it fails, so a key
  * withdrawn from the JWKS is not trusted for ever while the JWKS endpoint is down.
  */
-import { JwtVerifier } from 'aws-jwt-verify';
 import { JwkInvalidKtyError, JwkInvalidUseError, JwksNotAvailableInCacheError, JwtExpiredError, JwtInvalidAudienceError, JwtInvalidIssuerError, JwtInvalidSignatureAlgorithmError, JwtInvalidSignatureError, JwtNotBeforeError, JwtParseError, JwtWithoutValidKidError, KidNotFoundInJwksError } from 'aws-jwt-verify/error';
 import type { Fetcher } from 'aws-jwt-verify/https';
-import { SimpleJwksCache, type Jwks, type JwksCache } from 'aws-jwt-verify/jwk';
-import type { DecomposedJwt } from 'aws-jwt-verify/jwt';
+import { SimpleJwksCache, type Jwks } from 'aws-jwt-verify/jwk';
 import type { Clock } from '../core/clock';
 import { systemClock } from '../core/clock';
 import { createJwksFetcher, normalizeJwks, parseJwks } from '../jose/jwks';
 import { precheck, type JwtExpectations, type Prechecked } from '../jose/precheck';
 import { accessTokenExpectations, type AccessTokenClaims } from '../tokens/access-token-claims';
+import { VerificationKeys } from '../jose/verification-keys';
 import type { KeysReason, TokenReason } from './reasons';
-
-interface VerifyProps {
-  audience: string;
-  graceSeconds: number;
-}
-interface IssuerProps extends VerifyProps {
-  issuer: string;
-  jwksUri: string;
-}
-
-/** Exposes aws-jwt-verify's verification of an already decomposed JWT (we decompose once, ourselves). */
-class DecomposedJwtVerifier extends JwtVerifier<VerifyProps, IssuerProps, false> {
-  constructor(
-    private readonly props: IssuerProps,
-    jwksCache: JwksCache,
-  ) {
-    super(props, jwksCache);
-  }
-  verifyDecomposed(jwt: DecomposedJwt): void {
-    this.verifyDecomposedJwtSync(jwt, this.props.jwksUri, this.props);
-  }
-}
 
 export interface TokenVerifierOptions {
   issuer: string;
@@ -70,6 +49,7 @@ export interface TokenVerifierDeps {
 
 export type VerifyOutcome = { ok: true; claims: AccessTokenClaims } | { ok: false; reason: TokenReason | KeysReason | 'internal_error' };
 
+/** aws-jwt-verify's errors as reasons (its JWKS cache and parser may throw them). */
 export function signatureFailureReason(err: unknown): TokenReason | 'internal_error' {
   if (err instanceof KidNotFoundInJwksError || err instanceof JwksNotAvailableInCacheError || err instanceof JwkInvalidUseError) return 'unknown_kid';
   if (err instanceof JwtInvalidSignatureAlgorithmError || err instanceof JwkInvalidKtyError) return 'alg_mismatch';
@@ -86,7 +66,7 @@ export class TokenVerifier {
   private readonly clock: Clock;
   private readonly expect: JwtExpectations<AccessTokenClaims>;
   private readonly jwksCache: SimpleJwksCache;
-  private readonly jwt: DecomposedJwtVerifier;
+  private keys = new VerificationKeys([]);
   private lastFetchAt = -Infinity;
   private loadedAt = -Infinity;
   private fingerprint = '';
@@ -101,10 +81,6 @@ export class TokenVerifier {
     this.clock = deps.clock ?? systemClock;
     this.expect = accessTokenExpectations({ issuer: opts.issuer, audience: opts.audience, clockSkewSeconds: opts.clockSkewSeconds });
     this.jwksCache = new SimpleJwksCache({ fetcher: deps.fetcher ?? createJwksFetcher(opts.jwksFetchTimeoutMs), jwksParser: parseJwks });
-    this.jwt = new DecomposedJwtVerifier(
-      { issuer: opts.issuer, audience: opts.audience, jwksUri: opts.jwksUri, graceSeconds: opts.clockSkewSeconds },
-      this.jwksCache,
-    );
     if (deps.jwks !== undefined) this.loadJwks(deps.jwks);
     else this.coldStart = this.refetch().finally(() => (this.coldStart = undefined));
   }
@@ -115,7 +91,7 @@ export class TokenVerifier {
   }
 
   private install(jwks: Jwks): void {
-    this.jwt.cacheJwks(jwks); // also drops KeyObjects derived from the previous set
+    this.keys = new VerificationKeys(jwks.keys); // KeyObjects of the previous set go with it
     this.loadedAt = this.clock.now();
     this.staleReported = false;
     const fingerprint = JSON.stringify(jwks.keys.map((k) => [k.kid, k.alg, k.kty, k.n, k.e, k.crv, k.x, k.y]).sort());
@@ -170,28 +146,25 @@ export class TokenVerifier {
     const pre = precheck(token, this.expect, now / 1000);
     if (typeof pre === 'string') return { ok: false, reason: pre };
     const stale = this.staleKeys();
-    if (stale === undefined) return this.verifyPrechecked(pre);
+    if (stale === undefined) return this.verifyPrechecked(token, pre);
     if (typeof stale === 'string') return { ok: false, reason: stale };
-    return stale.then((r) => (r === undefined ? this.verifyPrechecked(pre) : { ok: false, reason: r }));
+    return stale.then((r) => (r === undefined ? this.verifyPrechecked(token, pre) : { ok: false, reason: r }));
   }
 
-  private verifyPrechecked(pre: Prechecked<AccessTokenClaims>): VerifyOutcome | Promise<VerifyOutcome> {
-    const reason = this.checkSignature(pre);
+  private verifyPrechecked(token: string, pre: Prechecked<AccessTokenClaims>): VerifyOutcome | Promise<VerifyOutcome> {
+    const d = pre.decomposed;
+    // The signing input is the token up to its last dot (precheck checked there are exactly two).
+    const signingInput = Buffer.from(token.slice(0, d.headerB64.length + 1 + d.payloadB64.length), 'latin1');
+    const signature = Buffer.from(d.signatureB64, 'base64url');
+    const alg = d.header.alg as string;
+    const kid = d.header.kid as string;
+    const reason = this.keys.verify(alg, kid, signingInput, signature);
     if (reason === undefined) return { ok: true, claims: pre.claims };
     if (reason !== 'unknown_kid' || !this.refetchAllowed()) return { ok: false, reason };
     return this.refetch().then(() => {
-      const again = this.checkSignature(pre);
+      const again = this.keys.verify(alg, kid, signingInput, signature);
       return again === undefined ? { ok: true, claims: pre.claims } : { ok: false, reason: again };
     });
-  }
-
-  private checkSignature(pre: Prechecked<AccessTokenClaims>): TokenReason | 'internal_error' | undefined {
-    try {
-      this.jwt.verifyDecomposed(pre.decomposed);
-      return undefined;
-    } catch (err) {
-      return signatureFailureReason(err);
-    }
   }
 
   private refetchAllowed(): boolean {

@@ -19,7 +19,7 @@ export function authorizerEntryPoints(): AuthorizerHandlers {
   const build = (): Authorizer => {
     const config = getConfig();
     // Allow/deny counts and latency become EMF metrics, written at most once a second (maybeFlush).
-    audit ??= withMetrics(createAuditSink(config, { journal: false }), getMetrics(config));
+    audit ??= withMetrics(createAuditSink(config), getMetrics(config));
     const logger = getLogger(config);
     const log = (message: string, detail?: Record<string, unknown>) => logger.error(message, detail ?? {});
     const revocation = createRevocationChecker(config, {

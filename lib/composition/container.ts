@@ -5,6 +5,7 @@
  */
 import { createAuditSink, type AuditSinkDeps, type PortcullisAuditSink } from '../audit/create-audit-sink';
 import { withMetrics } from '../audit/metrics-from-events';
+import type { AuditSink } from '../audit/types';
 import { CachedClientLookup } from '../clients/client-cache';
 import type { ClientAdmin } from '../clients/client-admin';
 import { getConfig } from '../config/load-config';
@@ -57,6 +58,8 @@ export interface ContainerOptions {
   table?: DocTable;
   clock?: Clock;
   audit?: AuditSinkDeps;
+  /** A ready audit sink instead of the configured one (the admin CLI's for a deployed stage). */
+  auditSink?: AuditSink;
   /** Derive EMF metrics from the audit events (default true; the CLIs, whose stdout is their output, turn it off). */
   metrics?: boolean;
 }
@@ -77,7 +80,7 @@ export function createContainer(config: Config, opts: ContainerOptions = {}): Co
   const clock = opts.clock ?? systemClock;
   const table = once(() => opts.table ?? createDocTable(config, clock));
   const audit = once(() => {
-    const sink = createAuditSink(config, { clock, ...opts.audit });
+    const sink: PortcullisAuditSink = opts.auditSink ? { emit: (e) => opts.auditSink!.emit(e), flush: () => opts.auditSink!.flush(), maybeFlush: () => opts.auditSink!.flush() } : createAuditSink(config, { clock, ...opts.audit });
     return opts.metrics === false ? sink : withMetrics(sink, getMetrics(config));
   });
   const c: Container = {

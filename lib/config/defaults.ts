@@ -54,14 +54,6 @@ export const DEFAULTS = {
   jwksCacheSeconds: 300,
   /** Timeout of one DynamoDB or KMS attempt (2 attempts): two store calls in a row stay below the 6 s Lambda timeout. */
   storeTimeoutMs: 1_000,
-  /** Audit batch: written when this many events wait (PutLogEvents takes 10,000 events / 1 MiB; ~450 B each). */
-  auditBatchSize: 1000,
-  /** Authorizer: buffered audit events are flushed before answering once the oldest is this old. */
-  auditMaxBufferAgeMs: 1_000,
-  /** Timeout of one CloudWatch Logs call (2 attempts); well below the Lambda timeout. */
-  auditRequestTimeoutMs: 1_000,
-  /** After a CloudWatch Logs failure, events go straight to the stdout fallback for this long. */
-  auditFailureBackoffMs: 5_000,
   /** Client secrets: bytes of randomness. */
   clientSecretBytes: 32,
   /** Failed client authentications before back-off starts. */

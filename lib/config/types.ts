@@ -89,24 +89,14 @@ export interface Config {
    */
   authorizerCacheSeconds: number;
   audit: {
-    sink: 'file' | 'cloudwatch';
+    /** `stdout`: every function (Lambda delivers it to the audit log group); `file`: the admin CLI on the local stack. */
+    sink: 'stdout' | 'file';
+    /** The audit log group of a deployed stage (the CLIs read it). */
     logGroup: string;
-    /** Local sink file (JSON lines). */
+    /** The local stack's audit file (JSON lines). */
     file?: string;
-    /** CloudWatch Logs endpoint override (tests, emulators); unset in deployed stages. */
+    /** CloudWatch Logs endpoint override for the CLIs (tests); unset in deployed stages. */
     endpoint?: string;
-    /**
-     * How the token, revoke and introspect functions confirm an event before answering: `cloudwatch` (written
-     * to the audit log group, one PutLogEvents per request) or `journal` (printed to stdout at once, written to
-     * the audit log group in batches). README: Audit trail.
-     */
-    confirm?: 'cloudwatch' | 'journal';
-    /** Flush when this many events wait (default DEFAULTS.auditBatchSize). */
-    batchSize?: number;
-    /** The authorizer's maybeFlush() flushes once the oldest buffered event is this old (default DEFAULTS.auditMaxBufferAgeMs). */
-    maxBufferAgeMs?: number;
-    /** Timeout of one CloudWatch Logs call (default DEFAULTS.auditRequestTimeoutMs). */
-    requestTimeoutMs?: number;
   };
   /** AWS_LAMBDA_FUNCTION_NAME; undefined outside Lambda. */
   functionName?: string;

@@ -7,8 +7,9 @@
  * written when nothing was counted. Serializing EMF costs about 10 µs, a third of an authorizer
  * decision, so the authorizer calls `maybeFlush()` instead: it writes at most once per
  * `maxIntervalMs` (default 1 s) per container, so a container that is killed loses at most the
- * counts of its last second. AuditFallback is published at once: it is rare, and must be counted
- * even if the invocation dies before its flush.
+ * counts of its last second (the audit events themselves are never lost that way: they are written
+ * before each answer). Per-client figures are not metrics (one custom metric per client would not
+ * scale): Contributor Insights rules on the audit log group rank clients (infra/serverless/audit.yml).
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { looksSecret } from '../core/secret-shapes';
@@ -23,9 +24,18 @@ export const METRIC = {
   Revocations: 'Revocations',
   AuthorizerAllow: 'AuthorizerAllow',
   AuthorizerDeny: 'AuthorizerDeny',
-  AuditFallback: 'AuditFallback',
   AuthorizerLatency: 'AuthorizerLatency',
   LateRevocationRecords: 'LateRevocationRecords',
+  /** Every denial (token endpoint and authorizer): the denial rate the anomaly alarm watches. */
+  Denials: 'Denials',
+  /** Failed client authentications at any endpoint (invalid_client, locked out included). */
+  ClientAuthFailures: 'ClientAuthFailures',
+  /** Failed user logins (login.failed). */
+  LoginFailures: 'LoginFailures',
+  /** A client or a user locked out after repeated failures. */
+  Lockouts: 'Lockouts',
+  /** Any decision that ended in an internal error (fail closed). */
+  InternalErrors: 'InternalErrors',
 } as const;
 
 export interface PortcullisMetrics {
@@ -36,8 +46,11 @@ export interface PortcullisMetrics {
   authorizerDeny(reason: string): void;
   /** Decision latency of the authorizer, milliseconds. */
   authorizerLatency(ms: number): void;
-  /** Events that fell back to stdout; published immediately. */
-  auditFallback(count: number): void;
+  denial(): void;
+  clientAuthFailed(): void;
+  loginFailed(): void;
+  lockout(): void;
+  internalError(): void;
   /** A revocation record the feed index delivered later than the snapshot's overlap (applied by a full re-read). */
   lateRevocationRecord(): void;
   /** Writes the counted metrics (EMF on stdout); call once at the end of every invocation. */
@@ -120,14 +133,20 @@ class EmfMetrics implements PortcullisMetrics {
     this.dirty = true;
   }
 
-  auditFallback(count: number): void {
-    if (!(count > 0)) return;
-    try {
-      this.pt.addMetric(METRIC.AuditFallback, MetricUnit.Count, count);
-      this.publish();
-    } catch {
-      // never let metrics break the caller
-    }
+  denial(): void {
+    this.add(METRIC.Denials, 1);
+  }
+  clientAuthFailed(): void {
+    this.add(METRIC.ClientAuthFailures, 1);
+  }
+  loginFailed(): void {
+    this.add(METRIC.LoginFailures, 1);
+  }
+  lockout(): void {
+    this.add(METRIC.Lockouts, 1);
+  }
+  internalError(): void {
+    this.add(METRIC.InternalErrors, 1);
   }
 
   maybeFlush(): void {

@@ -1,14 +1,15 @@
 /**
  * A canary token, secret and Authorization header pushed through every field of an audit
- * event (and beside it) must never be written anywhere: CloudWatch request bodies, fallback
- * lines, the local file, EMF metrics or operational logs.
+ * event (and beside it) must never be written anywhere: the functions' stdout lines, the local
+ * file, the admin CLI's CloudWatch request bodies and its stderr fallback, EMF metrics or operational logs.
  */
 import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { createCloudWatchLogsClient } from '../../lib/audit/cloudwatch-client';
+import { createCloudWatchLogsClient } from '../../infra/cli/cloudwatch-logs';
+import { CliCloudWatchAuditSink } from '../../infra/cli/audit/cloudwatch-writer';
 import { createAuditSink } from '../../lib/audit/create-audit-sink';
 import { REDACTED } from '../../lib/audit/scrub';
 import type { AuditEvent } from '../../lib/audit/types';
@@ -56,6 +57,7 @@ function poisoned(v: string): AuditEvent {
     detail: { value: v, [v]: 'key', kid: 'k1' },
     schema_version: 1,
     event_id: v,
+    level: v,
     // not in the schema
     authorization: CANARY_BEARER,
     headers: { Authorization: CANARY_BASIC },
@@ -84,42 +86,51 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function sinks(sink: 'cloudwatch' | 'file') {
+function sinks(sink: 'stdout' | 'file') {
   const stdout: string[] = [];
   const emf: string[] = [];
   const metrics = createMetrics({ service: 'portcullis', stage: 'test' }, { write: (l) => emf.push(l) });
   const config = loadConfig({ PORTCULLIS_STAGE: 'test', PORTCULLIS_KEY_DIR: '/nonexistent', PORTCULLIS_AUDIT_SINK: sink, PORTCULLIS_AUDIT_FILE: join(dir, 'audit.log') });
-  const audit = createAuditSink(config, { clock: new FrozenClock(), client, stdout: (l) => stdout.push(l), metrics, functionName: CANARY_BEARER, drainOnShutdown: false });
+  const audit = createAuditSink(config, { clock: new FrozenClock(), stdout: (l) => stdout.push(l), functionName: CANARY_BEARER });
   return { audit, stdout, emf, metrics };
 }
 
+const expectScrubbed = (e: Record<string, unknown>) => {
+  expect(e.client_id).toBe(REDACTED);
+  expect(e.function).toBe(REDACTED);
+  expect(e.level).toBe('INFO');
+  expect(e.detail).toEqual({ value: REDACTED, kid: 'k1' });
+  expect(e).not.toHaveProperty('authorization');
+  expect(e).not.toHaveProperty('client_secret');
+};
+
 describe('canary: no token, secret or Authorization value is ever written', () => {
-  const modes: (FailureMode | 'ok')[] = ['ok', 'error500', 'throttle', 'hang', 'partial'];
-
-  test.each(modes)('CloudWatch sink, %s', async (mode) => {
-    if (mode !== 'ok') fake.fail(mode, { tooOld: 1, tooNew: 1 });
-    const { audit, stdout, emf, metrics } = sinks('cloudwatch');
+  test('stdout sink (every function)', async () => {
+    const { audit, stdout, emf, metrics } = sinks('stdout');
     for (const v of VALUES) audit.emit(poisoned(v));
-    await audit.flush();
     metrics.flush();
-
-    const stored = fake.events(GROUP).map((e) => e.message);
-    const fallback = stdout.filter((l) => JSON.parse(l).audit_fallback === true);
-    expect(stored.length + fallback.length).toBe(VALUES.length);
-    const written = [...stored, ...fallback].map((l) => JSON.parse(l));
-    for (const e of written) {
-      expect(e.client_id).toBe(REDACTED);
-      expect(e.function).toBe(REDACTED);
-      expect(e.detail).toEqual({ value: REDACTED, kid: 'k1' });
-      expect(e).not.toHaveProperty('authorization');
-      expect(e).not.toHaveProperty('client_secret');
-    }
-    expectNoCanary('CloudWatch request bodies', fake.rawBodies.join('\n'));
+    expect(stdout).toHaveLength(VALUES.length);
+    for (const l of stdout) expectScrubbed(JSON.parse(l));
     expectNoCanary('stdout', stdout.join('\n'));
     expectNoCanary('metrics', emf.join('\n'));
   });
 
-  test('file sink', async () => {
+  const modes: (FailureMode | 'ok')[] = ['ok', 'error500', 'throttle', 'partial'];
+  test.each(modes)('the admin CLI writing to a deployed stage\'s log group, CloudWatch Logs %s', async (mode) => {
+    if (mode !== 'ok') fake.fail(mode, { tooOld: 1, tooNew: 1 });
+    const stderr: string[] = [];
+    const audit = new CliCloudWatchAuditSink({ client, logGroup: GROUP, stage: 'test', functionName: CANARY_BEARER, clock: new FrozenClock(), stderr: (l) => stderr.push(l) });
+    for (const v of VALUES) audit.emit(poisoned(v));
+    await audit.flush();
+    const stored = fake.events(GROUP).map((e) => e.message);
+    const fallback = stderr.filter((l) => l.startsWith('{'));
+    expect(mode === 'ok' ? stored.length : fallback.length).toBe(VALUES.length);
+    for (const l of [...stored, ...fallback]) expectScrubbed(JSON.parse(l));
+    expectNoCanary('CloudWatch request bodies', fake.rawBodies.join('\n'));
+    expectNoCanary('stderr', stderr.join('\n'));
+  });
+
+  test('file sink (the admin CLI on the local stack)', async () => {
     const { audit, stdout } = sinks('file');
     for (const v of VALUES) audit.emit(poisoned(v));
     await audit.flush();

@@ -106,7 +106,7 @@ describe('audit tail, local mode', () => {
   test.each([
     [['tail', '--bogus'], /unknown option --bogus/],
     [['tial'], /unknown command "tial"/],
-    [[], /missing command: tail/],
+    [[], /missing command: tail or report/],
     [['tail', 'extra'], /unexpected argument "extra"/],
     [['tail', '--since', '15 minutes'], /--since must be a duration such as 30s, 15m, 2h or 7d, got "15 minutes"/],
     [['tail', '--since', '0m'], /--since must be a duration/],
@@ -122,6 +122,22 @@ describe('audit tail, local mode', () => {
     expect(code).toBe(2);
     expect(out).toEqual([]);
     expect(err[0]).toMatch(message);
+  });
+
+  test('schema versions 1 and 2 are both read; lines that are not audit events are skipped and counted', async () => {
+    writeLog([
+      ev(3000, 'token.issued', 'pc_a'),
+      { level: 'INFO', ...ev(2000, 'token.issued', 'pc_v2'), schema_version: 2 },
+      { level: 'ERROR', message: 'not an audit event', service: 'portcullis' },
+    ]);
+    const { code, out, err } = await tail('tail', '--json', '--file', file);
+    expect(code).toBe(0);
+    expect(out.map((l) => [JSON.parse(l).client_id, JSON.parse(l).schema_version])).toEqual([
+      ['pc_a', 1],
+      ['pc_v2', 2],
+    ]);
+    expect(JSON.parse(out[1]).level).toBe('INFO');
+    expect(err.join()).toMatch(/skipped 1 line/);
   });
 
   test('--help prints the usage', async () => {
@@ -149,7 +165,13 @@ describe('audit tail, deployed stage (FilterLogEvents)', () => {
     // two streams (two containers), interleaved in time
     fake.seed(GROUP, 's1', events.filter((_, i) => i % 2 === 0).map((e) => ({ timestamp: Date.parse(e.time), message: JSON.stringify(e) })));
     fake.seed(GROUP, 's2', events.filter((_, i) => i % 2 === 1).map((e) => ({ timestamp: Date.parse(e.time), message: JSON.stringify(e) })));
-    fake.seed(GROUP, 's3', [{ timestamp: NOW - 50_000, message: 'START RequestId: not an audit event' }]);
+    // The group also holds the functions' other lines: Lambda platform lines, operational logs, EMF metrics.
+    fake.seed(GROUP, 's3', [
+      { timestamp: NOW - 50_000, message: 'START RequestId: not an audit event' },
+      { timestamp: NOW - 40_000, message: JSON.stringify({ level: 'ERROR', message: 'store failed', service: 'portcullis', timestamp: iso(40_000) }) },
+      { timestamp: NOW - 30_000, message: JSON.stringify({ _aws: { Timestamp: NOW - 30_000, CloudWatchMetrics: [] }, service: 'portcullis', TokensIssued: 1 }) },
+      { timestamp: NOW - 20_000, message: JSON.stringify({ time: iso(20_000), type: 'platform.runtimeDone', record: { status: 'timeout' } }) },
+    ]);
   });
   afterEach(() => fake.close());
 
@@ -162,13 +184,13 @@ describe('audit tail, deployed stage (FilterLogEvents)', () => {
     expect(out.map((l) => JSON.parse(l).event)).toEqual(['token.issued', 'token.denied', 'authz.allowed', 'authz.denied', 'token.denied', 'token.revoked']);
     const calls = fake.calls('FilterLogEvents');
     expect(calls.length).toBeGreaterThan(1);
-    expect(calls[0].body).toMatchObject({ logGroupName: GROUP, startTime: NOW - 86_400_000, endTime: NOW });
+    expect(calls[0].body).toMatchObject({ logGroupName: GROUP, startTime: NOW - 86_400_000, endTime: NOW, filterPattern: '{ $.schema_version >= 1 }' });
   });
 
   test('--event and --client become a JSON filter pattern; --since sets startTime; --limit keeps the newest', async () => {
     const { out } = await deployed('--json', '--event', 'token.denied', '--client', 'pc_c', '--since', '2h');
     expect(out.map((l) => JSON.parse(l).client_id)).toEqual(['pc_c']);
-    expect(fake.calls('FilterLogEvents')[0].body).toMatchObject({ filterPattern: '{ $.event = "token.denied" && $.client_id = "pc_c" }', startTime: NOW - 7_200_000 });
+    expect(fake.calls('FilterLogEvents')[0].body).toMatchObject({ filterPattern: '{ $.schema_version >= 1 && $.event = "token.denied" && $.client_id = "pc_c" }', startTime: NOW - 7_200_000 });
 
     const limited = await deployed('--json', '--limit', '2');
     expect(limited.out.map((l) => JSON.parse(l).event)).toEqual(['token.denied', 'token.revoked']);

@@ -72,14 +72,18 @@ describe('EMF metrics', () => {
     ]);
   });
 
-  test('AuditFallback is written at once, and a later flush does not repeat it', () => {
+  test('denials, failed client authentications, lockouts and internal errors are plain counts in the same line', () => {
     const { metrics, emf } = setup();
-    metrics.auditFallback(7);
-    expect(emf()).toHaveLength(1);
-    expect(emf()[0]).toMatchObject({ service: 'portcullis', stage: 'prod', AuditFallback: 7 });
-    expect(emf()[0]._aws.CloudWatchMetrics[0].Dimensions).toEqual([['service', 'stage']]);
+    metrics.denial();
+    metrics.denial();
+    metrics.clientAuthFailed();
+    metrics.loginFailed();
+    metrics.lockout();
+    metrics.internalError();
     metrics.flush();
     expect(emf()).toHaveLength(1);
+    expect(emf()[0]).toMatchObject({ service: 'portcullis', stage: 'prod', Denials: 2, ClientAuthFailures: 1, LoginFailures: 1, Lockouts: 1, InternalErrors: 1 });
+    expect(emf()[0]._aws.CloudWatchMetrics[0].Dimensions).toEqual([['service', 'stage']]);
   });
 
   test('latency keeps a sample of 99 values per write, all written through the writer, never by Powertools on its own', () => {

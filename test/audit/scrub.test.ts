@@ -79,14 +79,15 @@ describe('audit scrubber', () => {
     expect(out.detail).toEqual({ ok: 'yes', token: REDACTED });
   });
 
-  test('the emitter stamps time, stage, function, schema version and a unique event id', () => {
+  test('the emitter stamps level, time, stage, function, schema version and a unique event id', () => {
     const clock = new FrozenClock(Date.UTC(2026, 4, 6, 7, 8, 9, 10));
     const b = new AuditEntryBuilder('prod', 'portcullis-prod-authorizer', clock);
     const first = b.build({ event: 'authz.allowed', outcome: 'success', stage: 'other', function: 'other', schema_version: 9 } as AuditEvent);
     const second = b.build({ event: 'authz.allowed', outcome: 'success', time: '2026-05-06T07:08:00.000Z' });
     const e1 = JSON.parse(first.message);
     const e2 = JSON.parse(second.message);
-    expect(e1).toMatchObject({ time: '2026-05-06T07:08:09.010Z', stage: 'prod', function: 'portcullis-prod-authorizer', schema_version: 1 });
+    expect(e1).toMatchObject({ level: 'INFO', time: '2026-05-06T07:08:09.010Z', stage: 'prod', function: 'portcullis-prod-authorizer', schema_version: 2 });
+    expect(Object.keys(e1)[0]).toBe('level');
     expect(first.timestamp).toBe(clock.now());
     expect(e2.time).toBe('2026-05-06T07:08:00.000Z');
     expect(second.timestamp).toBe(Date.UTC(2026, 4, 6, 7, 8, 0));

@@ -1,4 +1,4 @@
-/** infra/serverless/audit.yml: the audit log group and alarms, checked against what the code emits. */
+/** infra/serverless/audit.yml: the audit log group, its key and data protection, rules, alarms and dashboard, checked against what the code emits. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
@@ -19,7 +19,15 @@ function emittedDimensions(): Record<string, string[]> {
   const lines: string[] = [];
   const m = createMetrics({ service: 'portcullis', stage: 'prod' }, { write: (l) => lines.push(l) });
   m.tokenDenied('invalid_client');
-  m.auditFallback(1);
+  m.tokenIssued();
+  m.revoked();
+  m.authorizerAllow();
+  m.authorizerLatency(1);
+  m.denial();
+  m.clientAuthFailed();
+  m.loginFailed();
+  m.lockout();
+  m.internalError();
   m.lateRevocationRecord();
   m.flush();
   const out: Record<string, string[]> = {};
@@ -30,15 +38,92 @@ function emittedDimensions(): Record<string, string[]> {
 }
 
 describe('audit.yml', () => {
-  test('the audit log group is /<service>/<stage>/audit, retained 365 days by default, optionally KMS-encrypted, kept on stack deletion', () => {
+  test('the audit log group is /<service>/<stage>/audit, retained 365 days by default, always KMS-encrypted, kept on stack deletion', () => {
     const g = doc.Resources.AuditLogGroup;
     expect(g.Type).toBe('AWS::Logs::LogGroup');
     expect(g.DeletionPolicy).toBe('Retain');
     expect(g.Properties.LogGroupName).toBe('/${self:service}/${sls:stage}/audit');
     expect(g.Properties.RetentionInDays).toBe('${self:custom.portcullis.audit.retentionDays, 365}');
-    expect(g.Properties.KmsKeyId).toEqual({ 'Fn::If': ['AuditLogGroupEncrypted', "${self:custom.portcullis.audit.kmsKeyArn, ''}", { Ref: 'AWS::NoValue' }] });
-    expect(doc.Conditions.AuditLogGroupEncrypted).toBeDefined();
+    // The operator's key, or the stack's own: never unencrypted.
+    expect(g.Properties.KmsKeyId).toEqual({ 'Fn::If': ['AuditLogKeyGiven', "${self:custom.portcullis.audit.kmsKeyArn, ''}", { 'Fn::GetAtt': ['AuditLogKey', 'Arn'] }] });
+    const key = doc.Resources.AuditLogKey;
+    expect(key).toMatchObject({ Type: 'AWS::KMS::Key', Condition: 'AuditLogKeyCreated', DeletionPolicy: 'Retain', Properties: { EnableKeyRotation: true } });
+    const logsStatement = key.Properties.KeyPolicy.Statement.find((st: { Sid: string }) => st.Sid === 'CloudWatchLogsUsesItForTheAuditGroup');
+    expect(JSON.stringify(logsStatement.Condition)).toContain('log-group:/${self:service}/${sls:stage}/audit');
     expect(doc.Outputs.AuditLogGroupName).toEqual({ Description: expect.any(String), Value: { Ref: 'AuditLogGroup' } });
+  });
+
+  test('the data protection policy masks (and audits) everything the scrubber treats as a secret: a JWT, a credential with its scheme, a long opaque run', () => {
+    const policy = doc.Resources.AuditLogGroup.Properties.DataProtectionPolicy;
+    const identifiers = Object.fromEntries((policy.Configuration.CustomDataIdentifier as { Name: string; Regex: string }[]).map((d) => [d.Name, new RegExp(d.Regex)]));
+    const jwt = `eyJhbGciOiJSUzI1NiJ9.${Buffer.from('{"sub":"x"}').toString('base64url')}.${'s'.repeat(40)}`;
+    expect(identifiers.CompactJws.test(`{"user_agent":"curl ${jwt}"}`)).toBe(true);
+    expect(identifiers.HttpCredential.test('Authorization: Basic cGNfYTpzZWNyZXQ=')).toBe(true);
+    expect(identifiers.OpaqueSecret.test('A'.repeat(43))).toBe(true);
+    // What an audit line carries by right is not masked: a UUID request id, a jti, an ISO time, a route.
+    for (const fine of ['c6af9ac6-7b61-11e6-9a41-93e8deadbeef', 'Qm9vbVNoYWthbGFrYQ', '2026-01-01T00:00:00.000Z', 'GET /demo/data']) {
+      for (const re of Object.values(identifiers)) expect({ fine, masked: re.test(fine) }).toEqual({ fine, masked: false });
+    }
+    const ops = Object.fromEntries((policy.Statement as { DataIdentifier: string[]; Operation: Record<string, unknown> }[]).map((st) => [Object.keys(st.Operation)[0], st.DataIdentifier]));
+    expect(ops.Deidentify).toEqual(expect.arrayContaining(Object.keys(identifiers)));
+    expect(ops.Audit).toEqual(ops.Deidentify);
+  });
+
+  test('per-client figures are Contributor Insights rules on the audit log group (no metric dimension per client)', () => {
+    const rules = Object.entries(doc.Resources).filter(([, r]) => r.Type === 'AWS::CloudWatch::InsightRule');
+    expect(rules.map(([name]) => name).sort()).toEqual(['DenialsByClientRule', 'FailedClientAuthBySourceRule', 'TokensByClientRule']);
+    for (const [, r] of rules) {
+      const body = JSON.parse(r.Properties.RuleBody);
+      expect(body.LogGroupNames).toEqual(['/${self:service}/${sls:stage}/audit']);
+      expect(body.LogFormat).toBe('JSON');
+    }
+    expect(JSON.parse(doc.Resources.TokensByClientRule.Properties.RuleBody).Contribution).toEqual({ Keys: ['$.client_id'], Filters: [{ Match: '$.event', In: ['token.issued'] }] });
+    // No metric of the code has a client dimension.
+    for (const dims of Object.values(emittedDimensions())) expect(dims).not.toContain('client_id');
+  });
+
+  test('anomaly-detection alarms on the token issuance rate and the denial rate, on metrics the code emits', () => {
+    for (const [name, metric] of [
+      ['TokenIssuanceAnomalyAlarm', 'TokensIssued'],
+      ['DenialAnomalyAlarm', 'Denials'],
+    ]) {
+      const a = doc.Resources[name].Properties;
+      const m1 = a.Metrics.find((m: { Id: string }) => m.Id === 'm1').MetricStat;
+      expect(m1.Metric).toMatchObject({ Namespace: METRICS_NAMESPACE, MetricName: metric });
+      expect(m1.Metric.Dimensions.map((d: { Name: string }) => d.Name)).toEqual(emittedDimensions()[metric]);
+      const band = a.Metrics.find((m: { Id: string }) => m.Id === a.ThresholdMetricId);
+      expect(band.Expression).toMatch(/^ANOMALY_DETECTION_BAND\(m1, /);
+      expect(a.ComparisonOperator).toBe('GreaterThanUpperThreshold');
+    }
+  });
+
+  test('static alarms: any internal error, a lockout burst', () => {
+    const internal = alarm('InternalErrors')!;
+    expect(internal).toMatchObject({ Namespace: METRICS_NAMESPACE, Threshold: 1, Period: 60, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+    expect((internal.Dimensions as { Name: string }[]).map((d) => d.Name)).toEqual(emittedDimensions().InternalErrors);
+    const lockouts = alarm('Lockouts')!;
+    expect(lockouts).toMatchObject({ Namespace: METRICS_NAMESPACE, Threshold: '${self:custom.portcullis.audit.lockoutBurstThreshold, 5}', Period: 300 });
+    expect((lockouts.Dimensions as { Name: string }[]).map((d) => d.Name)).toEqual(emittedDimensions().Lockouts);
+  });
+
+  test('the dashboard shows tokens issued, allow/deny, decision latency p50/p99, lockouts, revocations, and the top clients', () => {
+    const body = JSON.parse(
+      String(doc.Resources.SecurityDashboard.Properties.DashboardBody['Fn::Sub'])
+        .replace(/\$\{AWS::Region\}/g, 'eu-west-1')
+        .replace(/\$\{self:service\}/g, 'portcullis')
+        .replace(/\$\{sls:stage\}/g, 'prod')
+        .replace(/\$\{self:custom\.portcullis\.audit\.anomalyBandWidth, 3\}/g, '3'),
+    ) as { widgets: { type: string; properties: { metrics?: unknown[][]; insightRule?: { ruleName: string }; query?: string } }[] };
+    const shown = JSON.stringify(body.widgets.map((w) => w.properties.metrics ?? []));
+    for (const metric of ['TokensIssued', 'AuthorizerAllow', 'Denials', 'AuthorizerLatency', 'Lockouts', 'Revocations', 'ClientAuthFailures', 'InternalErrors']) {
+      expect(shown).toContain(`"${metric}"`);
+      expect(Object.keys(emittedDimensions())).toContain(metric);
+    }
+    expect(shown).toContain('"stat":"p50"');
+    expect(shown).toContain('"stat":"p99"');
+    const rules = body.widgets.map((w) => w.properties.insightRule?.ruleName).filter(Boolean);
+    expect(rules).toEqual(['portcullis-prod-tokens-by-client', 'portcullis-prod-denials-by-client', 'portcullis-prod-failed-client-auth-by-source']);
+    expect(body.widgets.find((w) => w.type === 'log')?.properties.query).toContain("SOURCE '/portcullis/prod/audit'");
   });
 
   test('invalid_client spike alarm watches exactly the metric and dimensions the token endpoint emits', () => {
@@ -50,13 +135,6 @@ describe('audit.yml', () => {
     expect(dims).toContainEqual({ Name: 'service', Value: '${self:service}' });
     expect(dims).toContainEqual({ Name: 'stage', Value: '${sls:stage}' });
     expect(a.Statistic).toBe('Sum');
-  });
-
-  test('any audit fallback raises an alarm', () => {
-    const a = alarm('AuditFallback')!;
-    expect(a.Namespace).toBe(METRICS_NAMESPACE);
-    expect((a.Dimensions as { Name: string }[]).map((d) => d.Name)).toEqual(emittedDimensions().AuditFallback);
-    expect(a).toMatchObject({ Statistic: 'Sum', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'notBreaching' });
   });
 
   test('a revocation record the feed index delivered late raises an alarm on the metric the authorizer emits', () => {

@@ -52,3 +52,63 @@ test('undeclared scopes and http issuers outside loopback are refused', () => {
   expect(() => apply(service({ routes: {}, issuer: 'http://auth.example.com', events: [] }))).toThrow(/https/);
   expect(apply(service({ routes: {}, issuer: 'http://localhost:3000', stage: 'local', events: [] })).PORTCULLIS_ISSUER).toBe('http://localhost:3000');
 });
+
+describe('every function logs to the audit log group (Lambda LoggingConfig)', () => {
+  const audited = (logs?: Record<string, unknown>, fnLogs?: Record<string, unknown>) => {
+    const sls = service({ routes: {}, events: [] });
+    const svc = sls.service as unknown as { service: string; provider: Record<string, unknown>; functions: Record<string, Record<string, unknown>>; custom: { portcullis: Record<string, unknown> } };
+    svc.service = 'portcullis';
+    if (logs) svc.provider.logs = { lambda: logs };
+    if (fnLogs) svc.functions.users.logs = fnLogs;
+    return svc;
+  };
+  const AUDIT = { logFormat: 'JSON', logGroup: '/portcullis/prod/audit', applicationLogLevel: 'INFO', systemLogLevel: 'WARN' };
+
+  test('no per-function log group; a function-level block (which replaces the provider one) is filled in from it', () => {
+    const svc = audited(AUDIT, { applicationLogLevel: 'DEBUG' });
+    new PortcullisPlugin({ service: svc }, {}, { log: { warning: () => {} } }).apply();
+    expect(svc.functions.users.disableLogs).toBe(true);
+    expect(svc.functions.users.logs).toEqual({ ...AUDIT, applicationLogLevel: 'DEBUG' });
+  });
+
+  test('absent, the provider block is set to the audit log group in JSON', () => {
+    const svc = audited();
+    new PortcullisPlugin({ service: svc }, {}, { log: { warning: () => {} } }).apply();
+    expect((svc.provider.logs as { lambda: unknown }).lambda).toEqual(AUDIT);
+  });
+
+  test('another log group, a text format, or a level that would drop the INFO audit lines is refused', () => {
+    const run = (svc: ReturnType<typeof audited>) => () => new PortcullisPlugin({ service: svc }, {}, { log: { warning: () => {} } }).apply();
+    expect(run(audited({ ...AUDIT, logGroup: '/aws/lambda/x' }))).toThrow(/provider\.logs\.lambda\.logGroup must be \/portcullis\/prod\/audit/);
+    expect(run(audited({ ...AUDIT, logFormat: 'Text' }))).toThrow(/logFormat must be JSON/);
+    expect(run(audited({ ...AUDIT, applicationLogLevel: 'WARN' }))).toThrow(/applicationLogLevel WARN would drop the audit events/);
+    expect(run(audited(AUDIT, { logGroup: '/elsewhere' }))).toThrow(/functions\.users\.logs\.logGroup must be/);
+  });
+
+  test('the removed audit.confirm setting is a warning, not an error', () => {
+    const svc = audited(AUDIT);
+    svc.custom.portcullis.audit = { confirm: 'cloudwatch' };
+    const warnings: string[] = [];
+    new PortcullisPlugin({ service: svc }, {}, { log: { warning: (m: string) => warnings.push(m) } }).apply();
+    expect(warnings.join()).toMatch(/audit\.confirm is no longer used/);
+  });
+});
+
+test('before the template is saved: every function waits for the audit log group; a /aws/lambda group is refused, other groups are left alone', () => {
+  const plugin = new PortcullisPlugin({ service: { provider: { compiledCloudFormationTemplate: { Resources: {} } } } }, {}, { log: { warning: () => {} } });
+  const template = (extra: Record<string, unknown>) => ({
+    Resources: {
+      AuditLogGroup: { Type: 'AWS::Logs::LogGroup', Properties: { LogGroupName: '/portcullis/prod/audit' } },
+      TokenLambdaFunction: { Type: 'AWS::Lambda::Function', DependsOn: ['TokenRole'], Properties: {} },
+      ...extra,
+    },
+  });
+  const run = (t: ReturnType<typeof template>) => {
+    (plugin as unknown as { serverless: { service: { provider: { compiledCloudFormationTemplate: unknown } } } }).serverless.service.provider.compiledCloudFormationTemplate = t;
+    plugin.finalizeTemplate();
+    return t;
+  };
+  const ok = run(template({ ApiAccessLogs: { Type: 'AWS::Logs::LogGroup', Properties: { LogGroupName: '/aws/api-gateway/portcullis-prod' } } }));
+  expect((ok.Resources.TokenLambdaFunction as { DependsOn: string[] }).DependsOn).toEqual(['TokenRole', 'AuditLogGroup']);
+  expect(() => run(template({ TokenLogGroup: { Type: 'AWS::Logs::LogGroup', Properties: { LogGroupName: '/aws/lambda/portcullis-prod-token' } } }))).toThrow(/no \/aws\/lambda\/<function> group/);
+});

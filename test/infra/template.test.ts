@@ -1,7 +1,8 @@
 /**
  * `serverless package` runs offline (osls) and the generated CloudFormation template shows what we promise:
  * PAY_PER_REQUEST table with TTL and PITR, one least-privilege role per function, bundles per function,
- * log retention, the audit log group, the KMS key, the gateway responses.
+ * every function logging to the audit log group (encrypted, retained, masked), alarms and dashboard, the KMS key,
+ * the gateway responses.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -79,10 +80,67 @@ test('functions are bundled individually with esbuild (one small zip each), on n
   for (const [, f] of ofType('AWS::Lambda::Function')) expect(f.Properties.Runtime).toBe('nodejs22.x');
 });
 
-test('function log groups have a retention', () => {
-  const groups = ofType('AWS::Logs::LogGroup').filter(([, g]) => String(g.Properties.LogGroupName).startsWith('/aws/lambda/'));
-  expect(groups.length).toBeGreaterThanOrEqual(6);
-  for (const [, g] of groups) expect(g.Properties.RetentionInDays).toBeGreaterThan(0);
+test('every function logs to the audit log group in JSON (Lambda LoggingConfig), after the group exists; no per-function log group', () => {
+  const fns = ofType('AWS::Lambda::Function');
+  expect(fns.length).toBeGreaterThanOrEqual(7);
+  for (const [name, f] of fns) {
+    expect({ name, logging: f.Properties.LoggingConfig }).toEqual({
+      name,
+      logging: { LogFormat: 'JSON', LogGroup: '/portcullis/prod/audit', ApplicationLogLevel: 'INFO', SystemLogLevel: 'WARN' },
+    });
+    expect({ name, dependsOn: (f as Resource & { DependsOn?: string[] }).DependsOn }).toEqual({ name, dependsOn: expect.arrayContaining(['AuditLogGroup']) });
+  }
+  // The audit group, and API Gateway's access log group (infra/serverless/api-gateway.yml): no /aws/lambda group.
+  expect(ofType('AWS::Logs::LogGroup').map(([name]) => name).sort()).toEqual(['ApiAccessLogGroup', 'AuditLogGroup']);
+});
+
+test('every log group is encrypted with KMS and has a retention; the audit group masks anything token-shaped', () => {
+  const groups = ofType('AWS::Logs::LogGroup');
+  expect(groups.length).toBeGreaterThanOrEqual(1);
+  for (const [name, g] of groups) {
+    expect({ name, retention: g.Properties.RetentionInDays }).toEqual({ name, retention: expect.any(Number) });
+    expect(g.Properties.RetentionInDays).toBeGreaterThan(0);
+    // Either branch names a key: the operator's (kmsKeyArn) or the stack's own; never AWS::NoValue.
+    const key = JSON.stringify(g.Properties.KmsKeyId);
+    expect({ name, key }).toEqual({ name, key: expect.stringMatching(/AuditLogKey|ApiAccessLogKey|arn:aws/) });
+    expect(key).not.toContain('AWS::NoValue');
+  }
+  const audit = template.Resources.AuditLogGroup;
+  expect(audit.Properties.KmsKeyId).toEqual({ 'Fn::If': ['AuditLogKeyGiven', '', { 'Fn::GetAtt': ['AuditLogKey', 'Arn'] }] });
+  expect(template.Resources.AuditLogKey).toMatchObject({ Type: 'AWS::KMS::Key', Condition: 'AuditLogKeyCreated', Properties: { EnableKeyRotation: true } });
+  const dpp = audit.Properties.DataProtectionPolicy;
+  expect(dpp.Version).toBe('2021-06-01');
+  expect(dpp.Statement.map((st: { Operation: Record<string, unknown> }) => Object.keys(st.Operation)[0]).sort()).toEqual(['Audit', 'Deidentify']);
+  expect(dpp.Configuration.CustomDataIdentifier.map((d: { Name: string }) => d.Name).sort()).toEqual(['CompactJws', 'HttpCredential', 'OpaqueSecret']);
+});
+
+test('no role can write to any log group but the audit log group, nor create one', () => {
+  const auditArn = JSON.stringify({ 'Fn::GetAtt': ['AuditLogGroup', 'Arn'] });
+  const roles = ofType('AWS::IAM::Role');
+  expect(roles.length).toBeGreaterThanOrEqual(6);
+  for (const [name, role] of roles) {
+    const logs = statements(role).filter((st) => ([] as string[]).concat(st.Action).some((a) => a.startsWith('logs:')));
+    expect({ name, statements: logs.length }).toEqual({ name, statements: 1 });
+    expect(([] as string[]).concat(logs[0].Action).sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+    expect({ name, resources: ([] as unknown[]).concat(logs[0].Resource).map((r) => JSON.stringify(r)) }).toEqual({ name, resources: [auditArn] });
+    expect((logs[0] as { Effect?: string }).Effect).toBe('Allow');
+  }
+});
+
+test('anomaly-detection alarms (token issuance, denials), static alarms (internal errors, lockout bursts) and the security dashboard exist', () => {
+  const alarms = Object.fromEntries(ofType('AWS::CloudWatch::Alarm'));
+  for (const name of ['TokenIssuanceAnomalyAlarm', 'DenialAnomalyAlarm']) {
+    const a = alarms[name].Properties;
+    expect(a.Metrics.map((m: { Expression?: string }) => m.Expression).filter(Boolean)).toEqual([expect.stringMatching(/^ANOMALY_DETECTION_BAND\(m1, 3\)$/)]);
+  }
+  expect(alarms.InternalErrorsAlarm.Properties).toMatchObject({ MetricName: 'InternalErrors', Threshold: 1 });
+  expect(alarms.LockoutBurstAlarm.Properties).toMatchObject({ MetricName: 'Lockouts', Threshold: 5 });
+  const dashboard = template.Resources.SecurityDashboard;
+  expect(dashboard.Type).toBe('AWS::CloudWatch::Dashboard');
+  const body = JSON.parse(String(dashboard.Properties.DashboardBody['Fn::Sub']).replace(/\$\{AWS::Region\}/g, 'eu-west-1'));
+  expect(body.widgets.length).toBeGreaterThanOrEqual(8);
+  expect(JSON.stringify(body)).toContain('"TokensIssued","service","portcullis","stage","prod"');
+  for (const rule of ofType('AWS::CloudWatch::InsightRule')) expect(JSON.parse(rule[1].Properties.RuleBody).LogGroupNames).toEqual(['/portcullis/prod/audit']);
 });
 
 test('a production stage deploys without the demo routes; the issuer is the https execute-api URL', () => {
@@ -121,12 +179,12 @@ test('audit log group with retention, least-privilege logs permissions on it, an
   const group = template.Resources.AuditLogGroup;
   expect(group.Properties.LogGroupName).toBe('/portcullis/prod/audit');
   expect(group.Properties.RetentionInDays).toBe(365);
-  for (const role of ['TokenRole', 'RevokeRole', 'IntrospectRole', 'AuthorizerRole']) {
+  for (const role of ['TokenRole', 'RevokeRole', 'IntrospectRole', 'AuthorizerRole', 'JwksRole', 'MetadataRole']) {
     const st = statements(template.Resources[role]).find((s) => JSON.stringify(s.Resource).includes('AuditLogGroup'));
     expect(([] as string[]).concat(st!.Action).sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
   }
   const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties.MetricName);
-  expect(alarms).toEqual(expect.arrayContaining(['TokenDenied', 'AuthorizerDeny', 'AuditFallback', 'LateRevocationRecords']));
+  expect(alarms).toEqual(expect.arrayContaining(['TokenDenied', 'AuthorizerDeny', 'LateRevocationRecords', 'InternalErrors', 'Lockouts']));
 });
 
 test('KMS signing key: SIGN_VERIFY RSA_2048, key policy lets the token role sign and the JWKS role read; roles limited to tagged keys', () => {

@@ -1,7 +1,7 @@
 /**
- * `doctor` on a deployed stage: what only exists there (DynamoDB TTL, the audit log group, KMS signing) through
- * the real SDK clients against dynalite and the wire-level fakes, with the stage's configuration derived from
- * serverless.yml exactly as the admin CLI derives it (infra/cli/context.ts).
+ * `doctor` on a deployed stage: what only exists there (DynamoDB TTL, the audit log group and every function's
+ * LoggingConfig, KMS signing) through the real SDK clients against dynalite and the wire-level fakes, with the
+ * stage's configuration derived from serverless.yml exactly as the admin CLI derives it (infra/cli/context.ts).
  */
 import { loadConfig } from '../../lib/config/load-config';
 import type { Config } from '../../lib/config/types';
@@ -15,18 +15,20 @@ import { functionEnvironment, REPO_ROOT } from '../../infra/serverless-config';
 import { FakeCloudWatchLogs } from '../../testkit/fakes/fake-cloudwatch-logs';
 import { startFakeKms, type FakeKms } from '../../testkit/fakes/fake-kms';
 import { startDynalite, type TestDynamo } from '../../testkit/dynalite';
+import { FakeLambda } from '../../testkit/fakes/fake-lambda';
 
 const STAGE = 'prod';
 let ddb: TestDynamo;
 let cwl: FakeCloudWatchLogs;
 let kms: FakeKms;
+let lambda: FakeLambda;
 let config: Config;
 const declared = () => readDeclared(`${REPO_ROOT}/serverless.yml`, STAGE);
 const find = (r: DoctorReport, id: string, severity?: Finding['severity']) => r.findings.filter((f) => f.id === id && (!severity || f.severity === severity));
-const doctor = () => runDoctor({ config, table: ddb.table, local: false, declared: declared(), kms: kms.client() });
+const doctor = () => runDoctor({ config, table: ddb.table, local: false, declared: declared(), kms: kms.client(), lambda: lambda.client() });
 
 beforeAll(async () => {
-  [ddb, cwl, kms] = await Promise.all([startDynalite({ tableName: `portcullis-${STAGE}` }), FakeCloudWatchLogs.start(), startFakeKms()]);
+  [ddb, cwl, kms, lambda] = await Promise.all([startDynalite({ tableName: `portcullis-${STAGE}` }), FakeCloudWatchLogs.start(), startFakeKms(), FakeLambda.start()]);
   config = loadConfig({
     ...functionEnvironment(STAGE, { env: {} }),
     AWS_REGION: 'us-east-1',
@@ -37,7 +39,7 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  await Promise.all([ddb.close(), cwl.close(), kms.close()]);
+  await Promise.all([ddb.close(), cwl.close(), kms.close(), lambda.close()]);
 });
 
 test('a stage without TTL, audit log group or signing key: each is an error or warning with its fix', async () => {
@@ -49,6 +51,12 @@ test('a stage without TTL, audit log group or signing key: each is an error or w
   const group = find(r, 'audit.log-group', 'error')[0];
   expect(group.message).toContain('/portcullis/prod/audit does not exist');
   expect(cwl.calls('DescribeLogGroups')).toHaveLength(1);
+  // No function deployed: each is an error (prod deploys seven, no demo).
+  const notDeployed = find(r, 'audit.function-logging', 'error');
+  expect(notDeployed.map((f) => f.message.split(' ')[1]).sort()).toEqual(
+    ['authorizer', 'authorizerHttpApi', 'introspect', 'jwks', 'metadata', 'revoke', 'token'].map((f) => `portcullis-prod-${f}`).sort(),
+  );
+  expect(notDeployed[0].message).toMatch(/is not deployed in us-east-1/);
   const noKey = find(r, 'keys.no-active', 'error')[0];
   expect(noKey.message).toMatch(/no key is active: the token and JWKS endpoints answer 503/);
   expect(noKey.fix).toBe('npm run --silent admin -- keys init --stage prod --region us-east-1');
@@ -56,7 +64,7 @@ test('a stage without TTL, audit log group or signing key: each is an error or w
   expect(find(r, 'audience.placeholder', 'warning')[0].message).toContain('placeholder audience');
   // prod deploys no demo: no route needs the demo scopes.
   expect(find(r, 'scopes.unused', 'warning').map((f) => f.message).join('\n')).toContain('"read:data"');
-  expect(r.errors).toBe(3);
+  expect(r.errors).toBe(3 + 7);
 });
 
 test('the log group without retention is a warning; a KMS key that signs passes the probe; a disabled one does not', async () => {
@@ -91,4 +99,36 @@ test('deployed issuer: --issuer must be the issuer serverless.yml deploys for th
   const same = await withIssuer('https://auth.example.com', 'https://auth.example.com/');
   expect(find(same, 'issuer.config', 'ok')).toHaveLength(1);
   expect(find(same, 'issuer.config', 'error')).toEqual([]);
+});
+
+test('the audit trail: the group\'s retention, KMS encryption and data protection, and every function\'s LoggingConfig', async () => {
+  const FUNCTIONS = ['authorizer', 'authorizerHttpApi', 'introspect', 'jwks', 'metadata', 'revoke', 'token'].map((f) => `portcullis-prod-${f}`);
+  const good = { LogFormat: 'JSON', LogGroup: '/portcullis/prod/audit', ApplicationLogLevel: 'INFO', SystemLogLevel: 'WARN' };
+  for (const fn of FUNCTIONS) lambda.set(fn, { LoggingConfig: good });
+  lambda.set('portcullis-prod-jwks', {}); // never configured: Text, /aws/lambda/<fn>
+  lambda.set('portcullis-prod-token', { LoggingConfig: { ...good, ApplicationLogLevel: 'WARN' } });
+  cwl.addLogGroup('/portcullis/prod/audit', { retentionInDays: 365 });
+
+  const r = await doctor();
+  const wrong = find(r, 'audit.function-logging', 'error').map((f) => f.message);
+  expect(wrong).toEqual(
+    expect.arrayContaining([
+      'function portcullis-prod-jwks logs to /aws/lambda/portcullis-prod-jwks, in Text format: its audit events do not reach /portcullis/prod/audit',
+      'function portcullis-prod-token at application level WARN, which drops the INFO audit events: its audit events do not reach /portcullis/prod/audit',
+    ]),
+  );
+  expect(wrong).toHaveLength(2);
+  expect(find(r, 'audit.function-logging', 'ok')[0].message).toMatch(/^5 function\(s\) log to \/portcullis\/prod\/audit in JSON/);
+  expect(find(r, 'audit.encryption', 'error')[0].message).toContain('is not encrypted with a KMS key');
+  expect(find(r, 'audit.data-protection', 'warning')).toHaveLength(1);
+  expect(lambda.requests.every((q) => q.method === 'GET' && /^\/2015-03-31\/functions\/portcullis-prod-[A-Za-z]+\/configuration/.test(q.path))).toBe(true);
+
+  lambda.set('portcullis-prod-jwks', { LoggingConfig: good });
+  lambda.set('portcullis-prod-token', { LoggingConfig: good });
+  cwl.addLogGroup('/portcullis/prod/audit', { retentionInDays: 365, kmsKeyId: 'arn:aws:kms:us-east-1:000000000000:key/k', dataProtectionStatus: 'ACTIVATED' });
+  const fixed = await doctor();
+  expect(find(fixed, 'audit.function-logging', 'error')).toEqual([]);
+  expect(find(fixed, 'audit.encryption', 'ok')).toHaveLength(1);
+  expect(find(fixed, 'audit.data-protection')).toEqual([]);
+  expect(find(fixed, 'audit.log-group', 'ok')[0].message).toContain('retention 365 days');
 });

@@ -2,11 +2,13 @@
  * A small CloudWatch Logs server speaking the JSON 1.1 wire protocol
  * (`X-Amz-Target: Logs_20140328.<Operation>`), for tests that use the real SDK client.
  * Operations: CreateLogStream, PutLogEvents (with the real batch checks), FilterLogEvents
- * (startTime/endTime, paging, `{ $.a = "x" && $.b = "y" }` patterns), DescribeLogGroups.
+ * (startTime/endTime, paging, `{ $.a = "x" && $.b >= 1 }` patterns), DescribeLogGroups (with retention and KMS key
+ * when set), StartQuery / GetQueryResults (the Logs Insights subset of fake-logs-insights.ts).
  * It records every request and can be switched into failure modes.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { parseInsightsQuery, runInsightsQuery, type InsightsQuery } from './fake-logs-insights';
 
 export type FailureMode =
   /** 500 ServiceUnavailableException */
@@ -37,6 +39,13 @@ export interface StoredEvent {
   eventId: string;
 }
 
+/** What DescribeLogGroups reports of a group besides its name. */
+export interface LogGroupProps {
+  retentionInDays?: number;
+  kmsKeyId?: string;
+  dataProtectionStatus?: 'ACTIVATED' | 'DELETED' | 'ARCHIVED' | 'DISABLED';
+}
+
 export interface RecordedRequest {
   operation: string;
   body: Record<string, unknown>;
@@ -53,6 +62,10 @@ export class FakeCloudWatchLogs {
   filterPageSize = 50;
   private readonly groups = new Map<string, Map<string, StoredEvent[]>>();
   private failure: (FailureOptions & { mode: FailureMode }) | undefined;
+  private readonly groupProps = new Map<string, LogGroupProps>();
+  private readonly queries = new Map<string, { polls: number; results: { field: string; value: string }[][] }>();
+  /** Every Logs Insights query string received (StartQuery). */
+  readonly queryStrings: string[] = [];
   private hanging: ServerResponse[] = [];
   private seq = 0;
   private server!: Server;
@@ -67,8 +80,9 @@ export class FakeCloudWatchLogs {
     return fake;
   }
 
-  addLogGroup(name: string): void {
+  addLogGroup(name: string, props: LogGroupProps = {}): void {
     if (!this.groups.has(name)) this.groups.set(name, new Map());
+    this.groupProps.set(name, { ...this.groupProps.get(name), ...props });
   }
 
   /** Seeds events directly (CLI tests). */
@@ -210,12 +224,36 @@ export class FakeCloudWatchLogs {
           ...(next ? { nextToken: next } : {}),
         };
       }
+      case 'StartQuery': {
+        const names = (body.logGroupNames as string[] | undefined) ?? (body.logGroupName ? [String(body.logGroupName)] : []);
+        if (!names.length || names.some((n) => !this.groups.has(n))) return { error: 'ResourceNotFoundException', message: 'Log group does not exist' };
+        let query: InsightsQuery;
+        try {
+          query = parseInsightsQuery(String(body.queryString ?? ''));
+        } catch (err) {
+          return { error: 'MalformedQueryException', message: (err as Error).message };
+        }
+        const start = Number(body.startTime) * 1000;
+        const end = Number(body.endTime) * 1000 + 999;
+        const events = names.flatMap((n) => [...this.groups.get(n)!.values()].flat()).filter((e) => e.timestamp >= start && e.timestamp <= end);
+        const id = `q-${++this.seq}`;
+        this.queries.set(id, { polls: 0, results: runInsightsQuery(query, events) });
+        this.queryStrings.push(String(body.queryString));
+        return { queryId: id };
+      }
+      case 'GetQueryResults': {
+        const q = this.queries.get(String(body.queryId));
+        if (!q) return { error: 'ResourceNotFoundException', message: 'unknown query' };
+        // The first poll finds it still running, as a real query usually is.
+        if (q.polls++ === 0) return { status: 'Running', results: [] };
+        return { status: 'Complete', results: q.results, statistics: { recordsMatched: q.results.length, recordsScanned: 0, bytesScanned: 0 } };
+      }
       case 'DescribeLogGroups': {
         const prefix = typeof body.logGroupNamePrefix === 'string' ? body.logGroupNamePrefix : '';
         return {
           logGroups: [...this.groups.keys()]
             .filter((g) => g.startsWith(prefix))
-            .map((g) => ({ logGroupName: g, arn: `arn:aws:logs:us-east-1:000000000000:log-group:${g}:*`, creationTime: 0, storedBytes: 0 })),
+            .map((g) => ({ logGroupName: g, arn: `arn:aws:logs:us-east-1:000000000000:log-group:${g}:*`, creationTime: 0, storedBytes: 0, ...this.groupProps.get(g) })),
         };
       }
       default:
@@ -234,22 +272,33 @@ export class FakeCloudWatchLogs {
   }
 }
 
-/** `{ $.a = "x" && $.b = "y" }` (or empty) → predicate on the JSON message; undefined if unsupported. */
+/** `{ $.a = "x" && $.b >= 1 }` (or empty) → predicate on the JSON message; undefined if unsupported. */
 export function compileFilterPattern(pattern: string): ((message: string) => boolean) | undefined {
   const p = pattern.trim();
   if (!p) return () => true;
   const m = /^\{(.*)\}$/.exec(p);
   if (!m) return undefined;
-  const terms: [string, string][] = [];
+  const terms: ((obj: Record<string, unknown>) => boolean)[] = [];
   for (const part of m[1].split('&&')) {
     const t = /^\s*\$\.([A-Za-z_][A-Za-z0-9_]*)\s*=\s*"((?:[^"\\]|\\.)*)"\s*$/.exec(part);
-    if (!t) return undefined;
-    terms.push([t[1], t[2].replace(/\\(.)/g, '$1')]);
+    if (t) {
+      const [k, v] = [t[1], t[2].replace(/\\(.)/g, '$1')];
+      terms.push((obj) => obj[k] === v);
+      continue;
+    }
+    const n = /^\s*\$\.([A-Za-z_][A-Za-z0-9_]*)\s*(>=|<=|>|<|=)\s*(-?\d+(?:\.\d+)?)\s*$/.exec(part);
+    if (!n) return undefined;
+    const [k, op, v] = [n[1], n[2], Number(n[3])];
+    terms.push((obj) => {
+      const x = obj[k];
+      if (typeof x !== 'number') return false;
+      return op === '>=' ? x >= v : op === '<=' ? x <= v : op === '>' ? x > v : op === '<' ? x < v : x === v;
+    });
   }
   return (message) => {
     try {
       const obj = JSON.parse(message) as Record<string, unknown>;
-      return terms.every(([k, v]) => obj[k] === v);
+      return obj !== null && typeof obj === 'object' && terms.every((t) => t(obj));
     } catch {
       return false;
     }

@@ -1,13 +1,16 @@
-/** Reads a deployed audit log group with FilterLogEvents: time window, JSON filter pattern, every page. */
+/** Reads a deployed audit log group with FilterLogEvents: time window, JSON filter pattern (audit events only), every page. */
 import { FilterLogEventsCommand, type CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { matches, NewestFirstWindow, parseRecord, recordTime, type AuditRecord, type RecordFilter } from './records';
 
-/** `{ $.event = "x" && $.client_id = "y" }`; the values were validated by tail-args (no quotes, no backslashes). */
-export function filterPattern(f: Pick<RecordFilter, 'event' | 'client'>): string | undefined {
-  const terms: string[] = [];
+/**
+ * `{ $.schema_version >= 1 && $.event = "x" && $.client_id = "y" }`: audit events only (the group also holds the
+ * functions' operational logs and metrics); the values were validated by tail-args (no quotes, no backslashes).
+ */
+export function filterPattern(f: Pick<RecordFilter, 'event' | 'client'>): string {
+  const terms: string[] = ['$.schema_version >= 1'];
   if (f.event) terms.push(`$.event = "${f.event}"`);
   if (f.client) terms.push(`$.client_id = "${f.client}"`);
-  return terms.length ? `{ ${terms.join(' && ')} }` : undefined;
+  return `{ ${terms.join(' && ')} }`;
 }
 
 export interface CloudWatchQuery {

@@ -1,5 +1,15 @@
-/** Audit records as read back by `audit tail`: filtering and "newest N, newest last". */
+/**
+ * Audit records as read back by `audit tail` and `audit report`: filtering and "newest N, newest last".
+ * Both schema versions are read: 1 (written by the former CloudWatch Logs sink) and 2 (= 1 + `"level":"INFO"`,
+ * a line of a function's stdout). The audit log group also holds the functions' other lines (operational logs,
+ * EMF metrics, Lambda platform lines): an audit record is a JSON object with `event` and `schema_version`.
+ */
 export type AuditRecord = Record<string, unknown>;
+
+/** Schema versions this code reads. */
+export const READABLE_SCHEMA_VERSIONS = [1, 2];
+
+export const isAuditRecord = (r: AuditRecord): boolean => typeof r.event === 'string' && typeof r.schema_version === 'number';
 
 export interface RecordFilter {
   event?: string;
@@ -44,11 +54,11 @@ export class NewestFirstWindow {
   }
 }
 
-/** One JSON object per line, or undefined. */
+/** One audit record per line (a JSON object with `event` and `schema_version`), or undefined. */
 export function parseRecord(line: string): AuditRecord | undefined {
   try {
     const v = JSON.parse(line) as unknown;
-    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as AuditRecord) : undefined;
+    return v !== null && typeof v === 'object' && !Array.isArray(v) && isAuditRecord(v as AuditRecord) ? (v as AuditRecord) : undefined;
   } catch {
     return undefined;
   }

@@ -2,7 +2,7 @@
  * `npm run --silent audit -- tail …`: the whole command behind one call, so tests can run it
  * in-process. Exit codes: 0 done, 1 could not read the events, 2 bad usage.
  */
-import { createCloudWatchLogsClient } from '../../../lib/audit/cloudwatch-client';
+import { createCloudWatchLogsClient } from '../cloudwatch-logs';
 import { localAuditFilePath, LOCAL_AUDIT_FILE } from '../../../lib/audit/local-file';
 import { jsonLines, tableLines } from './format';
 import { readCloudWatchAudit } from './read-cloudwatch';

@@ -34,8 +34,9 @@ export const MAX_LIMIT = 10_000;
 export const DEFAULT_DEPLOYED_SINCE_MS = 24 * 3_600_000;
 
 export const USAGE = `Usage: npm run --silent audit -- tail [options]
+       npm run --silent audit -- report [options]   (report --help for its options)
 
-Prints recent audit events, newest last.
+Prints recent audit events, newest last (schema versions 1 and 2).
 
 Options:
   --json              one JSON object per line
@@ -90,8 +91,8 @@ export function parseTailArgs(argv: string[]): TailOptions {
   }
   const { values, positionals } = parsed;
   if (values.help) return { help: true, json: false, limit: DEFAULT_LIMIT };
-  if (positionals.length === 0) option('missing command: tail');
-  if (positionals[0] !== 'tail') option(`unknown command "${positionals[0]}" (the command is: tail)`);
+  if (positionals.length === 0) option('missing command: tail or report');
+  if (positionals[0] !== 'tail') option(`unknown command "${positionals[0]}" (the commands are: tail, report)`);
   if (positionals.length > 1) option(`unexpected argument "${positionals[1]}"`);
 
   const opts: TailOptions = { help: false, json: Boolean(values.json), limit: DEFAULT_LIMIT };

@@ -3,7 +3,7 @@
  * readers (the local stack's file, or the stage's log group with FilterLogEvents in a window around the time).
  */
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { createCloudWatchLogsClient } from '../../../lib/audit/cloudwatch-client';
+import { createCloudWatchLogsClient } from '../cloudwatch-logs';
 import { localAuditFilePath } from '../../../lib/audit/local-file';
 import { readCloudWatchAudit } from '../audit/read-cloudwatch';
 import { readLocalAudit } from '../audit/read-local';

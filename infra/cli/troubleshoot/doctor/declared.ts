@@ -13,6 +13,8 @@ export interface DeclaredSource {
   file: string;
   /** custom.portcullis.audit.retentionDays, when set. */
   auditRetentionDays?: number;
+  /** The stage's deployed Lambda function names (`<service>-<stage>-<function>`): their LoggingConfig is checked. */
+  functionNames?: string[];
   /** custom.stages.<stage>.issuer, when set. */
   stageIssuer?: string;
   /** The Node this CLI runs on and the Lambda runtime's major (provider.runtime), when known. */

@@ -1,11 +1,13 @@
 /**
  * `doctor`: checks the configuration (serverless.yml) and the live state of a stage, and lists every problem
  * with its fix. Each group of checks is independent: one that cannot run is reported, the others still run.
- * Reads only (the key store, clients, revocation records, TTL status, audit log group); the one thing it
+ * Reads only (the key store, clients, revocation records, TTL status, audit log group, the functions' logging
+ * configuration); the one thing it
  * signs is a probe token with an audience no API accepts, which never leaves the process.
  */
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { KMSClient } from '@aws-sdk/client-kms';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { Fetcher } from 'aws-jwt-verify/https';
 import type { Clock } from '../../../../lib/core/clock';
 import { epochSeconds, systemClock } from '../../../../lib/core/clock';
@@ -21,7 +23,8 @@ import { clientChecks } from './client-checks';
 import { configChecks } from './config-checks';
 import type { DeclaredSource } from './declared';
 import { guarded } from './finding';
-import { auditDestinationCheck, ttlCheck } from './infra-checks';
+import { ttlCheck } from './infra-checks';
+import { auditChecks } from './audit-checks';
 import { issuerChecks, type HttpGet } from './issuer-checks';
 import { keyChecks } from './key-checks';
 import { routeChecks } from './route-checks';
@@ -39,6 +42,8 @@ export interface DoctorDeps {
   /** Metadata GET (default: fetch with a timeout). */
   httpGet?: HttpGet;
   cloudWatch?: CloudWatchLogsClient;
+  /** Reads each function's LoggingConfig (deployed). */
+  lambda?: LambdaClient;
   kms?: KMSClient;
   /** Default: config.issuer is not the placeholder context.ts uses for a deployed stage without --issuer. */
   issuerKnown?: boolean;
@@ -71,7 +76,9 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorReport> {
     guarded('keys', 'the signing keys', () => keyChecks({ config, keys, clock, kms: deps.kms })),
     guarded('issuer', 'the issuer', () => issuerChecks(config, { local, issuerKnown, stageIssuer: declared.stageIssuer, httpGet: deps.httpGet })),
     guarded('table', 'the table TTL', () => ttlCheck(config, table, local)),
-    guarded('audit', 'the audit trail', () => auditDestinationCheck(config, { local, declaredRetentionDays: declared.auditRetentionDays, cloudWatch: deps.cloudWatch })),
+    guarded('audit', 'the audit trail', () =>
+      auditChecks(config, { local, declaredRetentionDays: declared.auditRetentionDays, functionNames: declared.functionNames, cloudWatch: deps.cloudWatch, lambda: deps.lambda }),
+    ),
   ]);
   const findings: Finding[] = groups.flat().sort((a, b) => ORDER[a.severity] - ORDER[b.severity]);
   return {
