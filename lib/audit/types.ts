@@ -18,7 +18,22 @@ export type AuditEventName =
   | 'revocation.subject'
   | 'keys.initialized'
   | 'keys.rotated'
-  | 'keys.retired';
+  | 'keys.retired'
+  // People: sign-in, consent and the authorization code flow (README "People").
+  | 'login.succeeded'
+  | 'login.failed'
+  | 'user.locked'
+  | 'consent.granted'
+  | 'consent.denied'
+  | 'consent.revoked'
+  | 'code.issued'
+  | 'code.reused'
+  | 'authorization.denied'
+  | 'user.created'
+  | 'user.changed'
+  | 'user.disabled'
+  | 'user.enabled'
+  | 'user.deleted';
 
 export interface AuditEvent {
   /** ISO 8601 with milliseconds. Filled by the audit emitter when absent. */
