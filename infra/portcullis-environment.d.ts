@@ -5,9 +5,11 @@ export interface PortcullisEnvironment {
   demo: boolean;
   scopes: Record<string, string>;
   routes: Record<string, unknown>;
+  /** custom.portcullis.roles: role → scopes ("a b" or [a, b]). */
+  roles: Record<string, unknown>;
   /** Undefined: the REST API's execute-api URL (a CloudFormation expression in the template). */
   issuer?: string;
-  environment: { PORTCULLIS_SCOPES: string; PORTCULLIS_ROUTES: string; PORTCULLIS_ISSUER?: string };
+  environment: { PORTCULLIS_SCOPES: string; PORTCULLIS_ROUTES: string; PORTCULLIS_ROLES: string; PORTCULLIS_BRANDING: string; PORTCULLIS_ISSUER?: string };
 }
 
 export declare function portcullisEnvironment(input: {

@@ -8,6 +8,7 @@ import { authorizerSection } from './sections/authorizer';
 import { bruteForceSection } from './sections/brute-force';
 import { coreSection } from './sections/core';
 import { keysSection } from './sections/keys';
+import { peopleSection } from './sections/people';
 import { revocationSection } from './sections/revocation';
 import { tokensSection } from './sections/tokens';
 import type { Env } from './env-values';
@@ -16,14 +17,16 @@ import type { Config } from './types';
 
 export function loadConfig(env: Env = process.env): Config {
   const core = coreSection(env);
+  const tokens = tokensSection(env);
   return {
     ...core,
-    ...tokensSection(env),
+    ...tokens,
     ...keysSection(env, core.issuer),
     ...revocationSection(env),
     ...authorizerSection(env),
     ...bruteForceSection(env),
     ...auditSection(env, core),
+    ...peopleSection(env, tokens.scopes),
   };
 }
 
