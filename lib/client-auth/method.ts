@@ -10,9 +10,9 @@ import type { FormParams } from '../http/form';
 import type { HttpRequest } from '../http/request';
 import type { ClientRecord } from '../models/client';
 
-export type AuthMethodName = 'client_secret_basic' | 'client_secret_post';
+export type AuthMethodName = 'client_secret_basic' | 'client_secret_post' | 'none';
 
-/** What a request presents: the client id, and the secret of the secret methods. Never logged. */
+/** What a request presents: the client id, and the secret of the secret methods ('' for `none`). Never logged. */
 export interface ClientCredentials {
   clientId: string;
   secret: string;

@@ -8,8 +8,9 @@ import type { HttpRequest } from '../http/request';
 import { invalidClient, type AuthMethodName, type ClientAuthMethod, type ClientCredentials } from './method';
 import { secretBasic } from './secret-basic';
 import { secretPost } from './secret-post';
+import { none } from './none';
 
-export const CLIENT_AUTH_METHODS: readonly ClientAuthMethod[] = [secretBasic, secretPost];
+export const CLIENT_AUTH_METHODS: readonly ClientAuthMethod[] = [secretBasic, secretPost, none];
 
 export const AUTH_METHOD_NAMES: AuthMethodName[] = CLIENT_AUTH_METHODS.map((m) => m.name);
 

@@ -20,7 +20,17 @@ import type { DocTable } from '../stores/dynamo/doc-table';
 import { DynamoKeyStore } from '../stores/dynamo/key-store';
 import { DynamoLockoutStore } from '../stores/dynamo/lockout-store';
 import { DynamoRevokeRateLimitStore } from '../stores/dynamo/revoke-rate-limit-store';
-import type { ClientStore, KeyStore, RevocationStore } from '../stores/ports';
+import type { AuthorizationCodeStore, ClientStore, ConsentStore, KeyStore, RevocationStore, SessionStore, SignInStateReader, UserStore } from '../stores/ports';
+import { DynamoUserStore } from '../stores/dynamo/user-store';
+import { DynamoSessionStore } from '../stores/dynamo/session-store';
+import { DynamoConsentStore } from '../stores/dynamo/consent-store';
+import { DynamoAuthorizationCodeStore } from '../stores/dynamo/authorization-code-store';
+import { DynamoSignInStateReader } from '../stores/dynamo/sign-in-state';
+import { keyspace } from '../stores/keyspace';
+import { Lockout } from '../lockout/lockout';
+import { USER_LOCKOUT } from '../users/user-lockout';
+import type { UserAdmin } from '../users/user-admin';
+import { createUserAdmin } from './user-admin';
 import { createClientAdmin } from './client-admin';
 import { createRevocationStore } from './revocation';
 import { createDocTable } from './table';
@@ -42,6 +52,15 @@ export interface Container {
   /** Per-client rate limit of new revocations at the revoke endpoint. */
   revokeRateLimit(): RevokeRateLimiter;
   clientAdmin(actor: string): ClientAdmin;
+  /** People: users, SSO sessions, codes, consents, the one-read sign-in state, and the login page's lockout. */
+  userStore(): UserStore;
+  sessionStore(): SessionStore;
+  consentStore(): ConsentStore;
+  codeStore(): AuthorizationCodeStore;
+  signInState(): SignInStateReader;
+  /** Brute-force lockout of sign-ins, per username (its own records; same policy as client authentication). */
+  userLockout(): Lockout;
+  userAdmin(actor: string): UserAdmin;
 }
 
 export interface ContainerOptions {
@@ -85,6 +104,22 @@ export function createContainer(config: Config, opts: ContainerOptions = {}): Co
     lockout: once(() => new ClientLockout(new DynamoLockoutStore(table()), { policy: lockoutPolicy(config), cacheTtlMs: config.clientCacheTtlMs, audit: audit(), clock })),
     revokeRateLimit: once(() => new RevokeRateLimiter(new DynamoRevokeRateLimitStore(table()), { policy: revokeRateLimitPolicy(config), clock })),
     clientAdmin: (actor) => createClientAdmin(config, table(), audit(), actor, clock),
+    userStore: once(() => new DynamoUserStore(table())),
+    sessionStore: once(() => new DynamoSessionStore(table())),
+    consentStore: once(() => new DynamoConsentStore(table())),
+    codeStore: once(() => new DynamoAuthorizationCodeStore(table())),
+    signInState: once(() => new DynamoSignInStateReader(table())),
+    userLockout: once(
+      () =>
+        new Lockout(new DynamoLockoutStore(table(), keyspace.userLockout), {
+          policy: lockoutPolicy(config),
+          cacheTtlMs: config.clientCacheTtlMs,
+          audit: audit(),
+          clock,
+          kind: USER_LOCKOUT,
+        }),
+    ),
+    userAdmin: (actor) => createUserAdmin(config, table(), audit(), actor, clock),
   };
   return c;
 }

@@ -16,7 +16,13 @@ export type OAuthErrorCode =
   | 'temporarily_unavailable'
   | 'server_error'
   | 'method_not_allowed'
-  | 'slow_down';
+  | 'slow_down'
+  // Authorization endpoint (RFC 6749 §4.1.2.1, OpenID Connect Core §3.1.2.6): redirected to the client, never JSON.
+  | 'access_denied'
+  | 'unsupported_response_type'
+  | 'login_required'
+  | 'consent_required'
+  | 'interaction_required';
 
 const DEFAULT_STATUS: Record<OAuthErrorCode, number> = {
   invalid_request: 400,
@@ -32,6 +38,11 @@ const DEFAULT_STATUS: Record<OAuthErrorCode, number> = {
   server_error: 500,
   method_not_allowed: 405,
   slow_down: 429,
+  access_denied: 400,
+  unsupported_response_type: 400,
+  login_required: 400,
+  consent_required: 400,
+  interaction_required: 400,
 };
 
 export interface OAuthErrorOptions {
