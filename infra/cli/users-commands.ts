@@ -7,6 +7,7 @@
  * A password never appears in the process list: it comes on stdin (one line) or is generated.
  */
 import { randomBytes } from 'node:crypto';
+import { createUserAdmin } from '../../lib/composition/user-admin';
 import { describeUser } from '../../lib/users/user-admin';
 import { CliError, type CliTarget } from './context';
 
@@ -52,7 +53,7 @@ export async function runUsersCommand(
   target: CliTarget,
   io: { out: (line: string) => void; readPassword?: () => Promise<string> },
 ): Promise<number> {
-  const admin = target.container.userAdmin(target.actor);
+  const admin = createUserAdmin(target.config, target.table, target.container.audit(), target.actor);
   const { out } = io;
   const readPassword = io.readPassword ?? (() => readPasswordLine());
   const show = (value: object, text: string) => out(v.json ? JSON.stringify(value) : text);

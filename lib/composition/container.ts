@@ -29,8 +29,7 @@ import { DynamoSignInStateReader } from '../stores/dynamo/sign-in-state';
 import { keyspace } from '../stores/keyspace';
 import { Lockout } from '../lockout/lockout';
 import { USER_LOCKOUT } from '../users/user-lockout';
-import type { UserAdmin } from '../users/user-admin';
-import { createUserAdmin } from './user-admin';
+
 import { createClientAdmin } from './client-admin';
 import { createRevocationStore } from './revocation';
 import { createDocTable } from './table';
@@ -52,7 +51,11 @@ export interface Container {
   /** Per-client rate limit of new revocations at the revoke endpoint. */
   revokeRateLimit(): RevokeRateLimiter;
   clientAdmin(actor: string): ClientAdmin;
-  /** People: users, SSO sessions, codes, consents, the one-read sign-in state, and the login page's lockout. */
+  /**
+   * People: users, SSO sessions, codes, consents, the one-read sign-in state, and the login page's lockout. (The
+   * user admin, which hashes passwords, is built by lib/composition/user-admin.ts: only the CLIs and the login
+   * function carry the native Argon2 module.)
+   */
   userStore(): UserStore;
   sessionStore(): SessionStore;
   consentStore(): ConsentStore;
@@ -60,7 +63,6 @@ export interface Container {
   signInState(): SignInStateReader;
   /** Brute-force lockout of sign-ins, per username (its own records; same policy as client authentication). */
   userLockout(): Lockout;
-  userAdmin(actor: string): UserAdmin;
 }
 
 export interface ContainerOptions {
@@ -119,7 +121,6 @@ export function createContainer(config: Config, opts: ContainerOptions = {}): Co
           kind: USER_LOCKOUT,
         }),
     ),
-    userAdmin: (actor) => createUserAdmin(config, table(), audit(), actor, clock),
   };
   return c;
 }

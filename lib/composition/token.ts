@@ -9,6 +9,7 @@ export const tokenEndpointDeps = (c: Container) => ({
   keyRing: c.keyRing(),
   audit: c.audit(),
   lockout: c.lockout(),
+  grantServices: { codes: c.codeStore(), signInState: c.signInState(), revocations: c.revocationStore() },
 });
 
 export const handleToken = (req: HttpRequest) => handleTokenRequest(req, tokenEndpointDeps(lambdaContainer()));

@@ -9,10 +9,16 @@ export function authorizationServerMetadata(config: Config) {
   const base = config.issuer;
   return {
     issuer: config.issuer,
+    authorization_endpoint: `${base}${ENDPOINT_PATHS.authorization}`,
     token_endpoint: `${base}${ENDPOINT_PATHS.token}`,
     jwks_uri: config.jwksUri,
     scopes_supported: Object.keys(config.scopes),
-    response_types_supported: [] as string[],
+    // The authorization code flow only (no implicit flow, RFC 9700 §2.1.2), PKCE S256 for every client, `iss` on
+    // every authorization response (RFC 9207).
+    response_types_supported: ['code'],
+    response_modes_supported: ['query'],
+    code_challenge_methods_supported: ['S256'],
+    authorization_response_iss_parameter_supported: true,
     grant_types_supported: supportedGrantTypes(config),
     token_endpoint_auth_methods_supported: AUTH_METHOD_NAMES,
     revocation_endpoint: `${base}${ENDPOINT_PATHS.revocation}`,
