@@ -65,7 +65,7 @@ export function readServerlessSettings(file = SERVERLESS_FILE, stage = 'local', 
   };
   const apiRoutes: DeclaredRoute[] = [];
   for (const [name, fn] of Object.entries(doc.functions ?? {})) {
-    if (name === 'demo' && !stageSettings(stage).demo) continue;
+    if ((name === 'demo' || name === 'demoApp') && !stageSettings(stage).demo) continue;
     for (const ev of fn.events ?? []) {
       const http = ev.http as { path: string; method: string; authorizer?: unknown } | undefined;
       const httpApi = ev.httpApi as { path: string; method: string; authorizer?: { name?: string } } | undefined;

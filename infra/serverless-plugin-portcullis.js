@@ -17,6 +17,9 @@ const path = require('node:path');
 const { portcullisEnvironment, paramsOf, localOverrides, PortcullisConfigError } = require('./portcullis-environment');
 const { zipEntries, elfMachine } = require('./lambda-zip');
 
+/** The functions only the stages with the demo deploy (custom.stages.<stage>.demo, `--param demo=true`). */
+const DEMO_FUNCTIONS = ['demo', 'demoApp'];
+
 /** napi-rs packages whose binary comes in an optional per-platform package (`<name>-linux-<cpu>-gnu`). */
 const NATIVE_PACKAGES = ['@node-rs/argon2'];
 
@@ -86,7 +89,7 @@ class PortcullisPlugin {
     } catch (err) {
       throw err instanceof PortcullisConfigError ? this.error(err.message) : err;
     }
-    if (!computed.demo) delete service.functions.demo;
+    if (!computed.demo) for (const name of DEMO_FUNCTIONS) delete service.functions[name];
 
     this.checkAttachedRoutes(service, computed.routes, Number((custom.portcullis || {}).authorizerCacheSeconds) || 0);
 

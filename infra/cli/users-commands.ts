@@ -6,9 +6,9 @@
  *   users delete NAME | revoke-consent NAME [--client ID]
  * A password never appears in the process list: it comes on stdin (one line) or is generated.
  */
-import { randomBytes } from 'node:crypto';
 import { createUserAdmin } from '../../lib/composition/user-admin';
 import { describeUser } from '../../lib/users/user-admin';
+import { generatePassword } from '../../lib/users/password';
 import { CliError, type CliTarget } from './context';
 
 export interface UsersValues {
@@ -31,19 +31,6 @@ export async function readPasswordLine(stdin: NodeJS.ReadableStream = process.st
   const line = text.split(/\r?\n/)[0];
   if (!line) throw new CliError('--password-stdin: no password on stdin (one line expected)');
   return line;
-}
-
-/** 16 random characters from a legible alphabet (~95 bits), for `users create` without --password-stdin. */
-export function generatePassword(): string {
-  const alphabet = 'abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
-  const bytes = randomBytes(32);
-  let out = '';
-  for (const b of bytes) {
-    if (b >= 228) continue; // 228 = 4 × 57: no modulo bias
-    out += alphabet[b % alphabet.length];
-    if (out.length === 16) break;
-  }
-  return out.length === 16 ? out : generatePassword();
 }
 
 export async function runUsersCommand(

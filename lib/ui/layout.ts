@@ -17,6 +17,8 @@ export interface PageOptions {
   headers?: Record<string, string>;
   /** Origins a form on the page may lead to after its POST (the client's redirect URI): CSP form-action. */
   formTargets?: string[];
+  /** A wider card (pages that show data, like the demo app's token). */
+  wide?: boolean;
 }
 
 export function renderPage(opts: PageOptions): HttpResponse {
@@ -31,7 +33,7 @@ export function renderPage(opts: PageOptions): HttpResponse {
 <style>${new SafeHtml(theme.css)}</style>
 </head>
 <body>
-<main>
+<main${opts.wide ? html` class="wide"` : ''}>
 <div class="card">
 <p class="brand"><span class="mark" aria-hidden="true"></span>${opts.branding.productName}</p>
 ${opts.body}

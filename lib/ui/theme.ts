@@ -39,10 +39,12 @@ export function themeFor(branding: Branding): Theme {
 html,body{margin:0;padding:0}
 body{min-height:100vh;background:var(--bg);color:var(--text);font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;display:flex;align-items:center;justify-content:center;padding:24px}
 main{width:100%;max-width:400px}
+main.wide{max-width:680px}
 .card{background:#fff;border:1px solid var(--line);border-radius:12px;box-shadow:0 1px 2px rgba(16,24,40,.05),0 8px 24px rgba(16,24,40,.06);padding:32px}
 .brand{display:flex;align-items:center;gap:10px;margin:0 0 24px;font-weight:650;font-size:15px;letter-spacing:.01em;color:var(--text)}
 .brand .mark{width:28px;height:28px;border-radius:8px;background:var(--primary);display:inline-block;flex:none}
 h1{font-size:22px;line-height:1.3;margin:0 0 6px;font-weight:650}
+h2{font-size:15px;line-height:1.4;margin:20px 0 8px;font-weight:600}
 .lead{margin:0 0 24px;color:var(--muted);font-size:15px;overflow-wrap:anywhere}
 .lead strong{color:var(--text);font-weight:600}
 label{display:block;font-weight:550;font-size:14px;margin:0 0 6px}

@@ -5,6 +5,7 @@
  * A password over 1 KB (UTF-8) is refused before any hashing, so a huge one costs nothing.
  * An unknown user is verified against DUMMY_PASSWORD_HASH, so it costs the same as a known one.
  */
+import { randomBytes } from 'node:crypto';
 import { hash, verify, type Algorithm } from '@node-rs/argon2';
 import { DEFAULTS } from '../config/defaults';
 
@@ -44,4 +45,17 @@ export async function verifyPassword(storedHash: string, password: string): Prom
   } catch {
     return false; // a malformed stored hash never matches
   }
+}
+
+/** 16 random characters from a legible alphabet (~95 bits), for `users create` without --password-stdin and the demo user. */
+export function generatePassword(): string {
+  const alphabet = 'abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+  const bytes = randomBytes(32);
+  let out = '';
+  for (const b of bytes) {
+    if (b >= 228) continue; // 228 = 4 × 57: no modulo bias
+    out += alphabet[b % alphabet.length];
+    if (out.length === 16) break;
+  }
+  return out.length === 16 ? out : generatePassword();
 }

@@ -13,6 +13,7 @@ import { launchBrowser, startClientApp, watchedPage, type ClientApp } from '../.
 import { cli, lastJson } from '../../testkit/cli';
 import { pkce } from '../../testkit/people-world';
 import { startTestStack, type TestStack } from '../../testkit/stack';
+import { seedPeopleDemo } from '../../infra/local/people-demo';
 
 const PASSWORD = 'correct horse battery staple';
 const SCREENSHOT = join(__dirname, '..', '..', 'docs', 'login-page.png');
@@ -291,3 +292,23 @@ test('bad requests over HTTP: a clear error, never a 5xx; an unregistered redire
     grant_types_supported: ['client_credentials', 'authorization_code'],
   });
 });
+
+test('the demo app (npm start seeds its client and a demo user): sign in through it and see the decoded token and the API answer', async () => {
+  const printed = await seedPeopleDemo(stack, stack.stateDir);
+  const password = /password: (\S+)/.exec(printed)![1];
+  expect(printed).toContain(`open ${stack.url}/demo/app`);
+  const { page, dialogs } = await freshBrowser();
+  await page.goto(`${stack.url}/demo/app`);
+  await Promise.all([page.waitForEvent('load'), page.getByRole('link', { name: 'Sign in' }).click()]);
+  expect(new URL(page.url()).pathname).toBe('/oauth2/authorize');
+  await signIn(page, 'demo', password);
+  expect(page.url()).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${new URL(stack.url).port}/demo/app/callback\\?code=`));
+  expect(await page.getByRole('heading', { name: 'Signed in' }).isVisible()).toBe(true);
+  const claims = JSON.parse((await page.locator('#token-claims').textContent())!);
+  expect(claims).toMatchObject({ iss: stack.url, client_id: 'demo-app', scope: 'openid read:data', sub: expect.stringMatching(/^usr_/), sid: expect.any(String), auth_time: expect.any(Number) });
+  expect(JSON.parse((await page.locator('#token-header').textContent())!)).toMatchObject({ typ: 'at+jwt', alg: 'RS256' });
+  expect(JSON.parse((await page.locator('#api-answer').textContent())!)).toMatchObject({ route: 'GET /demo/data', sub: claims.sub, message: 'read ok' });
+  expect(dialogs).toEqual([]);
+  // Seeding again changes nothing and prints no password.
+  expect(await seedPeopleDemo(stack, stack.stateDir)).not.toContain('password:');
+}, 60_000);

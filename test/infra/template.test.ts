@@ -89,6 +89,7 @@ test('function log groups have a retention', () => {
 
 test('a production stage deploys without the demo routes; the issuer is the https execute-api URL', () => {
   expect(template.Resources.DemoLambdaFunction).toBeUndefined();
+  expect(template.Resources.DemoAppLambdaFunction).toBeUndefined();
   const token = template.Resources.TokenLambdaFunction;
   const issuer = JSON.stringify(token.Properties.Environment.Variables.PORTCULLIS_ISSUER);
   expect(issuer).toContain('https://');
@@ -194,6 +195,7 @@ test('DynamoDB: every role names exactly the partitions it needs, per action (dy
     AuthorizerRole: { BatchGetItem: revocations, 'Query index/feed': [P.revocationFeed] },
     MetadataRole: {},
     DemoRole: {},
+    DemoAppRole: {},
     AuthorizeRole: {
       GetItem: [P.client],
       BatchGetItem: sorted(P.session, P.user, P.consents),
@@ -212,7 +214,7 @@ test('DynamoDB: every role names exactly the partitions it needs, per action (dy
     },
   };
   const roles = ofType('AWS::IAM::Role').map(([name]) => name);
-  expect(roles.sort()).toEqual(Object.keys(expected).filter((r) => r !== 'DemoRole' || roles.includes('DemoRole')).sort());
+  expect(roles.sort()).toEqual(Object.keys(expected).filter((r) => !r.startsWith('Demo') || roles.includes(r)).sort());
   for (const role of roles) expect({ role, access: dynamoAccess(role) }).toEqual({ role, access: expected[role] });
 
   // Spelled out: no role may write a client record, the client list, a signing key, a user, a username or the user
