@@ -25,6 +25,9 @@ export const MEASURE_KEYS = [
   'http_authorized_rps',
   'http_direct_token_rps',
   'http_direct_authorized_rps',
+  'code_flow_ms',
+  'code_flow_ddb_calls',
+  'login_post_cpu_ms',
 ] as const;
 
 export type MeasureKey = (typeof MEASURE_KEYS)[number];
@@ -48,6 +51,9 @@ export const GOALS: Goal[] = [
   { path: 'token_issue_ratio.RS256', op: '>=', target: 0.85 },
   { path: 'token_issue_ratio.ES256', op: '>=', target: 0.6 },
   { path: 'authorizer_cold_init_ms', op: '<=', target: 60 },
+  // The authorization code flow: authorize with a session ≤ 2 DynamoDB calls, the code exchange ≤ 3 (issue 15).
+  { path: 'code_flow_ddb_calls.authorize', op: '<=', target: 2 },
+  { path: 'code_flow_ddb_calls.token', op: '<=', target: 3 },
 ];
 
 export interface GoalResult extends Goal {
