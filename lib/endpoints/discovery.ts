@@ -24,7 +24,7 @@ export function authorizationServerMetadata(config: Config) {
     revocation_endpoint: `${base}${ENDPOINT_PATHS.revocation}`,
     revocation_endpoint_auth_methods_supported: AUTH_METHOD_NAMES,
     introspection_endpoint: `${base}${ENDPOINT_PATHS.introspection}`,
-    introspection_endpoint_auth_methods_supported: AUTH_METHOD_NAMES,
+    introspection_endpoint_auth_methods_supported: AUTH_METHOD_NAMES.filter((m) => m !== 'none'),
   };
 }
 

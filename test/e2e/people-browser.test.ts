@@ -6,7 +6,7 @@
  * README says. The README's screenshot of the sign-in page is taken here (written only with
  * PORTCULLIS_UPDATE_SCREENSHOTS=1; the page is always checked).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, startClientApp, watchedPage, type ClientApp } from '../../testkit/browser';
@@ -312,3 +312,20 @@ test('the demo app (npm start seeds its client and a demo user): sign in through
   // Seeding again changes nothing and prints no password.
   expect(await seedPeopleDemo(stack, stack.stateDir)).not.toContain('password:');
 }, 60_000);
+
+test('the audit trail has every people event, and no password, code or cookie (real values, through the real scrubber and sink)', async () => {
+  const lines = readFileSync(join(stack.stateDir, 'audit.log'), 'utf8').trim().split('\n');
+  const events = lines.map((l) => JSON.parse(l) as { event: string });
+  const names = new Set(events.map((e) => e.event));
+  for (const name of ['login.succeeded', 'login.failed', 'user.locked', 'consent.granted', 'consent.denied', 'code.issued', 'code.reused', 'authorization.denied', 'user.created', 'user.disabled']) {
+    expect({ name, present: names.has(name) }).toEqual({ name, present: true });
+  }
+  const secrets = [PASSWORD, 'not my password', 'not my password either', 'still not it', 'wrong password'];
+  for (const q of app.received) if (q.get('code')) secrets.push(q.get('code')!);
+  for (const c of contexts) {
+    for (const cookie of await c.cookies().catch(() => [])) secrets.push(cookie.value, ...cookie.value.split('.').filter((p) => p.length >= 30));
+  }
+  expect(secrets.length).toBeGreaterThan(20);
+  const text = lines.join('\n');
+  for (const s of secrets) expect({ secret: s.slice(0, 6), found: text.includes(s) }).toEqual({ secret: s.slice(0, 6), found: false });
+});

@@ -54,9 +54,10 @@ test('metadata: issuer exactly the configured one, endpoints and methods adverti
     jwks_uri: `${stack.url}/.well-known/jwks.json`,
     revocation_endpoint: `${stack.url}/oauth2/revoke`,
     introspection_endpoint: `${stack.url}/oauth2/introspect`,
-    grant_types_supported: ['client_credentials'],
-    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
-    scopes_supported: ['read:data', 'write:data'],
+    grant_types_supported: ['client_credentials', 'authorization_code'],
+    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+    introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+    scopes_supported: ['openid', 'profile', 'email', 'offline_access', 'read:data', 'write:data'],
   });
 });
 

@@ -4,7 +4,9 @@
  */
 import { decodeJwt } from 'jose';
 import { s256 } from '../../lib/authorization/codes';
-import { CookieJar, peopleWorld, pkce } from '../../testkit/people-world';
+import { handleIntrospectionRequest } from '../../lib/endpoints/introspect';
+import { handleRevocationRequest } from '../../lib/endpoints/revoke';
+import { browserRequest, CookieJar, peopleWorld, pkce } from '../../testkit/people-world';
 
 type World = Awaited<ReturnType<typeof peopleWorld>>;
 
@@ -134,4 +136,21 @@ test('the session behind a code must still be live at the exchange', async () =>
   w.clock.advance(1000);
   await w.userAdmin.setPassword('alice', 'a brand new password'); // ends the sessions
   expect(body(await w.exchange(code, verifier))).toEqual({ error: 'invalid_grant', error_description: 'The sign-in session has ended' });
+});
+
+test('a public client may revoke its own token with client_id alone, but not introspect', async () => {
+  const w = await peopleWorld();
+  const { client: app } = await w.clientAdmin.createPublic({ name: 'Native', scopes: ['read:data'], redirectUris: ['http://127.0.0.1/cb'] });
+  const { verifier, challenge } = pkce();
+  const { res } = await w.signIn(new CookieJar(), w.query({ client_id: app.clientId, redirect_uri: 'http://127.0.0.1:4000/cb', scope: 'read:data' }, challenge));
+  const form = new URLSearchParams({ grant_type: 'authorization_code', code: w.redirectParams(res).get('code')!, redirect_uri: 'http://127.0.0.1:4000/cb', code_verifier: verifier, client_id: app.clientId });
+  const token = body(await w.token(form.toString())).access_token as string;
+  const presented = { config: w.config, clients: w.tokenDeps.clients, keyRing: w.tokenDeps.keyRing, revocations: w.revocations, audit: w.audit, clock: w.clock };
+  const request = (path: string) => ({ ...browserRequest('POST', path, { body: new URLSearchParams({ token, client_id: app.clientId }).toString() }) });
+  const introspected = await handleIntrospectionRequest(request('/oauth2/introspect'), presented);
+  expect(introspected.statusCode).toBe(401);
+  expect(body(introspected)).toMatchObject({ error: 'invalid_client' });
+  expect((await handleRevocationRequest(request('/oauth2/revoke'), presented)).statusCode).toBe(200);
+  const c = decodeJwt(token);
+  expect(await w.revocations.findForToken({ jti: c.jti!, client_id: c.client_id as string, sub: c.sub!, iat: c.iat!, exp: c.exp! })).toMatchObject({ reason: 'revoked' });
 });
