@@ -22,6 +22,9 @@ interface UsernameLink {
   sub: string;
 }
 
+/** No user has this sub (a real one is `usr_` + base64url): read for an unknown username, see findByUsername. */
+const NO_SUCH_SUB = 'usr_!unknown';
+
 export class DynamoUserStore implements UserStore {
   constructor(private readonly table: DocTable) {}
 
@@ -29,11 +32,14 @@ export class DynamoUserStore implements UserStore {
     return (await this.table.get<UserRecord>(PK(sub), SK))?.doc;
   }
 
+  /**
+   * Two consistent reads whatever the answer: for an unknown username the second one reads a user that does not exist,
+   * so the sign-in form's timing does not tell whether a username exists (the password check already costs the same).
+   */
   async findByUsername(username: string): Promise<UserRecord | undefined> {
     const link = await this.table.get<UsernameLink>(NAME_PK(username), NAME_SK);
-    if (!link) return undefined;
-    const user = await this.get(link.doc.sub);
-    return user?.username === username ? user : undefined;
+    const user = await this.get(link?.doc.sub ?? NO_SUCH_SUB);
+    return link && user?.username === username ? user : undefined;
   }
 
   async create(user: UserRecord): Promise<void> {
