@@ -93,7 +93,7 @@ export function loginResponse(
 ): HttpResponse {
   const names = namesOf(deps.config);
   const existing = req.cookies.get(names.csrf);
-  const csrf = !opts.newCsrf && existing && /^[A-Za-z0-9_-]{32}$/.test(existing) ? existing : newCsrfToken();
+  const csrf = !opts.newCsrf && existing && /^[A-Za-z0-9_-]{43}$/.test(existing) ? existing : newCsrfToken();
   const cookies = [...(opts.cookies ?? []), ...(csrf === existing ? [] : [setCsrfCookie(names, csrf)])];
   return loginPage({
     branding: deps.config.branding,

@@ -34,7 +34,8 @@ export function cookieNames(issuer: string): CookieNames {
 
 export const newSessionSecret = () => randomBytes(32).toString('base64url');
 export const newSessionId = () => randomBytes(16).toString('base64url');
-export const newCsrfToken = () => randomBytes(24).toString('base64url');
+/** 256 bits, like every other secret here (and long enough for the log scrubber to recognise as one). */
+export const newCsrfToken = () => randomBytes(32).toString('base64url');
 
 export const hashSessionSecret = (secret: string) => createHash('sha256').update(secret, 'utf8').digest('hex');
 

@@ -94,6 +94,8 @@ test('the CLI contract: users create reads one line on stdin and prints sub and 
   const native = await admin(['clients', 'create', '--name', 'Native', '--scopes', 'read:data', '--grant-types', 'authorization_code refresh_token', '--redirect-uris', 'http://127.0.0.1/cb', '--public']);
   expect(native).toMatchObject({ client_id: expect.any(String), public: true, token_endpoint_auth_method: 'none' });
   expect(native.client_secret).toBeUndefined();
+  const generated = await admin(['users', 'create', '--username', 'Dave@Example.com', '--roles', 'reader']);
+  expect(generated).toMatchObject({ username: 'dave@example.com', sub: expect.stringMatching(/^usr_/), password: expect.stringMatching(/^[A-Za-z0-9]{16}$/) });
   const refused = await cli('admin', ['clients', 'create', '--name', 'x', '--scopes', 'read:data', '--redirect-uris', 'http://localhost:3000/cb', '--json'], stack.stateDir);
   expect(refused.code).toBe(1);
   expect(refused.stderr).toMatch(/localhost is not accepted/);

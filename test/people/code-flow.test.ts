@@ -25,7 +25,7 @@ test('first visit: the sign-in form, with its security headers and a CSRF cookie
   expect(page.body).toContain('<label for="username">Username</label>');
   expect(page.body).toContain('<button type="submit">Sign in</button>');
   expect(page.body).not.toMatch(/<script/i);
-  expect(page.cookies).toEqual([expect.stringMatching(/^__Host-portcullis-csrf=[A-Za-z0-9_-]{32}; Path=\/; HttpOnly; Secure; SameSite=Lax$/)]);
+  expect(page.cookies).toEqual([expect.stringMatching(/^__Host-portcullis-csrf=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; Secure; SameSite=Lax$/)]);
   jar.take(page);
   expect(formFields(page.body).csrf).toBe(jar.cookies.get('__Host-portcullis-csrf'));
 });
