@@ -3,6 +3,7 @@
  * driven by playwright-core. Playwright gives every launch a fresh temporary profile (its own --user-data-dir) and
  * every context its own cookie jar. Background networking is off: this machine refuses Chromium's own connections.
  */
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -65,4 +66,32 @@ export async function startClientApp(): Promise<ClientApp> {
         server.close(() => r());
       }),
   };
+}
+
+/** An authorization request URL for `issuer` with a fresh PKCE pair (state `st-123`, scope read:data unless overridden). */
+export function authorizeUrl(issuer: string, clientId: string, redirectUri: string, over: Record<string, string> = {}) {
+  const verifier = randomBytes(32).toString('base64url');
+  const challenge = createHash('sha256').update(verifier).digest('base64url');
+  const q = new URLSearchParams({ response_type: 'code', client_id: clientId, redirect_uri: redirectUri, scope: 'read:data', state: 'st-123', code_challenge: challenge, code_challenge_method: 'S256', ...over });
+  return { url: `${issuer}/oauth2/authorize?${q}`, verifier };
+}
+
+/** Fills in the sign-in form and submits it; resolves once the next page has loaded (the client, or the form again). */
+export async function submitSignIn(page: Page, username: string, password: string): Promise<void> {
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Sign in' }).click()]);
+}
+
+/** Exchanges a code at the token endpoint: client_secret_basic, or `client_id` alone for a public client. */
+export async function exchangeCode(issuer: string, code: string, verifier: string, client: { client_id: string; client_secret?: string }, redirectUri: string) {
+  const res = await fetch(`${issuer}/oauth2/token`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      ...(client.client_secret ? { authorization: `Basic ${Buffer.from(`${client.client_id}:${client.client_secret}`).toString('base64')}` } : {}),
+    },
+    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier, ...(client.client_secret ? {} : { client_id: client.client_id }) }),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, string> };
 }

@@ -16,7 +16,6 @@ import type { HttpResponse } from '../http/response';
 import type { Lockout } from '../lockout/lockout';
 import type { ConsentRecord } from '../models/consent';
 import {
-  clearSessionCookie,
   consentCsrfToken,
   cookieNames,
   newCsrfToken,
@@ -185,4 +184,3 @@ export function unavailablePage(err: unknown, deps: Pick<AuthorizationDeps, 'con
   throw err;
 }
 
-export { clearSessionCookie };

@@ -10,7 +10,8 @@ import type { HttpRequest } from '../http/request';
 import type { HttpResponse } from '../http/response';
 import { epochSeconds, systemClock } from '../core/clock';
 import { decide } from '../authorization/decide';
-import { act, auditContext, clearSessionCookie, namesOf, readBrowser, refusal, sessionsOf, unavailablePage, type AuthorizationDeps } from '../authorization/flow';
+import { act, auditContext, namesOf, readBrowser, refusal, sessionsOf, unavailablePage, type AuthorizationDeps } from '../authorization/flow';
+import { clearSessionCookie } from '../sessions/session-cookie';
 import { validateAuthorizationRequest, type AuthorizationRequest } from '../authorization/request';
 import { guardDependency } from '../core/dependency-guard';
 

@@ -9,9 +9,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, startClientApp, watchedPage, type ClientApp } from '../../testkit/browser';
+import { authorizeUrl as buildAuthorizeUrl, exchangeCode, launchBrowser, startClientApp, submitSignIn, watchedPage, type ClientApp } from '../../testkit/browser';
 import { cli, lastJson } from '../../testkit/cli';
-import { pkce } from '../../testkit/people-world';
 import { startTestStack, type TestStack } from '../../testkit/stack';
 import { seedPeopleDemo } from '../../infra/local/people-demo';
 
@@ -61,32 +60,11 @@ async function freshBrowser() {
   return { context, ...(await watchedPage(context)) };
 }
 
-function authorizeUrl(clientId: string, redirectUri: string, over: Record<string, string> = {}) {
-  const { verifier, challenge } = pkce();
-  const q = new URLSearchParams({ response_type: 'code', client_id: clientId, redirect_uri: redirectUri, scope: 'read:data', state: 'st-123', code_challenge: challenge, code_challenge_method: 'S256', ...over });
-  return { url: `${stack.url}/oauth2/authorize?${q}`, verifier };
-}
-
-/** Fills in the sign-in form and submits it; resolves once the browser has left the form (or shown it again). */
-async function signIn(page: Page, username: string, password: string) {
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(password);
-  await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Sign in' }).click()]);
-}
-
+const authorizeUrl = (clientId: string, redirectUri: string, over: Record<string, string> = {}) => buildAuthorizeUrl(stack.url, clientId, redirectUri, over);
+const signIn = submitSignIn;
 const atClient = (page: Page) => new URL(page.url());
-
-async function exchange(code: string, verifier: string, client: { client_id: string; client_secret?: string }, redirectUri: string) {
-  const res = await fetch(`${stack.url}/oauth2/token`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      ...(client.client_secret ? { authorization: `Basic ${Buffer.from(`${client.client_id}:${client.client_secret}`).toString('base64')}` } : {}),
-    },
-    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier, ...(client.client_secret ? {} : { client_id: client.client_id }) }),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, string> };
-}
+const exchange = (code: string, verifier: string, client: { client_id: string; client_secret?: string }, redirectUri: string) =>
+  exchangeCode(stack.url, code, verifier, client, redirectUri);
 
 test('the CLI contract: users create reads one line on stdin and prints sub and username; clients create prints client_id (and client_secret unless --public)', async () => {
   expect(alice).toMatchObject({ sub: expect.stringMatching(/^usr_/), username: 'alice', roles: ['reader', 'writer'] });
