@@ -5,6 +5,7 @@
 import type { ConsentRecord } from '../../models/consent';
 import { keyspace } from '../keyspace';
 import { ConflictError, NotFoundError, type ConsentStore } from '../ports';
+import { deleteItem } from './item-ops';
 import type { DocTable } from './doc-table';
 
 const PK = keyspace.consents;
@@ -46,7 +47,7 @@ export class DynamoConsentStore implements ConsentStore {
 
   async revoke(sub: string, clientId?: string): Promise<number> {
     const targets = clientId !== undefined ? (await this.get(sub, clientId)) ? [clientId] : [] : (await this.list(sub)).map((c) => c.clientId);
-    for (const c of targets) await this.table.delete(PK(sub), c);
+    for (const c of targets) await deleteItem(this.table, PK(sub), c);
     return targets.length;
   }
 }

@@ -10,12 +10,10 @@
 import {
   BatchGetItemCommand,
   ConditionalCheckFailedException,
-  DeleteItemCommand,
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
   QueryCommand,
-  UpdateItemCommand,
   type AttributeValue,
   type BatchGetItemCommandOutput,
   type KeysAndAttributes,
@@ -46,7 +44,7 @@ export class DocTable {
   constructor(
     readonly client: DynamoDBClient,
     readonly tableName: string,
-    private readonly clock: Clock,
+    readonly clock: Clock,
   ) {}
 
   private alive(item: Record<string, AttributeValue>): boolean {
@@ -103,33 +101,6 @@ export class DocTable {
       if (err instanceof ConditionalCheckFailedException || (err as { name?: string }).name === 'ConditionalCheckFailedException') {
         throw new ConflictError();
       }
-      throw err;
-    }
-  }
-
-  /** Removes an item (admin paths only: the functions' roles have no DeleteItem). Idempotent. */
-  async delete(pk: string, sk: string): Promise<void> {
-    await this.client.send(new DeleteItemCommand({ TableName: this.tableName, Key: { pk: { S: pk }, sk: { S: sk } } }));
-  }
-
-  /**
-   * Moves a live item's TTL (`expiresAt`) with one conditional UpdateItem; false when the item is absent or already
-   * past its TTL (nothing written, so an item that has ended stays ended).
-   */
-  async moveExpiry(pk: string, sk: string, expiresAt: number): Promise<boolean> {
-    try {
-      await this.client.send(
-        new UpdateItemCommand({
-          TableName: this.tableName,
-          Key: { pk: { S: pk }, sk: { S: sk } },
-          UpdateExpression: 'SET expiresAt = :e',
-          ConditionExpression: 'attribute_exists(pk) AND expiresAt > :now',
-          ExpressionAttributeValues: { ':e': { N: String(expiresAt) }, ':now': { N: String(epochSeconds(this.clock)) } },
-        }),
-      );
-      return true;
-    } catch (err) {
-      if ((err as { name?: string }).name === 'ConditionalCheckFailedException') return false;
       throw err;
     }
   }

@@ -6,6 +6,7 @@
 import type { SessionRecord } from '../../models/session';
 import { keyspace, sortKeys } from '../keyspace';
 import type { SessionStore } from '../ports';
+import { moveExpiry } from './item-ops';
 import type { DocTable, StoredDoc } from './doc-table';
 
 const PK = keyspace.session;
@@ -29,6 +30,6 @@ export class DynamoSessionStore implements SessionStore {
   }
 
   touch(sid: string, expiresAt: number): Promise<boolean> {
-    return this.table.moveExpiry(PK(sid), SK, expiresAt);
+    return moveExpiry(this.table, PK(sid), SK, expiresAt);
   }
 }

@@ -10,6 +10,7 @@
 import type { UserRecord } from '../../models/user';
 import { keyspace, sortKeys } from '../keyspace';
 import { ConflictError, NotFoundError, type UserStore } from '../ports';
+import { deleteItem } from './item-ops';
 import type { DocTable } from './doc-table';
 
 const PK = keyspace.user;
@@ -52,7 +53,7 @@ export class DynamoUserStore implements UserStore {
     try {
       await this.table.put(PK(user.sub), SK, user, 1, { ifAbsent: true });
     } catch (err) {
-      await this.table.delete(NAME_PK(user.username), NAME_SK).catch(() => undefined);
+      await deleteItem(this.table, NAME_PK(user.username), NAME_SK).catch(() => undefined);
       throw err;
     }
     await this.table.put(INDEX_PK, user.sub, { sub: user.sub }, 1);
@@ -69,10 +70,10 @@ export class DynamoUserStore implements UserStore {
   async delete(sub: string): Promise<void> {
     const user = await this.get(sub);
     if (!user) throw new NotFoundError(`user ${sub}`);
-    await this.table.delete(PK(sub), SK);
+    await deleteItem(this.table, PK(sub), SK);
     const link = await this.table.get<UsernameLink>(NAME_PK(user.username), NAME_SK);
-    if (link?.doc.sub === sub) await this.table.delete(NAME_PK(user.username), NAME_SK);
-    await this.table.delete(INDEX_PK, sub);
+    if (link?.doc.sub === sub) await deleteItem(this.table, NAME_PK(user.username), NAME_SK);
+    await deleteItem(this.table, INDEX_PK, sub);
   }
 
   async list(): Promise<UserRecord[]> {
