@@ -22,7 +22,7 @@ export const MESSAGES = {
   badCredentials: 'The username or password is incorrect.',
   missing: 'Enter your username and password.',
   expiredForm: 'This sign-in form has expired. Please try again.',
-  locked: (seconds: string) => `Too many failed sign-ins. Try again in ${seconds} seconds.`,
+  locked: (seconds: string) => `Too many failed sign-ins. Try again in ${seconds} second${seconds === '1' ? '' : 's'}.`,
 } as const;
 
 export async function handleLoginRequest(req: HttpRequest, deps: AuthorizationDeps): Promise<HttpResponse> {

@@ -23,7 +23,7 @@ test('repeated failures lock the username out with exponential back-off (known a
   const locked = await fail('alice');
   expect(locked.statusCode).toBe(429);
   expect(locked.headers['Retry-After']).toBe('1');
-  expect(locked.body).toContain('Too many failed sign-ins. Try again in 1 seconds.');
+  expect(locked.body).toContain('Too many failed sign-ins. Try again in 1 second.');
   expect((await fail('alice', PASSWORD)).statusCode).toBe(429);
   w.clock.advance(1000);
   expect((await fail('alice')).headers['Retry-After']).toBe('2');
