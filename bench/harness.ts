@@ -21,6 +21,7 @@ import { BENCH_LOG_GROUP } from './support/bench-config';
 import { loadAverage, machineInfo, versions } from './support/machine';
 import { round } from './support/stats';
 import { benchToken } from './token/bench-token';
+import { benchCodeFlow } from './people/code-flow';
 
 export interface BenchOptions {
   quick: boolean;
@@ -59,12 +60,13 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
     const token = await section('token endpoint CPU', () => benchToken(backends, plan.token));
     const bundles = await section(`bundles (${plan.bundles})`, () => buildBundles(plan.bundles, workDir));
     const fixture = await startFunctionFixture(backends);
-    const { cold, requireCosts, direct, rss, stack, stackError, profiles } = await (async () => {
+    const { cold, requireCosts, direct, rss, stack, stackError, profiles, people } = await (async () => {
       try {
         const cold = await section('cold starts', () => measureColdInit(bundles, fixture, plan.coldSamples));
         const requireCosts = plan.requireSplitSamples ? await section('require time by dependency', () => requireSplit(workDir, plan.requireSplitSamples)) : [];
         const direct = await section('HTTP, bundles behind node:http', () => httpDirect(bundles, fixture, plan.http));
         const rss = await section('peak RSS per function under load', () => functionPeakRss(bundles, fixture, plan.http));
+        const people = await section('code flow (authorize + token, login), bundles behind node:http', () => benchCodeFlow(fixture, workDir, plan.codeFlow));
         let stack: HttpFigures | undefined;
         let stackError: string | undefined;
         if (plan.localStack) {
@@ -81,7 +83,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
               runProfiles(backends, { dir: opts.profileDir ?? join(workDir, 'profiles'), workDir, fixture, authorizerTable: authz.tableName }),
             )
           : {};
-        return { cold, requireCosts, direct, rss, stack, stackError, profiles };
+        return { cold, requireCosts, direct, rss, stack, stackError, profiles, people };
       } finally {
         await fixture.close();
       }
@@ -112,6 +114,9 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
       http_direct_token_rps: r1(direct.token.rps),
       http_direct_authorized_rps: r1(direct.authorized.rps),
       peak_rss_mib: { authorizer: rss.authorizer.peakMiB, token: rss.token.peakMiB },
+      code_flow_ms: r1(people.flowMs),
+      code_flow_ddb_calls: { authorize: people.ddbCalls.authorize, token: people.ddbCalls.token },
+      login_post_cpu_ms: r1(people.loginCpuMs),
     };
 
     const rawUs: Record<string, number> = {};
@@ -128,6 +133,8 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
     rawUs.audit_line_write = r1(audit.lineWriteUs);
     rawUs.audit_line_write_dev_null = r1(audit.devNullWriteUs);
     rawUs.json_stringify_event = r1(audit.jsonStringifyUs);
+    rawUs.login_post_cpu = r1(people.loginCpuMs * 1000);
+    rawUs.argon2id_verify_wall = r1(people.argon2VerifyMs * 1000);
 
     return {
       schema: 1,
@@ -182,6 +189,14 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
         },
         http: { measured: http.via, local_stack: stack, local_stack_error: stackError, direct },
         peak_rss: rss,
+        code_flow: {
+          authorize_ms: r1(people.authorizeMs),
+          token_ms: r1(people.tokenMs),
+          ddb_calls_mean: { authorize: r3(people.ddbCalls.authorizeMean), token: r3(people.ddbCalls.tokenMean) },
+          argon2id_verify_ms: r1(people.argon2VerifyMs),
+          flows: plan.codeFlow.flows,
+          logins: plan.codeFlow.logins,
+        },
       },
       profiles,
     };

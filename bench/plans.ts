@@ -4,6 +4,7 @@ import type { AuditBreakdownPlan } from './authorizer/audit-breakdown';
 import type { DdbCallsPlan } from './authorizer/ddb-calls';
 import type { HttpPlan } from './http/http-bench';
 import type { TokenPlan } from './token/bench-token';
+import type { CodeFlowPlan } from './people/code-flow';
 
 export interface Plan {
   authorizer: AuthorizerPlan;
@@ -20,6 +21,8 @@ export interface Plan {
   localStack: boolean;
   /** CPU profiles of the measured workloads (bench/results/*.cpuprofile) and their summaries. */
   profiles: boolean;
+  /** The authorization code flow (people): flows and sign-ins measured. */
+  codeFlow: CodeFlowPlan;
 }
 
 export const FULL: Plan = {
@@ -33,6 +36,7 @@ export const FULL: Plan = {
   http: { durationS: 5, connections: 10 },
   localStack: true,
   profiles: true,
+  codeFlow: { flows: 200, logins: 20 },
 };
 
 export const QUICK: Plan = {
@@ -46,4 +50,5 @@ export const QUICK: Plan = {
   http: { durationS: 1, connections: 4 },
   localStack: false,
   profiles: false,
+  codeFlow: { flows: 10, logins: 3 },
 };

@@ -7,9 +7,11 @@ export interface PortcullisEnvironment {
   routes: Record<string, unknown>;
   /** RFC 8707 resources (custom.portcullis.resources, + demoResources in demo stages), unparsed. */
   resources: Record<string, unknown>;
+  /** custom.portcullis.roles: role → scopes ("a b" or [a, b]). */
+  roles: Record<string, unknown>;
   /** Undefined: the REST API's execute-api URL (a CloudFormation expression in the template). */
   issuer?: string;
-  environment: { PORTCULLIS_SCOPES: string; PORTCULLIS_ROUTES: string; PORTCULLIS_RESOURCES: string; PORTCULLIS_ISSUER?: string };
+  environment: { PORTCULLIS_SCOPES: string; PORTCULLIS_ROUTES: string; PORTCULLIS_RESOURCES: string; PORTCULLIS_ROLES: string; PORTCULLIS_BRANDING: string; PORTCULLIS_ISSUER?: string };
 }
 
 export declare function portcullisEnvironment(input: {

@@ -1,13 +1,16 @@
 'use strict';
 /**
  * What the portcullis plugin adds to every function's environment, computed from the resolved
- * custom.portcullis and custom.stages: PORTCULLIS_SCOPES, PORTCULLIS_ROUTES, PORTCULLIS_RESOURCES and PORTCULLIS_ISSUER (absent when no
+ * custom.portcullis and custom.stages: PORTCULLIS_SCOPES, PORTCULLIS_ROUTES, PORTCULLIS_RESOURCES, PORTCULLIS_ROLES, PORTCULLIS_BRANDING
+ * and PORTCULLIS_ISSUER (absent when no
  * issuer is set: the plugin then uses the REST API's execute-api URL, known only at deploy time).
  * One module for both sides: infra/serverless-plugin-portcullis.js (serverless package / deploy / offline) and
  * infra/serverless-config.ts (the CLIs and the local stack), so they compute the same environment.
  * Throws PortcullisConfigError for a configuration that cannot be right.
  */
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+/** Always in the catalogue (lib/config/oidc-scopes.ts), so a role may name them without declaring them. */
+const OIDC_SCOPES = ['openid', 'profile', 'email', 'offline_access'];
 
 class PortcullisConfigError extends Error {
   constructor(message) {
@@ -17,7 +20,7 @@ class PortcullisConfigError extends Error {
 }
 
 /** The functions of the demo (local and dev stages, or `--param demo=true`): the backend and the second API's authorizer. */
-const DEMO_FUNCTIONS = ['demo', 'demoReportsAuthorizer'];
+const DEMO_FUNCTIONS = ['demo', 'demoApp', 'demoReportsAuthorizer'];
 
 /** An absolute URI without a fragment (RFC 8707 §2), as lib/config/sections/resources.ts checks it. */
 function isResourceIdentifier(s) {
@@ -64,6 +67,17 @@ function portcullisEnvironment({ stage, portcullis, stages, params }) {
     }
   }
 
+  // Roles (people): every scope a role gives must be declared (the OpenID Connect scopes always are).
+  const roles = pc.roles || {};
+  if (typeof roles !== 'object' || Array.isArray(roles)) throw new PortcullisConfigError('custom.portcullis.roles must map role names to scopes');
+  for (const [role, list] of Object.entries(roles)) {
+    for (const s of requiredScopes(list)) {
+      if (!Object.prototype.hasOwnProperty.call(scopes, s) && !OIDC_SCOPES.includes(s)) {
+        throw new PortcullisConfigError(`role "${role}" names scope "${s}", which is not declared in custom.portcullis.scopes`);
+      }
+    }
+  }
+
   // A limit of 0 (or a fraction) would refuse every revocation at POST /oauth2/revoke.
   for (const [name, value] of Object.entries(pc.revokeRateLimit || {})) {
     if (!Number.isInteger(Number(value)) || Number(value) < 1) {
@@ -84,9 +98,15 @@ function portcullisEnvironment({ stage, portcullis, stages, params }) {
     }
   }
 
-  const environment = { PORTCULLIS_SCOPES: JSON.stringify(scopes), PORTCULLIS_ROUTES: JSON.stringify(routes), PORTCULLIS_RESOURCES: JSON.stringify(resources) };
+  const environment = {
+    PORTCULLIS_SCOPES: JSON.stringify(scopes),
+    PORTCULLIS_ROUTES: JSON.stringify(routes),
+    PORTCULLIS_RESOURCES: JSON.stringify(resources),
+    PORTCULLIS_ROLES: JSON.stringify(roles),
+    PORTCULLIS_BRANDING: JSON.stringify(pc.branding || {}),
+  };
   if (issuer) environment.PORTCULLIS_ISSUER = issuer;
-  return { demo, scopes, routes, resources, issuer: issuer || undefined, environment };
+  return { demo, scopes, routes, resources, roles, issuer: issuer || undefined, environment };
 }
 
 /**

@@ -7,12 +7,23 @@
  * The demo functions and their routes are kept only in stages that ask for them.
  * At package time it puts the API Gateway stages in the template with access logs and throttling
  * (infra/serverless/api-gateway-stages.js, custom.portcullis.apiGateway).
+ * Native modules (custom.esbuild.external: @node-rs/argon2, the login function's password hashing) go into the zips
+ * for the Lambda's platform, not the packaging machine's: while packaging, npm's os/cpu/libc are set for Lambda
+ * (serverless-esbuild installs the externals with `npm ci`, `npm prune`, `npm ls`, which all read them), and each
+ * zip is then checked: every .node file is for the Lambda's CPU, and a zip with a napi-rs package has its binary
+ * (npm skips an optional package that fails without an error). `offline` and `invoke local` keep the host's binary.
+ * This plugin is listed before serverless-esbuild, so its hooks run first.
  * What it adds is computed by infra/portcullis-environment.js, which the CLIs and the local stack
  * use too (infra/serverless-config.ts), so they compute the environment the functions get.
  */
+const path = require('node:path');
 const { portcullisEnvironment, paramsOf, localOverrides, PortcullisConfigError, DEMO_FUNCTIONS, checkAuthorizerAudiences } = require('./portcullis-environment');
 const { applyApiGatewayStages, throttleSettings, ApiGatewayConfigError } = require('./serverless/api-gateway-stages');
 const { applyAuditLogging, dependOnAuditLogGroup } = require('./serverless-audit-logging');
+const { zipEntries, elfMachine } = require('./lambda-zip');
+
+/** napi-rs packages whose binary comes in an optional per-platform package (`<name>-linux-<cpu>-gnu`). */
+const NATIVE_PACKAGES = ['@node-rs/argon2'];
 
 class PortcullisPlugin {
   constructor(serverless, options, { log } = {}) {
@@ -24,7 +35,46 @@ class PortcullisPlugin {
       // After osls compiled the APIs and merged infra/serverless/*.yml, before it writes the template.
       'after:aws:package:finalize:mergeCustomProviderResources': () => this.compileApiGatewayStages(),
       'before:aws:package:finalize:saveServiceState': () => this.finalizeTemplate(),
+      'before:package:createDeploymentArtifacts': () => this.lambdaPlatform(),
+      'before:deploy:function:packageFunction': () => this.lambdaPlatform(),
+      // After serverless-esbuild's own hooks (its esbuild contexts are closed): a failure here ends the command at once.
+      'before:package:compileFunctions': () => this.checkNativeModules(),
+      'before:deploy:function:deploy': () => this.checkNativeModules(),
     };
+  }
+
+  lambdaCpu() {
+    return this.serverless.service.provider.architecture === 'arm64' ? 'arm64' : 'x64';
+  }
+
+  /** npm installs the externals for Lambda (Linux, glibc: Amazon Linux 2023) and its architecture. */
+  lambdaPlatform() {
+    process.env.npm_config_os = 'linux';
+    process.env.npm_config_cpu = this.lambdaCpu();
+    process.env.npm_config_libc = 'glibc';
+  }
+
+  /** Every .node file in every zip is for the Lambda's CPU, and a napi-rs package never comes without its binary. */
+  checkNativeModules() {
+    const cpu = this.lambdaCpu();
+    const want = cpu === 'arm64' ? 'aarch64' : 'x86-64';
+    const dir = this.serverless.serviceDir || this.serverless.config.servicePath;
+    for (const [name, fn] of Object.entries(this.serverless.service.functions || {})) {
+      const artifact = fn && fn.package && fn.package.artifact;
+      if (!artifact) continue;
+      const entries = zipEntries(path.resolve(dir, artifact));
+      const natives = [...entries.values()].filter((e) => e.name.endsWith('.node'));
+      for (const e of natives) {
+        const machine = elfMachine(e.data());
+        if (machine !== want) throw this.error(`function ${name}: ${e.name} is built for ${machine}, but the Lambda runs ${want} (provider.architecture)`);
+      }
+      for (const pkg of NATIVE_PACKAGES) {
+        const binary = `node_modules/${pkg}-linux-${cpu}-gnu/`;
+        if (entries.has(`node_modules/${pkg}/package.json`) && !natives.some((e) => e.name.startsWith(binary))) {
+          throw this.error(`function ${name}: the zip has ${pkg} but not its Linux ${cpu} binary (${binary}): npm skipped the optional package (network, integrity?)`);
+        }
+      }
+    }
   }
 
   error(message) {

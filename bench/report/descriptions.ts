@@ -26,6 +26,12 @@ export const DESCRIPTIONS: Record<MeasureKey, string> = {
   http_direct_authorized_rps: 'GET /demo/data requests/s against the bundled authorizer behind a bare node:http server.',
   peak_rss_mib:
     'Peak resident memory (getrusage maxrss, MiB) of each bundled function alone in its own node process, as in its own Lambda container: cold start, then the HTTP load above (tokens issued; decisions). Node itself is about 40 MiB of it. `npm run bench:load` prints the same for the local stack.',
+  code_flow_ms:
+    'One authorization code flow with a live SSO session, wall ms (median): GET /oauth2/authorize (→ 302 with the code) then POST /oauth2/token exchanging it (confidential client, PKCE S256), against the bundled authorize and token functions behind a bare node:http server, DynamoDB on dynalite, the audit lines written to stdout, one flow after the other over loopback.',
+  code_flow_ddb_calls:
+    'DynamoDB requests per step of that flow counted at the wire (median over the flows, the client and key caches warm): `authorize` = one BatchGetItem (session, user, consent) + one PutItem (the code), plus one UpdateItem when the session is due for keep-alive; `token` = one conditional UpdateItem (the redemption) + one BatchGetItem (user and session).',
+  login_post_cpu_ms:
+    'CPU of one POST /oauth2/login (form, CSRF, lockout, user lookup, Argon2id verify with m=19456 t=2 p=1, session, code, audit), ms in the function\'s process (every thread: Argon2 runs in libuv\'s pool), median.',
 };
 
 export const PROFILE_TITLES: Record<string, string> = {

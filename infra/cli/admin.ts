@@ -1,9 +1,12 @@
 /**
  * The admin CLI (a stable contract; scripts rely on its commands and --json output):
  *   npm run --silent admin -- clients create --name NAME --scopes "a b" [--default-scopes "a"] [--lifetime S] [--introspect] [--json]
+ *       [--grant-types "authorization_code refresh_token"] [--redirect-uris "URI …"] [--post-logout-redirect-uris "URI …"] [--public] [--third-party]
  *   npm run --silent admin -- clients list|show ID|rotate-secret ID [--old-secret-ttl S]|retire-secret ID|disable ID|enable ID [--json]
  *   npm run --silent admin -- clients create … [--auth-method private_key_jwt --jwks JSON|--jwks-uri URL] [--max-tokens-per-minute N]
  *   npm run --silent admin -- clients update ID [--max-tokens-per-minute N|none] [--jwks JSON|--jwks-uri URL] [--json]
+ *   npm run --silent admin -- users create --username NAME --roles "a b" [--password-stdin] [--email E] [--name N] [--json]
+ *   npm run --silent admin -- users list|show NAME|disable NAME|enable NAME|set-password NAME --password-stdin|set-roles NAME --roles "a b"|delete NAME|revoke-consent NAME [--client ID] [--json]
  *   npm run --silent admin -- revoke --client ID | --sub SUB | --jti JTI [--json]
  *   npm run --silent admin -- keys init|rotate|list [--json]
  *   npm run --silent admin -- explain TOKEN|- [--route "GET /demo/data"] [--json]     (exit 0 allow, 1 deny)
@@ -17,18 +20,25 @@ import { parseArgs } from 'node:util';
 import { AdminError, describeClient } from '../../lib/clients/client-admin';
 import { CliError, resolveTarget, type CliTarget } from './context';
 import { runRevokeCommand } from './revoke-commands';
+import { runUsersCommand } from './users-commands';
 import { runKeysCommand } from './keys-commands';
 import { runExplainCommand } from './explain-command';
 import { runDoctorCommand } from './doctor-command';
 import { ConflictError, NotFoundError } from '../../lib/stores/ports';
+import type { GrantType } from '../../lib/models/client';
 import { paramsOf } from '../portcullis-environment';
 import { CLIENT_SETTINGS_OPTIONS, CLIENT_SETTINGS_USAGE, CLIENT_UPDATE_USAGE, clientSettingsInput, clientSettingsUpdate } from './client-settings-flags';
 
 const USAGE = `usage: npm run --silent admin -- <command> [options]
   clients create --name NAME --scopes "a b" [--default-scopes "a"] [--lifetime SECONDS] [--introspect]
+                 [--grant-types "authorization_code refresh_token"] [--redirect-uris "URI …"]
+                 [--post-logout-redirect-uris "URI …"] [--public] [--third-party]
   clients list | show ID | rotate-secret ID [--old-secret-ttl SECONDS] | retire-secret ID | disable ID | enable ID
   clients create … ${CLIENT_SETTINGS_USAGE}
   ${CLIENT_UPDATE_USAGE}
+  users create --username NAME --roles "reader writer" [--password-stdin] [--email E] [--name N]
+  users list | show NAME | disable NAME | enable NAME | set-password NAME --password-stdin
+  users set-roles NAME --roles "a b" | delete NAME | revoke-consent NAME [--client ID]
   revoke --client ID | --sub SUB | --jti JTI
   keys init | keys list | keys rotate [--now] [--force] | keys retire KID
   explain TOKEN|- [--route "METHOD /path"] [--audience URI]   why the authorizer allows or denies a token (exit 0 allow, 1 deny)
@@ -47,6 +57,11 @@ const OPTIONS = {
   'default-scopes': { type: 'string' },
   lifetime: { type: 'string' },
   introspect: { type: 'boolean' },
+  'grant-types': { type: 'string' },
+  'redirect-uris': { type: 'string' },
+  'post-logout-redirect-uris': { type: 'string' },
+  public: { type: 'boolean' },
+  'third-party': { type: 'boolean' },
   'old-secret-ttl': { type: 'string' },
   client: { type: 'string' },
   sub: { type: 'string' },
@@ -56,6 +71,10 @@ const OPTIONS = {
   route: { type: 'string' },
   audience: { type: 'string' },
   serverless: { type: 'string' },
+  username: { type: 'string' },
+  roles: { type: 'string' },
+  'password-stdin': { type: 'boolean' },
+  email: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   ...CLIENT_SETTINGS_OPTIONS,
 } as const;
@@ -82,14 +101,24 @@ async function clientsCommand(sub: string | undefined, id: string | undefined, v
   const show = (value: object, text: string) => out(v.json ? JSON.stringify(value) : text);
   switch (sub) {
     case 'create': {
-      const { client, secret } = await admin.create({
+      const input = {
         name: v.name ?? '',
         scopes: words(v.scopes),
         defaultScopes: v['default-scopes'] === undefined ? undefined : words(v['default-scopes']),
         tokenLifetimeSeconds: wholeSeconds('--lifetime', v.lifetime),
         canIntrospectOthers: v.introspect,
         ...clientSettingsInput(v),
-      });
+        grantTypes: v['grant-types'] === undefined ? undefined : (words(v['grant-types']) as GrantType[]),
+        redirectUris: words(v['redirect-uris']),
+        postLogoutRedirectUris: words(v['post-logout-redirect-uris']),
+        thirdParty: v['third-party'],
+      };
+      if (v.public) {
+        const { client } = await admin.createPublic(input);
+        show(describeClient(client), `client_id:     ${client.clientId} (public: no secret)\nscopes:        ${client.allowedScopes.join(' ')}`);
+        return 0;
+      }
+      const { client, secret } = await admin.create(input);
       if (!secret) {
         // private_key_jwt: no secret exists; the client signs with its own key.
         show(describeClient(client), `client_id:     ${client.clientId}\nauth method:   private_key_jwt (${client.jwksUri ?? `${client.jwks?.keys.length} inline key(s)`})\nscopes:        ${client.allowedScopes.join(' ')}`);
@@ -165,7 +194,7 @@ export async function main(argv: string[]): Promise<number> {
   const where = { json: v.json, stage: v.stage, region: v.region, issuer: v.issuer, params: paramsOf(v.param) };
   if (command === 'explain') return runExplainCommand({ ...where, token: sub, extra: parsed.positionals.slice(2), route: v.route, audience: v.audience }, { out, err });
   if (command === 'doctor') return runDoctorCommand({ ...where, extra: parsed.positionals.slice(1), serverlessFile: v.serverless }, { out, err });
-  if (!['clients', 'revoke', 'keys'].includes(command)) {
+  if (!['clients', 'users', 'revoke', 'keys'].includes(command)) {
     process.stderr.write(`unknown command "${command}"\n${USAGE}\n`);
     return 2;
   }
@@ -173,6 +202,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     target = await resolveTarget(where);
     if (command === 'clients') return await clientsCommand(sub, id, v, target);
+    if (command === 'users') return await runUsersCommand(sub, id, v, target, { out });
     if (command === 'revoke') return await runRevokeCommand(v, target, out);
     return await runKeysCommand([sub, id, ...(v.now ? ['--now'] : []), ...(v.force ? ['--force'] : [])].filter(Boolean) as string[], {
       actor: target.actor,

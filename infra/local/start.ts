@@ -6,6 +6,7 @@ import '../quiet-sdk';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createContainer } from '../../lib/composition/container';
+import { seedPeopleDemo } from './people-demo';
 import { LOCAL_STATE_DIR } from './state';
 import { nodeRuntimeLine } from '../node-runtime';
 import { startLocalStack } from './stack';
@@ -35,6 +36,8 @@ async function main() {
       `  GET  ${u}/.well-known/oauth-authorization-server`,
       `  GET  ${u}/demo/data (read:data)   POST ${u}/demo/data (write:data)`,
       `  GET  ${u}/v2/demo/data            POST ${u}/v2/demo/data (HTTP API authorizer)`,
+      `  GET  ${u}/oauth2/authorize        the authorization code flow (sign-in and consent pages)`,
+      `  GET  ${u}/demo/app                a demo web app that signs its user in`,
       '',
     ].join('\n'),
   );
@@ -56,6 +59,7 @@ async function main() {
   } else {
     process.stdout.write('Create a client: npm run --silent admin -- clients create --name my-app --scopes "read:data"\n');
   }
+  process.stdout.write(await seedPeopleDemo(stack));
   process.stdout.write('Press Ctrl+C to stop.\n');
   let stopping = false;
   const stop = async () => {

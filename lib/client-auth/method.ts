@@ -11,12 +11,9 @@ import type { HttpRequest } from '../http/request';
 import type { ClientRecord } from '../models/client';
 import type { ClientAssertionServices } from './assertion-services';
 
-export type AuthMethodName =
-  | 'client_secret_basic'
-  | 'client_secret_post'
-  | 'private_key_jwt';
+export type AuthMethodName = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt' | 'none';
 
-/** What a request presents: the client id, and the secret of the secret methods or the assertion of private_key_jwt. Never logged. */
+/** What a request presents: the client id, and the secret of the secret methods ('' for `none`) or the assertion of private_key_jwt. Never logged. */
 export interface ClientCredentials {
   clientId: string;
   /** The secret methods' secret; empty for private_key_jwt. */

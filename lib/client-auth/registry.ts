@@ -9,8 +9,9 @@ import { invalidClient, type AuthMethodName, type ClientAuthMethod, type ClientC
 import { secretBasic } from './secret-basic';
 import { secretPost } from './secret-post';
 import { privateKeyJwt } from './private-key-jwt';
+import { none } from './none';
 
-export const CLIENT_AUTH_METHODS: readonly ClientAuthMethod[] = [secretBasic, secretPost, privateKeyJwt];
+export const CLIENT_AUTH_METHODS: readonly ClientAuthMethod[] = [secretBasic, secretPost, privateKeyJwt, none];
 
 export const AUTH_METHOD_NAMES: AuthMethodName[] = CLIENT_AUTH_METHODS.map((m) => m.name);
 

@@ -7,6 +7,7 @@ import type { IdGenerator } from '../core/ids';
 import { randomIds } from '../core/ids';
 import { undeclaredScopes } from '../oauth/scopes';
 import { hashSecret } from './client-secret';
+import { redirectUriProblems } from './redirect-uris';
 import type { ClientStore, TokenQuotaStore } from '../stores/ports';
 import type { ClientRecord, GrantType } from '../models/client';
 import { clientSettings, describeClientSettings, InvalidClientSettings, updatedSettings, type ClientSettingsInput, type ClientSettingsUpdate } from './client-settings';
@@ -58,7 +59,17 @@ export interface CreateClientInput extends ClientSettingsInput {
   grantTypes?: GrantType[];
   tokenLifetimeSeconds?: number;
   canIntrospectOthers?: boolean;
+  /** Authorization code flow: where codes may be sent (exact match; lib/clients/redirect-uris.ts). */
+  redirectUris?: string[];
+  /** For the logout of the OpenID Connect issue (same rules). */
+  postLogoutRedirectUris?: string[];
+  /** A public client: no secret, token endpoint auth method `none`; authorization code (+ refresh token) only. */
+  public?: boolean;
+  /** Users consent to what it requests (remembered per user and client). */
+  thirdParty?: boolean;
 }
+
+const GRANT_TYPES: readonly GrantType[] = ['client_credentials', 'authorization_code', 'refresh_token'];
 
 /** What the CLI shows of a client: never a secret or a hash. */
 export function describeClient(c: ClientRecord) {
@@ -71,6 +82,10 @@ export function describeClient(c: ClientRecord) {
     grant_types: c.grantTypes,
     token_lifetime_seconds: c.tokenLifetimeSeconds ?? null,
     can_introspect_others: Boolean(c.canIntrospectOthers),
+    public: Boolean(c.public),
+    third_party: Boolean(c.thirdParty),
+    redirect_uris: c.redirectUris ?? [],
+    post_logout_redirect_uris: c.postLogoutRedirectUris ?? [],
     secrets: c.secrets.map((s, i) => ({
       slot: i === 0 ? 'current' : 'previous',
       created_at: new Date(s.createdAt * 1000).toISOString(),
@@ -107,8 +122,39 @@ export class ClientAdmin {
     this.deps.audit.emit({ event, outcome: 'success', client_id: clientId, scopes_granted: scopes, actor: this.actor, ...(detail ? { detail } : {}) });
   }
 
-  /** The new client and its secret (shown once; empty for a private_key_jwt client, which has none). */
+  /** The grant types and redirect URIs of a new client, or an AdminError saying what is wrong. */
+  private static browserSettings(input: CreateClientInput): Pick<ClientRecord, 'grantTypes' | 'redirectUris' | 'postLogoutRedirectUris'> {
+    const redirectUris = [...new Set(input.redirectUris ?? [])];
+    const postLogout = [...new Set(input.postLogoutRedirectUris ?? [])];
+    const grantTypes = [...new Set(input.grantTypes ?? (redirectUris.length || input.public ? ['authorization_code'] : ['client_credentials']))] as GrantType[];
+    const unknown = grantTypes.filter((g) => !GRANT_TYPES.includes(g));
+    if (unknown.length) throw new AdminError(`unknown grant type(s): ${unknown.join(', ')}; supported: ${GRANT_TYPES.join(', ')}`);
+    if (grantTypes.length === 0) throw new AdminError('--grant-types needs at least one grant type');
+    const code = grantTypes.includes('authorization_code');
+    if (grantTypes.includes('refresh_token') && !code) throw new AdminError('refresh_token needs the authorization_code grant too');
+    if (input.public && grantTypes.includes('client_credentials')) throw new AdminError('a public client cannot use client_credentials (it has no secret): use --grant-types "authorization_code refresh_token"');
+    if (input.public && !code) throw new AdminError('a public client needs the authorization_code grant');
+    if (input.thirdParty && !code) throw new AdminError('--third-party is for clients that sign users in (authorization_code)');
+    if (code && redirectUris.length === 0) throw new AdminError('the authorization_code grant needs --redirect-uris "https://app.example.com/callback …"');
+    if (!code && (redirectUris.length || postLogout.length)) throw new AdminError('redirect URIs are for the authorization_code grant: add --grant-types authorization_code');
+    const problems = [...redirectUriProblems(redirectUris), ...redirectUriProblems(postLogout)];
+    if (problems.length) throw new AdminError(`invalid redirect URI(s):\n  ${problems.join('\n  ')}`);
+    return { grantTypes, ...(code ? { redirectUris } : {}), ...(postLogout.length ? { postLogoutRedirectUris: postLogout } : {}) };
+  }
+
+  /** A confidential client and its secret (shown once; only its hash is stored; empty for a private_key_jwt client, which has none). */
   async create(input: CreateClientInput): Promise<{ client: ClientRecord; secret: string }> {
+    if (input.public) throw new AdminError('a public client has no secret: use createPublic');
+    const { client, secret } = await this.register(input);
+    return { client, secret: secret ?? '' };
+  }
+
+  /** A public client (`--public`): no secret, authorization code with PKCE only. */
+  async createPublic(input: Omit<CreateClientInput, 'public'>): Promise<{ client: ClientRecord }> {
+    return { client: (await this.register({ ...input, public: true })).client };
+  }
+
+  private async register(input: CreateClientInput): Promise<{ client: ClientRecord; secret?: string }> {
     const name = input.name.trim();
     if (!name) throw new AdminError('--name is required');
     if (input.scopes.length === 0) throw new AdminError('--scopes needs at least one scope');
@@ -125,18 +171,24 @@ export class ClientAdmin {
     }
     const settings = checked(() => clientSettings(input, this.deps.config));
     const keyBased = settings.tokenEndpointAuthMethod === 'private_key_jwt';
+    if (input.public && keyBased) throw new AdminError('a public client has no credentials: --public and --auth-method private_key_jwt exclude each other');
+    const browser = ClientAdmin.browserSettings(input);
     const now = epochSeconds(this.clock);
-    const secret = keyBased ? '' : this.ids.secret();
+    const secret = input.public || keyBased ? undefined : this.ids.secret();
     const client: ClientRecord = {
       clientId: this.ids.clientId(),
       name,
       allowedScopes: [...new Set(input.scopes)],
       defaultScopes: [...new Set(defaults)],
-      grantTypes: input.grantTypes ?? ['client_credentials'],
+      grantTypes: browser.grantTypes,
       tokenLifetimeSeconds: lifetime,
       status: 'active',
       canIntrospectOthers: input.canIntrospectOthers || undefined,
-      secrets: keyBased ? [] : [{ hash: hashSecret(secret), createdAt: now }],
+      secrets: secret === undefined ? [] : [{ hash: hashSecret(secret), createdAt: now }],
+      ...(browser.redirectUris ? { redirectUris: browser.redirectUris } : {}),
+      ...(browser.postLogoutRedirectUris ? { postLogoutRedirectUris: browser.postLogoutRedirectUris } : {}),
+      ...(input.public ? { public: true } : {}),
+      ...(input.thirdParty ? { thirdParty: true } : {}),
       createdAt: now,
       updatedAt: now,
       ...settings,
@@ -159,6 +211,7 @@ export class ClientAdmin {
    */
   async rotateSecret(clientId: string, oldSecretTtlSeconds?: number): Promise<{ client: ClientRecord; secret: string }> {
     const existing = await this.get(clientId);
+    if (existing.public) throw new AdminError(`client "${clientId}" is public: it has no secret`);
     if (existing.tokenEndpointAuthMethod === 'private_key_jwt') throw new AdminError(`client "${clientId}" authenticates with private_key_jwt and has no secret; change its keys with \`clients update ${clientId} --jwks …|--jwks-uri …\``);
     const now = epochSeconds(this.clock);
     const secret = this.ids.secret();

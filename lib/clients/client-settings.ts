@@ -117,7 +117,7 @@ export function updatedSettings(c: ClientRecord, change: ClientSettingsUpdate, c
 /** What `clients show|list|create --json` adds for these settings (public keys are not secret). */
 export function describeClientSettings(c: ClientRecord) {
   return {
-    token_endpoint_auth_method: c.tokenEndpointAuthMethod ?? 'client_secret_basic',
+    token_endpoint_auth_method: c.public ? 'none' : (c.tokenEndpointAuthMethod ?? 'client_secret_basic'),
     ...(c.jwks ? { jwks: c.jwks } : {}),
     ...(c.jwksUri ? { jwks_uri: c.jwksUri } : {}),
     max_tokens_per_minute: c.maxTokensPerMinute ?? null,

@@ -26,6 +26,16 @@ import { DynamoLockoutStore } from '../stores/dynamo/lockout-store';
 import { DynamoRevokeRateLimitStore } from '../stores/dynamo/revoke-rate-limit-store';
 import { DynamoTokenQuotaStore } from '../stores/dynamo/token-quota-store';
 import type { ClientStore, KeyStore, RevocationStore } from '../stores/ports';
+import type { AuthorizationCodeStore, ConsentStore, SessionStore, SignInStateReader, UserStore } from '../stores/ports';
+import { DynamoUserStore } from '../stores/dynamo/user-store';
+import { DynamoSessionStore } from '../stores/dynamo/session-store';
+import { DynamoConsentStore } from '../stores/dynamo/consent-store';
+import { DynamoAuthorizationCodeStore } from '../stores/dynamo/authorization-code-store';
+import { DynamoSignInStateReader } from '../stores/dynamo/sign-in-state';
+import { keyspace } from '../stores/keyspace';
+import { Lockout } from '../lockout/lockout';
+import { USER_LOCKOUT } from '../users/user-lockout';
+
 import { createClientAdmin } from './client-admin';
 import { createRevocationStore } from './revocation';
 import { createDocTable } from './table';
@@ -51,6 +61,18 @@ export interface Container {
   clientAuth(): ClientAuthServices;
   /** Per-client token quotas at the token endpoint. */
   tokenQuota(): TokenQuota;
+  /**
+   * People: users, SSO sessions, codes, consents, the one-read sign-in state, and the login page's lockout. (The
+   * user admin, which hashes passwords, is built by lib/composition/user-admin.ts: only the CLIs and the login
+   * function carry the native Argon2 module.)
+   */
+  userStore(): UserStore;
+  sessionStore(): SessionStore;
+  consentStore(): ConsentStore;
+  codeStore(): AuthorizationCodeStore;
+  signInState(): SignInStateReader;
+  /** Brute-force lockout of sign-ins, per username (its own records; same policy as client authentication). */
+  userLockout(): Lockout;
 }
 
 export interface ContainerOptions {
@@ -98,6 +120,21 @@ export function createContainer(config: Config, opts: ContainerOptions = {}): Co
     clientAdmin: (actor) => createClientAdmin(config, table(), audit(), actor, clock),
     clientAuth: once(() => createClientAuthServices(config, { table: table(), clock })),
     tokenQuota: once(() => new TokenQuota(new DynamoTokenQuotaStore(table()), { clock })),
+    userStore: once(() => new DynamoUserStore(table())),
+    sessionStore: once(() => new DynamoSessionStore(table())),
+    consentStore: once(() => new DynamoConsentStore(table())),
+    codeStore: once(() => new DynamoAuthorizationCodeStore(table())),
+    signInState: once(() => new DynamoSignInStateReader(table())),
+    userLockout: once(
+      () =>
+        new Lockout(new DynamoLockoutStore(table(), keyspace.userLockout), {
+          policy: lockoutPolicy(config),
+          cacheTtlMs: config.clientCacheTtlMs,
+          audit: audit(),
+          clock,
+          kind: USER_LOCKOUT,
+        }),
+    ),
   };
   return c;
 }

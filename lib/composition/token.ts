@@ -11,6 +11,7 @@ export const tokenEndpointDeps = (c: Container) => ({
   lockout: c.lockout(),
   clientAuth: c.clientAuth(),
   quota: c.tokenQuota(),
+  grantServices: { codes: c.codeStore(), signInState: c.signInState(), revocations: c.revocationStore() },
 });
 
 export const handleToken = (req: HttpRequest) => handleTokenRequest(req, tokenEndpointDeps(lambdaContainer()));

@@ -20,6 +20,8 @@ export interface DeclaredSettings {
   /** Every http/httpApi event of every function (the demo only where the stage deploys it). */
   apiRoutes: DeclaredRoute[];
   scopes: Record<string, string>;
+  /** custom.portcullis.roles, unparsed (role → "a b" or [a, b]). */
+  roles?: Record<string, unknown>;
   /** custom.portcullis.routes (+ demoRoutes where the stage deploys the demo), unparsed. */
   routes: Record<string, unknown>;
   audience: string;

@@ -79,4 +79,22 @@ export const DEFAULTS = {
   clientJwksFetchTimeoutMs: 1_500,
   /** Per-client token quotas (`--max-tokens-per-minute`): the fixed window they are counted in. */
   tokenQuotaWindowSeconds: 60,
+  /** SSO session: ends after this long without use… */
+  sessionIdleTimeoutSeconds: 3_600,
+  /** …and this long after the sign-in, whatever happens. */
+  sessionAbsoluteTimeoutSeconds: 43_200,
+  /** A session's idle deadline is pushed forward at most this often (so most uses write nothing): 1/12 of the idle timeout, at least this. */
+  sessionTouchMinIntervalSeconds: 60,
+  /** Authorization codes live this long (RFC 6749 §4.1.2: short; single use). */
+  authorizationCodeLifetimeSeconds: 60,
+  /** Passwords longer than this (UTF-8 bytes) are refused before any hashing. */
+  maxPasswordBytes: 1024,
+  /** Argon2id (OWASP Password Storage Cheat Sheet): 19 MiB, 2 iterations, 1 lane. */
+  argon2MemoryKiB: 19_456,
+  argon2Iterations: 2,
+  argon2Parallelism: 1,
+  /** The hosted pages (login, consent, errors). */
+  brandingProductName: 'portcullis',
+  brandingPrimaryColor: '#2f5bd3',
+  brandingBackgroundColor: '#f4f6fa',
 } as const;

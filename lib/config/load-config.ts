@@ -8,6 +8,7 @@ import { authorizerSection } from './sections/authorizer';
 import { bruteForceSection } from './sections/brute-force';
 import { coreSection } from './sections/core';
 import { keysSection } from './sections/keys';
+import { peopleSection } from './sections/people';
 import { revocationSection } from './sections/revocation';
 import { resourcesSection } from './sections/resources';
 import { tokensSection } from './sections/tokens';
@@ -27,6 +28,7 @@ export function loadConfig(env: Env = process.env): Config {
     ...authorizerSection(env),
     ...bruteForceSection(env),
     ...auditSection(env, core),
+    ...peopleSection(env, tokens.scopes),
   };
 }
 

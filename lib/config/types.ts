@@ -18,6 +18,15 @@ export interface RouteRule {
   match: 'all' | 'any';
 }
 
+/** The hosted pages' look (custom.portcullis.branding): the product name and two hex colours. */
+export interface Branding {
+  productName: string;
+  /** Buttons, links, focus rings. */
+  primaryColor: string;
+  /** The page behind the card. */
+  backgroundColor: string;
+}
+
 export interface Config {
   stage: string;
   service: string;
@@ -100,4 +109,16 @@ export interface Config {
   };
   /** AWS_LAMBDA_FUNCTION_NAME; undefined outside Lambda. */
   functionName?: string;
+  /** Role → the scopes it gives a user (custom.portcullis.roles); every scope declared. */
+  roles: Record<string, string[]>;
+  /** SSO sessions (lib/sessions). */
+  sessions: {
+    /** A session ends after this long without use. */
+    idleTimeoutSeconds: number;
+    /** And this long after its sign-in, whatever happens. */
+    absoluteTimeoutSeconds: number;
+  };
+  /** Authorization codes live this long. */
+  authorizationCodeLifetimeSeconds: number;
+  branding: Branding;
 }

@@ -17,7 +17,14 @@ export type OAuthErrorCode =
   | 'server_error'
   | 'method_not_allowed'
   | 'slow_down'
-  | 'invalid_target';
+  | 'invalid_target'
+
+  // Authorization endpoint (RFC 6749 §4.1.2.1, OpenID Connect Core §3.1.2.6): redirected to the client, never JSON.
+  | 'access_denied'
+  | 'unsupported_response_type'
+  | 'login_required'
+  | 'consent_required'
+  | 'interaction_required';
 
 const DEFAULT_STATUS: Record<OAuthErrorCode, number> = {
   invalid_request: 400,
@@ -35,6 +42,11 @@ const DEFAULT_STATUS: Record<OAuthErrorCode, number> = {
   slow_down: 429,
   // RFC 8707 §2: the requested resource is invalid, unknown or malformed.
   invalid_target: 400,
+  access_denied: 400,
+  unsupported_response_type: 400,
+  login_required: 400,
+  consent_required: 400,
+  interaction_required: 400,
 };
 
 export interface OAuthErrorOptions {

@@ -10,10 +10,16 @@ export function authorizationServerMetadata(config: Config) {
   const base = config.issuer;
   return {
     issuer: config.issuer,
+    authorization_endpoint: `${base}${ENDPOINT_PATHS.authorization}`,
     token_endpoint: `${base}${ENDPOINT_PATHS.token}`,
     jwks_uri: config.jwksUri,
     scopes_supported: Object.keys(config.scopes),
-    response_types_supported: [] as string[],
+    // The authorization code flow only (no implicit flow, RFC 9700 §2.1.2), PKCE S256 for every client, `iss` on
+    // every authorization response (RFC 9207).
+    response_types_supported: ['code'],
+    response_modes_supported: ['query'],
+    code_challenge_methods_supported: ['S256'],
+    authorization_response_iss_parameter_supported: true,
     grant_types_supported: supportedGrantTypes(config),
     token_endpoint_auth_methods_supported: AUTH_METHOD_NAMES,
     token_endpoint_auth_signing_alg_values_supported: [...CLIENT_ASSERTION_ALGS],
@@ -21,7 +27,7 @@ export function authorizationServerMetadata(config: Config) {
     revocation_endpoint_auth_methods_supported: AUTH_METHOD_NAMES,
     revocation_endpoint_auth_signing_alg_values_supported: [...CLIENT_ASSERTION_ALGS],
     introspection_endpoint: `${base}${ENDPOINT_PATHS.introspection}`,
-    introspection_endpoint_auth_methods_supported: AUTH_METHOD_NAMES,
+    introspection_endpoint_auth_methods_supported: AUTH_METHOD_NAMES.filter((m) => m !== 'none'),
     introspection_endpoint_auth_signing_alg_values_supported: [...CLIENT_ASSERTION_ALGS],
   };
 }

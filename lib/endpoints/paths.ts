@@ -5,4 +5,10 @@ export const ENDPOINT_PATHS = {
   introspection: '/oauth2/introspect',
   jwks: '/.well-known/jwks.json',
   metadata: '/.well-known/oauth-authorization-server',
+  /** The authorization endpoint (RFC 6749 §3.1): the code flow starts here. */
+  authorization: '/oauth2/authorize',
+  /** Where the sign-in form posts. */
+  login: '/oauth2/login',
+  /** Where the consent form posts. */
+  consent: '/oauth2/consent',
 } as const;

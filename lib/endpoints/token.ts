@@ -9,6 +9,7 @@ import { OAuthError } from '../core/errors';
 import type { IdGenerator } from '../core/ids';
 import { randomIds } from '../core/ids';
 import { findGrant } from '../grants/registry';
+import type { GrantServices } from '../grants/grant';
 import type { HttpRequest } from '../http/request';
 import { noStoreJson, type HttpResponse } from '../http/response';
 import type { KeyRing } from '../keys/key-ring';
@@ -22,6 +23,8 @@ export interface TokenEndpointDeps extends ClientEndpointDeps {
   ids?: IdGenerator;
   /** Per-client token quotas (`--max-tokens-per-minute`); not enforced when absent (unit tests). */
   quota?: TokenQuota;
+  /** What the grants beyond client credentials need (lib/grants/grant.ts GrantServices). */
+  grantServices?: Omit<GrantServices, 'config'>;
 }
 
 export function handleTokenRequest(req: HttpRequest, deps: TokenEndpointDeps): Promise<HttpResponse> {
@@ -36,9 +39,10 @@ export function handleTokenRequest(req: HttpRequest, deps: TokenEndpointDeps): P
       if (!client.grantTypes.includes(grant.grantType)) {
         throw new OAuthError('unauthorized_client', 'The client may not use this grant type', { reason: 'grant_not_allowed' });
       }
-      const outcome = await grant.handle({ params, client, credentials: creds, clock }, { config: deps.config });
-      // The client's quota (lib/clients/token-quota.ts): one conditional write, only for a client that has one.
+      // The client's quota (lib/clients/token-quota.ts): one conditional write, only for a client that has one; before
+      // the grant, so a refused request never spends an authorization code.
       if (client.maxTokensPerMinute !== undefined && deps.quota) await guardDependency(deps.quota.admit(client.clientId, client.maxTokensPerMinute));
+      const outcome = await grant.handle({ params, client, credentials: creds, clock }, { audit: deps.audit, ids: deps.ids, ...deps.grantServices, config: deps.config });
       // iat is the authentication time, not the (later, possibly much later) signing time: a disable's not-before,
       // which covers the client cache lifetime, then covers every token a cached record can produce.
       const mint = { issuedAt: Math.floor(authenticatedAt / 1000), ...outcome.accessToken };

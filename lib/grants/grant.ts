@@ -9,6 +9,9 @@ import type { ClientCredentials } from '../client-auth/method';
 import type { FormParams } from '../http/form';
 import type { ClientRecord, GrantType } from '../models/client';
 import type { MintInput } from '../tokens/access-token';
+import type { AuditSink } from '../audit/types';
+import type { IdGenerator } from '../core/ids';
+import type { AuthorizationCodeStore, RevocationStore, SignInStateReader } from '../stores/ports';
 
 export interface GrantRequest {
   params: FormParams;
@@ -22,6 +25,13 @@ export interface GrantRequest {
 /** What every grant may use; grants that need stores (codes, users, refresh families) add theirs. */
 export interface GrantServices {
   config: Config;
+  /** The authorization code grant: codes, the user and session behind them, revocation of a replayed code's token. */
+  codes?: AuthorizationCodeStore;
+  signInState?: SignInStateReader;
+  revocations?: RevocationStore;
+  /** For events a grant itself emits (`code.reused`); the endpoint audits the outcome. */
+  audit?: AuditSink;
+  ids?: IdGenerator;
 }
 
 /** What a grant decided to issue. */

@@ -1,9 +1,10 @@
 /** The grant types of the token endpoint. A new grant is a new file plus one line here; metadata follows. */
 import type { Config } from '../config/types';
+import { authorizationCodeGrant } from './authorization-code';
 import { clientCredentialsGrant } from './client-credentials';
 import type { Grant } from './grant';
 
-export const GRANTS: readonly Grant[] = [clientCredentialsGrant];
+export const GRANTS: readonly Grant[] = [clientCredentialsGrant, authorizationCodeGrant];
 
 const offered = (g: Grant, config: Config) => g.enabled?.(config) ?? true;
 

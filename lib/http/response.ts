@@ -32,25 +32,40 @@ export function empty(statusCode: number, headers: Record<string, string> = {}):
   return { statusCode, headers: { ...NO_STORE, ...headers }, body: '' };
 }
 
-/** A 303 See Other to `location` (after a POST the browser GETs it), never cached, no referrer leaked. */
+/**
+ * A 303 See Other to `location` (after a POST the browser GETs it; 302 after a GET), never cached, no referrer
+ * leaked (the URL may carry an authorization code), nothing to sniff or frame.
+ */
 export function redirect(location: string, opts: { status?: 302 | 303; cookies?: string[] } = {}): HttpResponse {
   return {
     statusCode: opts.status ?? 303,
-    headers: { Location: location, ...NO_STORE, 'Referrer-Policy': 'no-referrer' },
+    headers: {
+      Location: location,
+      ...NO_STORE,
+      'Referrer-Policy': 'no-referrer',
+      'X-Content-Type-Options': 'nosniff',
+      'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+    },
     ...(opts.cookies?.length ? { cookies: opts.cookies } : {}),
     body: '',
   };
 }
 
+/** A CSP source for an origin (scheme://host[:port]); anything else is dropped. */
+const ORIGIN_SOURCE = /^https?:\/\/(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
 /**
  * The headers of every HTML page: no script at all, forms post only to us, never framed (clickjacking),
  * styles only from the page's own hashed <style> or from us, no sniffing, no referrer, never cached.
+ * `formTargets`: origins a form's POST may be redirected to (a sign-in that ends at the client's redirect URI:
+ * browsers apply form-action to the redirects that follow a form submission).
  */
-export function htmlSecurityHeaders(styleHashes: string[] = []): Record<string, string> {
+export function htmlSecurityHeaders(styleHashes: string[] = [], formTargets: string[] = []): Record<string, string> {
   const styles = ["'self'", ...styleHashes.map((h) => `'${h}'`)].join(' ');
+  const forms = ["'self'", ...formTargets.filter((o) => ORIGIN_SOURCE.test(o))].join(' ');
   return {
     'Content-Type': 'text/html;charset=UTF-8',
-    'Content-Security-Policy': `default-src 'none'; style-src ${styles}; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
+    'Content-Security-Policy': `default-src 'none'; style-src ${styles}; img-src 'self' data:; form-action ${forms}; frame-ancestors 'none'; base-uri 'none'`,
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
     'X-Frame-Options': 'DENY',
@@ -59,10 +74,10 @@ export function htmlSecurityHeaders(styleHashes: string[] = []): Record<string, 
 }
 
 /** A server-rendered page; `body` must already be escaped (lib/http/html.ts). */
-export function htmlPage(statusCode: number, body: string, opts: { styleHashes?: string[]; cookies?: string[] } = {}): HttpResponse {
+export function htmlPage(statusCode: number, body: string, opts: { styleHashes?: string[]; cookies?: string[]; formTargets?: string[] } = {}): HttpResponse {
   return {
     statusCode,
-    headers: htmlSecurityHeaders(opts.styleHashes),
+    headers: htmlSecurityHeaders(opts.styleHashes, opts.formTargets),
     ...(opts.cookies?.length ? { cookies: opts.cookies } : {}),
     body,
   };

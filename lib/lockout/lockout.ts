@@ -1,7 +1,9 @@
 /**
- * Brute-force protection at client authentication (token, revoke and introspect endpoints).
- * Policy and arithmetic: lockout-policy.ts. State: one DynamoDB record per client id
- * (lib/stores/dynamo/lockout-store.ts), so a lock holds across containers.
+ * Brute-force protection of one kind of credential: client authentication (token, revoke and introspect
+ * endpoints; CLIENT_LOCKOUT) and users' sign-ins (the login page; lib/users/user-lockout.ts). Each kind has its
+ * own instance and its own records: the same policy and arithmetic (policy.ts), the same state shape,
+ * one DynamoDB record per presented id (lib/stores/dynamo/lockout-store.ts, a key prefix per kind), so a lock
+ * holds across containers. Below, "client id" stands for the id of either kind.
  *
  *   gate(id)       before the secret is looked at: a locked id is refused (429) without a secret check.
  *   failed(id)     after an unknown id or a wrong secret: the failure is counted (one atomic write);
@@ -21,7 +23,7 @@
  * 503 temporarily_unavailable (the caller wraps the promises with guardDependency).
  */
 import { createHash } from 'node:crypto';
-import type { AuditEvent, AuditSink } from '../audit/types';
+import type { AuditEvent, AuditEventName, AuditSink } from '../audit/types';
 import type { Clock } from '../core/clock';
 import { systemClock } from '../core/clock';
 import { OAuthError } from '../core/errors';
@@ -29,16 +31,29 @@ import type { LockoutState } from '../models/lockout';
 import type { LockoutStore } from '../stores/ports';
 import { lockedUntil, lockoutSeconds, retryAfterSeconds, type LockoutPolicy } from './policy';
 
-export interface ClientLockoutOptions {
+/** What differs between the kinds of lockout: the audit event that starts a lock, and the answer during one. */
+export interface LockoutKind {
+  event: Extract<AuditEventName, 'client.locked_out' | 'user.locked'>;
+  /** The audit fields that name the locked id (beyond the caller's context). */
+  subject: (id: string) => Partial<AuditEvent>;
+  /** The error of a request refused during a lock (429 with Retry-After). */
+  lockedError: (retryAfterSeconds: number) => OAuthError;
+}
+
+export interface LockoutOptions {
   policy: LockoutPolicy;
   /** How long what this container knows of an id is trusted without a read (config.clientCacheTtlMs). */
   cacheTtlMs: number;
   clock?: Clock;
-  /** Receives `client.locked_out`. */
+  /** Receives the kind's lock event (`client.locked_out` by default). */
   audit?: AuditSink;
   /** Ids remembered per container (oldest forgotten first). */
   maxEntries?: number;
+  /** Default: client authentication (CLIENT_LOCKOUT). */
+  kind?: LockoutKind;
 }
+
+export type ClientLockoutOptions = LockoutOptions;
 
 /**
  * The reasons (lib/client-auth) that count as a guess: the secret was checked and did not match, or a client
@@ -67,6 +82,13 @@ export function lockedOutError(retryAfter: number): OAuthError {
   });
 }
 
+/** Client authentication: `client.locked_out` naming the client id, and 429 `invalid_client`. */
+export const CLIENT_LOCKOUT: LockoutKind = {
+  event: 'client.locked_out',
+  subject: (clientId) => ({ client_id: clientId.slice(0, 128) }),
+  lockedError: lockedOutError,
+};
+
 interface Entry {
   state: LockoutState | undefined;
   /** When it was read or written (ms). */
@@ -78,20 +100,22 @@ interface Entry {
 /** Long ids (up to the body cap) are remembered by their hash, so memory stays bounded. */
 const memoryKey = (clientId: string) => (clientId.length <= 200 ? clientId : `sha256:${createHash('sha256').update(clientId, 'utf8').digest('hex')}`);
 
-export class ClientLockout {
+export class Lockout {
   private readonly entries = new Map<string, Entry>();
   private readonly reads = new Map<string, Promise<void>>();
   private readonly clears = new Map<string, Promise<void>>();
   private readonly clock: Clock;
   private readonly maxEntries: number;
+  private readonly kind: LockoutKind;
   private seq = 0;
 
   constructor(
     private readonly store: LockoutStore,
-    private readonly opts: ClientLockoutOptions,
+    private readonly opts: LockoutOptions,
   ) {
     this.clock = opts.clock ?? systemClock;
     this.maxEntries = opts.maxEntries ?? 10_000;
+    this.kind = opts.kind ?? CLIENT_LOCKOUT;
   }
 
   /**
@@ -138,10 +162,10 @@ export class ClientLockout {
     const until = lockedUntil(state, this.opts.policy);
     this.opts.audit?.emit({
       ...info.context,
-      event: 'client.locked_out',
+      event: this.kind.event,
       outcome: 'failure',
       reason: 'too_many_failures',
-      client_id: clientId.slice(0, 128),
+      ...this.kind.subject(clientId),
       detail: {
         failures: state.failures,
         lockout_seconds: seconds,
@@ -149,7 +173,7 @@ export class ClientLockout {
         ...(info.reason ? { last_failure: info.reason } : {}),
       },
     });
-    throw lockedOutError(retryAfterSeconds(until, now));
+    throw this.kind.lockedError(retryAfterSeconds(until, now));
   }
 
   /**
@@ -175,7 +199,7 @@ export class ClientLockout {
 
   private refuseIfLocked(state: LockoutState | undefined, now: number): void {
     const until = lockedUntil(state, this.opts.policy);
-    if (until > now) throw lockedOutError(retryAfterSeconds(until, now));
+    if (until > now) throw this.kind.lockedError(retryAfterSeconds(until, now));
   }
 
   private remember(id: string, state: LockoutState | undefined, at: number, seq: number): void {
@@ -189,3 +213,7 @@ export class ClientLockout {
     this.entries.set(id, { state, at, seq });
   }
 }
+
+/** The client-authentication lockout (the name the token, revoke and introspect endpoints know it by). */
+export const ClientLockout = Lockout;
+export type ClientLockout = Lockout;

@@ -9,7 +9,8 @@ export interface ClientSecret {
   expiresAt?: number;
 }
 
-export type GrantType = 'client_credentials';
+/** `refresh_token` may be registered now; the grant itself comes with the refresh-token issue. */
+export type GrantType = 'client_credentials' | 'authorization_code' | 'refresh_token';
 
 export interface ClientRecord extends ClientKeySettings, ClientQuotaSettings {
   clientId: string;
@@ -22,8 +23,16 @@ export interface ClientRecord extends ClientKeySettings, ClientQuotaSettings {
   status: 'active' | 'disabled';
   /** Resource-server permission: may introspect tokens issued to other clients. */
   canIntrospectOthers?: boolean;
-  /** Up to two secrets: the current one first, the previous one during rotation. */
+  /** Up to two secrets: the current one first, the previous one during rotation. None for a public client. */
   secrets: ClientSecret[];
+  /** Authorization code flow: the registered redirect URIs (exact match; lib/clients/redirect-uris.ts). */
+  redirectUris?: string[];
+  /** Where the logout of the OpenID Connect issue may send the browser back to (registered now, used there). */
+  postLogoutRedirectUris?: string[];
+  /** A public client (native or browser app, RFC 8252 / RFC 6749 §2.1): no secret, token endpoint auth method `none`. */
+  public?: boolean;
+  /** Not operated by the operator: the user is asked to consent to the scopes it requests (remembered per user). */
+  thirdParty?: boolean;
   /** Epoch seconds. */
   createdAt: number;
   updatedAt: number;

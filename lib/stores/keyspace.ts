@@ -38,6 +38,23 @@ export const keyspace = {
   assertionJti: (clientId: string, jti: string) => `assertion-jti#${createHash('sha256').update(JSON.stringify([clientId, jti]), 'utf8').digest('hex')}`,
   /** Per-client token quota: one counter per client and fixed window (sk `token-quota`). */
   tokenQuota: (clientId: string, windowIndex: number) => `token-quota#${clientId}#${windowIndex}`,
+  /** One user record by its sub (sk `user`). */
+  user: (sub: string) => `user#${sub}`,
+  /** A normalized username → its sub (sk `username`): written first, conditionally, so usernames are unique. */
+  username: (username: string) => `username#${username}`,
+  /** Every user's sub (sk = the sub), for `users list`: admin only. */
+  userIndex: 'users',
+  /** One SSO session by its public id (sk `session`); the cookie's secret only as a hash inside. */
+  session: (sid: string) => `session#${sid}`,
+  /** One authorization code by the SHA-256 (hex) of the code (sk `code`). */
+  authorizationCode: (codeHash: string) => `code#${codeHash}`,
+  /** A user's consents (sk = the client id): one GetItem per client, one Query for all of them. */
+  consents: (sub: string) => `consent#${sub}`,
+  /**
+   * Brute-force lockout state of a presented (normalized) username (sk `lockout`). A prefix of its own, so a
+   * client id can never name a user's record and the client-facing roles cannot reach users' records.
+   */
+  userLockout: (username: string) => `lockout-user#${username}`,
 } as const;
 
 /** The sort key of each kind of item (one item per partition, but for `clients` and `keys`, listed by id). */
@@ -50,6 +67,10 @@ export const sortKeys = {
   revokeRate: 'revoke-rate',
   assertionJti: 'assertion-jti',
   tokenQuota: 'token-quota',
+  user: 'user',
+  username: 'username',
+  session: 'session',
+  authorizationCode: 'code',
 } as const;
 
 /**
@@ -65,6 +86,12 @@ export const retention = {
   maxNotBeforeAheadSeconds: 300,
   /** A client assertion's jti: until the assertion itself is refused as expired (exp + skew), so a replay is always caught. */
   assertionJti: (exp: number, clockSkewSeconds: number) => exp + clockSkewSeconds,
+  /** An SSO session: until its idle deadline (pushed forward as it is used) or its absolute end, whichever is first. */
+  session: (usedAt: number, idleTimeoutSeconds: number, absoluteExpiresAt: number) => Math.min(usedAt + idleTimeoutSeconds, absoluteExpiresAt),
+  /** An unredeemed code: until it expires. */
+  unredeemedCode: (codeExpiresAt: number) => codeExpiresAt,
+  /** A redeemed code: as long as the token issued from it lives, so a replay can still revoke it (RFC 6749 §4.1.2). */
+  redeemedCode: (codeExpiresAt: number, tokenExp: number, clockSkewSeconds: number) => Math.max(codeExpiresAt, tokenExp + clockSkewSeconds),
 } as const;
 
 /** Each partition as an IAM `StringLike` pattern on `dynamodb:LeadingKeys` (the `feed` index's partition last). */
@@ -81,5 +108,12 @@ export const PARTITIONS = {
   revokeRate: 'revoke-rate#*',
   assertionJti: 'assertion-jti#*',
   tokenQuota: 'token-quota#*',
+  user: 'user#*',
+  username: 'username#*',
+  userIndex: 'users',
+  session: 'session#*',
+  authorizationCode: 'code#*',
+  consents: 'consent#*',
+  userLockout: 'lockout-user#*',
   revocationFeed: 'revocations',
 } as const;

@@ -3,7 +3,9 @@
  * DynamoDB adapters live in dynamo/ (one table, lib/stores/keyspace.ts); in-memory ones in the test kit
  * pass the same contract tests (test/stores/contract).
  */
+import type { AuthorizationCodeRecord, CodeRedemption, RedeemResult } from '../models/authorization-code';
 import type { ClientRecord } from '../models/client';
+import type { ConsentRecord } from '../models/consent';
 import type { KeyRecord } from '../models/key';
 import type { LockoutState } from '../models/lockout';
 import type {
@@ -17,6 +19,8 @@ import type {
   TokenFacts,
   TokenRevocation,
 } from '../models/revocation';
+import type { SessionRecord } from '../models/session';
+import type { UserRecord } from '../models/user';
 
 /** A conditional write found the record changed, or already there. */
 export class ConflictError extends Error {
@@ -103,4 +107,67 @@ export interface TokenQuotaStore {
   take(clientId: string, window: RateWindow, limit: number): Promise<boolean>;
   /** Tokens counted in the window so far (0 when none). */
   used(clientId: string, window: RateWindow): Promise<number>;
+}
+
+/** Users (lib/users): by sub, and by their unique normalized username. */
+export interface UserStore {
+  get(sub: string): Promise<UserRecord | undefined>;
+  /** The user with this normalized username (a username item, then the user: two reads), or undefined. */
+  findByUsername(username: string): Promise<UserRecord | undefined>;
+  /** Fails with ConflictError when the username (or the sub) is taken: the username item is written first, conditionally. */
+  create(user: UserRecord): Promise<void>;
+  /** Applies `change` with an optimistic check; the username cannot change. NotFoundError when absent. */
+  update(sub: string, change: (u: UserRecord) => UserRecord): Promise<UserRecord>;
+  /** Removes the user and frees the username. */
+  delete(sub: string): Promise<void>;
+  list(): Promise<UserRecord[]>;
+}
+
+/** SSO sessions (lib/sessions), by their public id. */
+export interface SessionStore {
+  /** Fails with ConflictError if the sid exists. Its `expiresAt` is the record's TTL. */
+  create(session: SessionRecord): Promise<void>;
+  /** The live session (its `expiresAt` as stored now), or undefined. */
+  get(sid: string): Promise<SessionRecord | undefined>;
+  /** Pushes the idle deadline (the TTL) forward with one conditional write; false once the session is gone. */
+  touch(sid: string, expiresAt: number): Promise<boolean>;
+}
+
+/** What an authorization or token request needs about a signed-in browser, read together (one BatchGetItem). */
+export interface SignInState {
+  session?: SessionRecord;
+  user?: UserRecord;
+  consent?: ConsentRecord;
+}
+
+export interface SignInStateReader {
+  /** The session, its user and (when `consentClientId` is given) the user's consent to that client, in one read. */
+  read(keys: { sid: string; sub: string; consentClientId?: string }): Promise<SignInState>;
+}
+
+/** Authorization codes, stored by the SHA-256 of the code (lib/authorization/codes.ts). */
+export interface AuthorizationCodeStore {
+  /** `codeHash`: hex SHA-256 of the code. Fails with ConflictError if it exists. */
+  create(codeHash: string, record: AuthorizationCodeRecord): Promise<void>;
+  /**
+   * Redeems the code with ONE conditional write when it is live, unredeemed and every binding matches (client,
+   * redirect_uri, the S256 challenge of the presented verifier); records which token comes of it. Otherwise nothing
+   * is written and a consistent read says why (a replay returns what the first redemption recorded).
+   */
+  redeem(
+    codeHash: string,
+    presented: { clientId: string; redirectUri: string; codeChallenge: string },
+    redemption: CodeRedemption & { expiresAt: number },
+    nowSeconds: number,
+  ): Promise<RedeemResult>;
+}
+
+/** Users' consents to third-party clients (per user and client; the scopes accumulate). */
+export interface ConsentStore {
+  get(sub: string, clientId: string): Promise<ConsentRecord | undefined>;
+  /** Adds `scopes` to what the user has allowed the client. Returns the consent after it. */
+  grant(sub: string, clientId: string, scopes: string[], nowSeconds: number): Promise<ConsentRecord>;
+  list(sub: string): Promise<ConsentRecord[]>;
+  /** Forgets the user's consent to one client, or to every client; the number forgotten. */
+  revoke(sub: string, clientId?: string): Promise<number>;
 }

@@ -22,6 +22,11 @@ export interface MintInput {
   issuedAt?: number;
   /** Further claims of the grant (e.g. `sid`, `auth_time` for a user's token); never overrides the ones above. */
   extraClaims?: Readonly<Record<string, string | number>>;
+  /**
+   * The token's id, when the grant had to know it before the token exists (the code grant records it in the code's
+   * redemption, so a replayed code can revoke it). Default: a fresh one (≥ 128 random bits).
+   */
+  jti?: string;
 }
 
 export async function mintAccessToken(
@@ -39,7 +44,7 @@ export async function mintAccessToken(
     scope: input.scopes.join(' '),
     iat,
     exp: iat + input.lifetimeSeconds,
-    jti: deps.ids.jti(),
+    jti: input.jti ?? deps.ids.jti(),
   };
   return { token: await signJws('at+jwt', claims, signer), claims };
 }

@@ -71,6 +71,15 @@ test('private_key_jwt costs exactly one DynamoDB call per token request (the jti
   for (const alg of ['RS256', 'ES256']) expect(written.rawUs[`token_core_private_key_jwt_${alg}`]).toBeGreaterThan(0);
 });
 
+test('the code flow: authorize with a session makes at most 2 DynamoDB calls, the code exchange at most 3 (counted at the wire)', () => {
+  const calls = written.measures.code_flow_ddb_calls as Record<string, number>;
+  expect(calls.authorize).toBeLessThanOrEqual(2);
+  expect(calls.token).toBeLessThanOrEqual(3);
+  expect(calls.authorize).toBeGreaterThan(0);
+  expect(written.measures.code_flow_ms).toBeGreaterThan(0);
+  expect(written.measures.login_post_cpu_ms).toBeGreaterThan(0);
+});
+
 test('BENCHMARKS.md shows every measure, the goals, the machine and how to reproduce', () => {
   for (const key of MEASURE_KEYS) expect(markdown).toContain(`\`${key}\``);
   for (const g of GOALS) expect(markdown).toContain(`\`${g.path}\``);

@@ -250,7 +250,8 @@ test('metadata lists private_key_jwt and the assertion algorithms at every endpo
   const w = await world();
   const meta = responseBody(await handleDiscoveryRequest(w.config));
   for (const ep of ['token_endpoint', 'revocation_endpoint', 'introspection_endpoint']) {
-    expect(meta[`${ep}_auth_methods_supported`]).toEqual(['client_secret_basic', 'client_secret_post', 'private_key_jwt']);
+    // public clients (`none`) may use the token and revocation endpoints, never introspection
+    expect(meta[`${ep}_auth_methods_supported`]).toEqual(['client_secret_basic', 'client_secret_post', 'private_key_jwt', ...(ep === 'introspection_endpoint' ? [] : ['none'])]);
     expect(meta[`${ep}_auth_signing_alg_values_supported`]).toEqual(['RS256', 'PS256', 'ES256', 'EdDSA']);
   }
   expect(meta.token_endpoint).toBe(w.aud);

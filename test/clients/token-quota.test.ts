@@ -73,12 +73,13 @@ test('over the quota: 429 slow_down, Retry-After = seconds until the window ends
   expect((await w.call(deps)).statusCode).toBe(200);
 });
 
-test('only issued tokens count: a request refused for its scope does not use the quota', async () => {
+test('token requests count, refused by their grant or not: the quota is checked before the grant, so a refused request never spends an authorization code', async () => {
   const w = await world(1);
   const deps = w.container();
   expect((await w.call(deps, 'grant_type=client_credentials&scope=write%3Adata')).statusCode).toBe(400);
-  expect((await w.call(deps)).statusCode).toBe(200);
-  expect((await w.call(deps)).statusCode).toBe(429);
+  const refused = await w.call(deps);
+  expect(refused.statusCode).toBe(429);
+  expect(JSON.parse(refused.body).error).toBe('slow_down');
 });
 
 test('a client without a quota costs no quota call; a quota store that fails is 503, never a token', async () => {

@@ -54,10 +54,11 @@ test('metadata: issuer exactly the configured one, endpoints and methods adverti
     jwks_uri: `${stack.url}/.well-known/jwks.json`,
     revocation_endpoint: `${stack.url}/oauth2/revoke`,
     introspection_endpoint: `${stack.url}/oauth2/introspect`,
-    grant_types_supported: ['client_credentials'],
-    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
+    grant_types_supported: ['client_credentials', 'authorization_code'],
+    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
     token_endpoint_auth_signing_alg_values_supported: ['RS256', 'PS256', 'ES256', 'EdDSA'],
-    scopes_supported: ['read:data', 'write:data', 'read:reports'],
+    introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
+    scopes_supported: ['openid', 'profile', 'email', 'offline_access', 'read:data', 'write:data', 'read:reports'],
   });
 });
 

@@ -22,6 +22,8 @@ import { startDynamoRecorder, type DynamoRecorder } from '../../testkit/dynamo-r
 import { allows, dynamoGrants, stringLike, type DynamoRequest, type PolicyStatement } from '../../testkit/iam-policy';
 import { basic } from '../../testkit/token-fixture';
 import { assertionForm, clientKey, jwksOf, signAssertion } from '../../testkit/client-assertions';
+import { createUserAdmin } from '../../lib/composition/user-admin';
+import { formFields, pkce } from '../../testkit/people-world';
 
 type ApiHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 type AuthorizerModule = typeof import('../../functions/authorizer');
@@ -65,12 +67,14 @@ async function container<T>(fn: string, modulePath: string, env: Record<string, 
   return mod!;
 }
 
-function apiEvent(method: string, headers: Record<string, string> = {}, body: string | null = null): APIGatewayProxyEvent {
+function apiEvent(method: string, headers: Record<string, string> = {}, body: string | null = null, query?: string): APIGatewayProxyEvent {
+  const params = query === undefined ? undefined : new URLSearchParams(query);
   return {
     httpMethod: method,
     headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers },
     body,
     isBase64Encoded: false,
+    multiValueQueryStringParameters: params ? Object.fromEntries([...new Set(params.keys())].map((k) => [k, params.getAll(k)])) : null,
     requestContext: { requestId: 'req-iam', identity: { sourceIp: '192.0.2.10', userAgent: 'jest' } },
   } as unknown as APIGatewayProxyEvent;
 }
@@ -87,6 +91,69 @@ let client: { clientId: string; secret: string };
 /** A private_key_jwt client (its assertions claim a jti: one conditional PutItem) with a token quota (one UpdateItem per token). */
 let signer: { clientId: string };
 const signerKey = clientKey('ES256', 'iam');
+type SetCookies = { multiValueHeaders?: Record<string, Array<string | number | boolean>> };
+/** A browser's cookies across the people functions' answers. */
+const jar = new Map<string, string>();
+function keepCookies(res: SetCookies): void {
+  for (const c of res.multiValueHeaders?.['Set-Cookie'] ?? []) {
+    const [pair] = String(c).split('; ');
+    jar.set(pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1));
+  }
+}
+const cookieHeader = () => ({ Cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') });
+
+/**
+ * The people functions through a sign-in to a first-party and a third-party client: the login page, two failed
+ * sign-ins and a good one (user lockout read, create, update, clear), consent, SSO with a session old enough to be
+ * kept alive, the code exchange, and a replayed code (its token revoked through the feed).
+ */
+async function peopleScenario(config: ReturnType<typeof loadConfig>) {
+  const users = createUserAdmin(config, ddb.table, createAuditSink(config, { stdout: () => {} }), 'test');
+  await users.create({ username: 'iam-user', password: 'iam user password', roles: ['reader'] });
+  const admin = createClientAdmin(config, ddb.table, createAuditSink(config, { stdout: () => {} }), 'test');
+  const web = await admin.create({ name: 'web', scopes: ['read:data'], redirectUris: ['https://app.example/cb'] });
+  const partner = await admin.create({ name: 'partner', scopes: ['read:data'], redirectUris: ['https://partner.example/cb'], thirdParty: true });
+  const { verifier, challenge } = pkce();
+  const query = (clientId: string, redirectUri: string) =>
+    new URLSearchParams({ response_type: 'code', client_id: clientId, redirect_uri: redirectUri, scope: 'read:data', state: 's', code_challenge: challenge, code_challenge_method: 'S256' }).toString();
+  const partnerQuery = query(partner.client.clientId, 'https://partner.example/cb');
+  const webQuery = query(web.client.clientId, 'https://app.example/cb');
+
+  type Handler = { handler: (e: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult & SetCookies> };
+  const authorize = await container<Handler>('authorize', '../../functions/authorize');
+  const page = await authorize.handler(apiEvent('GET', {}, null, partnerQuery));
+  expect(page.statusCode).toBe(200);
+  keepCookies(page);
+  const fields = formFields(page.body);
+  const login = await container<Handler>('login', '../../functions/login');
+  const post = (password: string) => login.handler(apiEvent('POST', cookieHeader(), new URLSearchParams({ ...fields, username: 'iam-user', password }).toString()));
+  for (let i = 0; i < 2; i++) expect((await post('wrong password')).statusCode).toBe(400);
+  const consentPage = await post('iam user password');
+  expect(consentPage.statusCode).toBe(200);
+  keepCookies(consentPage);
+  const consent = await container<Handler>('consent', '../../functions/consent');
+  const allowed = await consent.handler(apiEvent('POST', cookieHeader(), new URLSearchParams({ ...formFields(consentPage.body), decision: 'allow' }).toString()));
+  expect(allowed.statusCode).toBe(303);
+
+  // SSO on the third-party client (its consent read with the session), on a container whose idle timeout makes the
+  // session due for keep-alive.
+  const sso = await container<Handler>('authorize', '../../functions/authorize', { PORTCULLIS_SESSION_IDLE_TIMEOUT_SECONDS: '43200' });
+  expect((await sso.handler(apiEvent('GET', cookieHeader(), null, partnerQuery))).statusCode).toBe(302);
+  const toWeb = await sso.handler(apiEvent('GET', cookieHeader(), null, webQuery));
+  const code = new URL(String(toWeb.headers?.Location)).searchParams.get('code')!;
+
+  // A sign-in that ends at a first-party client: the login function writes the code itself.
+  const again = await sso.handler(apiEvent('GET', cookieHeader(), null, `${webQuery}&prompt=login`));
+  const direct = await login.handler(apiEvent('POST', cookieHeader(), new URLSearchParams({ ...formFields(again.body), username: 'iam-user', password: 'iam user password' }).toString()));
+  expect(new URL(String(direct.headers?.Location)).searchParams.get('code')).toBeTruthy();
+
+  const token = await container<Handler>('token', '../../functions/token');
+  const exchange = () =>
+    token.handler(apiEvent('POST', { Authorization: basic(web.client.clientId, web.secret) }, new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: 'https://app.example/cb', code_verifier: verifier }).toString()));
+  expect((await exchange()).statusCode).toBe(200);
+  const replay = await exchange();
+  expect(JSON.parse(replay.body).error).toBe('invalid_grant');
+}
 const body = (token: string) => `token=${encodeURIComponent(token)}`;
 const asSigner = async () => assertionForm(await signAssertion(signerKey, signer.clientId, 'http://localhost:3000/oauth2/token', Date.now()));
 const signed = async (handler: ApiHandler, rest: string) => handler(apiEvent('POST', {}, `${rest}&${await asSigner()}`));
@@ -174,6 +241,8 @@ test('every request of every function is allowed by its role, and every permissi
   const metadata = await container<{ handler: ApiHandler }>('metadata', '../../functions/metadata');
   expect((await metadata.handler(apiEvent('GET'))).statusCode).toBe(200);
 
+  await peopleScenario(config);
+
   const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
   for (const mode of ['snapshot', 'strict']) {
     const rest = await container<AuthorizerModule>('authorizer', '../../functions/authorizer', { PORTCULLIS_REVOCATION_MODE: mode });
@@ -209,6 +278,6 @@ test('every request of every function is allowed by its role, and every permissi
     );
     expect({ role, unused }).toEqual({ role, unused: [] });
   }
-  expect([...byRole.keys()].sort()).toEqual(['AuthorizerRole', 'IntrospectRole', 'JwksRole', 'MetadataRole', 'RevokeRole', 'TokenRole']);
+  expect([...byRole.keys()].sort()).toEqual(['AuthorizeRole', 'AuthorizerRole', 'ConsentRole', 'IntrospectRole', 'JwksRole', 'LoginRole', 'MetadataRole', 'RevokeRole', 'TokenRole']);
   expect(seen('metadata')).toEqual([]);
 }, 60_000);

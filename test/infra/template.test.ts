@@ -24,6 +24,8 @@ async function pack(stage: string, extra: string[] = []) {
     cwd: root,
     env: { ...process.env, PORTCULLIS_ESBUILD_DIR: `.esbuild-offline/package-${process.pid}-${stage}`, SLS_TELEMETRY_DISABLED: '1' },
     maxBuffer: 10 * 1024 * 1024,
+    // A failing esbuild or npm step can leave `serverless package` hanging.
+    timeout: 240_000,
   });
   return dir;
 }
@@ -145,6 +147,7 @@ test('anomaly-detection alarms (token issuance, denials), static alarms (interna
 
 test('a production stage deploys without the demo routes; the issuer is the https execute-api URL', () => {
   expect(template.Resources.DemoLambdaFunction).toBeUndefined();
+  expect(template.Resources.DemoAppLambdaFunction).toBeUndefined();
   const token = template.Resources.TokenLambdaFunction;
   const issuer = JSON.stringify(token.Properties.Environment.Variables.PORTCULLIS_ISSUER);
   expect(issuer).toContain('https://');
@@ -226,10 +229,11 @@ test('DynamoDB: every role names exactly the partitions it needs, per action (dy
   const revocations = sorted(P.revokedToken, P.revokedClient, P.revokedSubject);
   const expected: Record<string, Record<string, string[]>> = {
     TokenRole: {
-      GetItem: sorted(P.client, ...lockout),
+      GetItem: sorted(P.client, ...lockout, P.authorizationCode),
       Query: [P.keys],
-      PutItem: sorted(...lockout, P.assertionJti),
-      UpdateItem: sorted(...lockout, P.tokenQuota),
+      PutItem: sorted(...lockout, P.assertionJti, P.revokedToken, P.revocationFeedHead),
+      UpdateItem: sorted(...lockout, P.tokenQuota, P.authorizationCode),
+      BatchGetItem: sorted(P.session, P.user, P.revokedToken, P.revocationFeedHead),
     },
     RevokeRole: {
       GetItem: sorted(P.client, ...lockout),
@@ -249,17 +253,35 @@ test('DynamoDB: every role names exactly the partitions it needs, per action (dy
     AuthorizerRole: { BatchGetItem: revocations, 'Query index/feed': [P.revocationFeed] },
     MetadataRole: {},
     DemoRole: {},
+    DemoAppRole: {},
+    AuthorizeRole: {
+      GetItem: [P.client],
+      BatchGetItem: sorted(P.session, P.user, P.consents),
+      UpdateItem: [P.session],
+      PutItem: [P.authorizationCode],
+    },
+    LoginRole: {
+      GetItem: sorted(P.client, P.username, P.user, P.consents, P.userLockout),
+      PutItem: sorted(P.userLockout, P.session, P.authorizationCode),
+      UpdateItem: [P.userLockout],
+    },
+    ConsentRole: {
+      GetItem: sorted(P.client, P.consents),
+      BatchGetItem: sorted(P.session, P.user, P.consents),
+      PutItem: sorted(P.consents, P.authorizationCode),
+    },
   };
   const roles = ofType('AWS::IAM::Role').map(([name]) => name);
-  expect(roles.sort()).toEqual(Object.keys(expected).filter((r) => r !== 'DemoRole' || roles.includes('DemoRole')).sort());
+  expect(roles.sort()).toEqual(Object.keys(expected).filter((r) => !r.startsWith('Demo') || roles.includes(r)).sort());
   for (const role of roles) expect({ role, access: dynamoAccess(role) }).toEqual({ role, access: expected[role] });
 
-  // Spelled out: no role may write a client record, the client list or a signing key, whatever the patterns say.
+  // Spelled out: no role may write a client record, the client list, a signing key, a user, a username or the user
+  // list, whatever the patterns say (users are written by the admin CLI only; the login function cannot change one).
   const writes = ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'];
   for (const role of roles) {
     const access = dynamoAccess(role);
     for (const action of writes) {
-      for (const pk of ['client#abc', 'clients', 'keys']) {
+      for (const pk of ['client#abc', 'clients', 'keys', 'user#usr_x', 'username#alice', 'users']) {
         expect({ role, action, pk, allowed: (access[action] ?? []).some((p) => stringLike(p, pk)) }).toEqual({ role, action, pk, allowed: false });
       }
     }
@@ -277,4 +299,26 @@ test('both authorizer functions (REST and HTTP API) have the same Lambda alarms'
   expect(template.Resources.AuthorizerHttpApiLambdaFunction).toBeDefined();
   expect(lambdaAlarms('AuthorizerLambdaFunction')).toEqual(['AWS/Lambda Throttles GreaterThanOrEqualToThreshold 1']);
   expect(lambdaAlarms('AuthorizerHttpApiLambdaFunction')).toEqual(lambdaAlarms('AuthorizerLambdaFunction'));
+});
+
+test('the login function carries the Argon2 binary for Lambda arm64, and only it; the functions run on arm64', () => {
+  const { zipEntries, elfMachine } = require('../../infra/lambda-zip') as typeof import('../../infra/lambda-zip');
+  for (const [, f] of ofType('AWS::Lambda::Function')) expect(f.Properties.Architectures).toEqual(['arm64']);
+  const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8'));
+  const pinned = lock.packages['node_modules/@node-rs/argon2'].version;
+  expect(pinned).toBe('2.2.1');
+  const login = zipEntries(join(outDir, 'login.zip'));
+  const natives = [...login.values()].filter((e) => e.name.endsWith('.node'));
+  expect(natives.map((e) => e.name)).toEqual(['node_modules/@node-rs/argon2-linux-arm64-gnu/argon2.linux-arm64-gnu.node']);
+  expect(elfMachine(natives[0].data())).toBe('aarch64');
+  expect(JSON.parse(login.get('node_modules/@node-rs/argon2-linux-arm64-gnu/package.json')!.data().toString('utf8')).version).toBe(pinned);
+  expect(login.has('node_modules/@node-rs/argon2/index.js')).toBe(true);
+  expect([...login.keys()].some((n) => n.includes('x64'))).toBe(false);
+  // Every other function is one bundle: no node_modules, no native code.
+  for (const z of readdirSync(outDir).filter((f) => f.endsWith('.zip') && f !== 'login.zip')) {
+    expect({ zip: z, files: [...zipEntries(join(outDir, z)).keys()].filter((n) => n.includes('node_modules') || n.endsWith('.node')) }).toEqual({ zip: z, files: [] });
+  }
+  // On this machine the tests load the host's binary and hash with the parameters the code asks for.
+  const { hashSync } = require('@node-rs/argon2') as typeof import('@node-rs/argon2');
+  expect(hashSync('x', { algorithm: 2 as never, memoryCost: 19_456, timeCost: 2, parallelism: 1 })).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
 });

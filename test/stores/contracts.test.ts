@@ -1,4 +1,4 @@
-/** The client, key, lockout, revocation, assertion-jti and token-quota stores' contract, against DynamoDB (dynalite, the real wire protocol) and in memory. */
+/** Every store's contract (clients, keys, lockout, revocation, assertion jtis, token quotas, users, sessions, codes, consents, the sign-in read), against DynamoDB (dynalite, the real wire protocol) and in memory. */
 import { DynamoClientStore } from '../../lib/stores/dynamo/client-store';
 import { DynamoKeyStore } from '../../lib/stores/dynamo/key-store';
 import { DynamoLockoutStore } from '../../lib/stores/dynamo/lockout-store';
@@ -20,6 +20,21 @@ import { lockoutStoreContract } from './contract/lockout-store.contract';
 import { revocationStoreContract } from './contract/revocation-store.contract';
 import { assertionJtiStoreContract } from './contract/assertion-jti-store.contract';
 import { tokenQuotaStoreContract } from './contract/token-quota-store.contract';
+import { DynamoUserStore } from '../../lib/stores/dynamo/user-store';
+import { DynamoSessionStore } from '../../lib/stores/dynamo/session-store';
+import { DynamoConsentStore } from '../../lib/stores/dynamo/consent-store';
+import { DynamoAuthorizationCodeStore } from '../../lib/stores/dynamo/authorization-code-store';
+import { DynamoSignInStateReader } from '../../lib/stores/dynamo/sign-in-state';
+import { MemoryUserStore } from '../../testkit/memory/user-store';
+import { MemorySessionStore } from '../../testkit/memory/session-store';
+import { MemoryConsentStore } from '../../testkit/memory/consent-store';
+import { MemoryAuthorizationCodeStore } from '../../testkit/memory/authorization-code-store';
+import { MemorySignInStateReader } from '../../testkit/memory/sign-in-state';
+import { userStoreContract } from './contract/user-store.contract';
+import { sessionStoreContract } from './contract/session-store.contract';
+import { consentStoreContract } from './contract/consent-store.contract';
+import { authorizationCodeStoreContract } from './contract/authorization-code-store.contract';
+import { signInStateContract } from './contract/sign-in-state.contract';
 
 const clock = new FrozenClock(Date.UTC(2026, 5, 1));
 let n = 0;
@@ -55,4 +70,35 @@ revocationStoreContract('DynamoDB', async () => {
 revocationStoreContract('in-memory', async () => {
   const clock = new FrozenClock(Date.UTC(2026, 5, 1));
   return { clock, store: new MemoryRevocationStore(revocationConfig, clock) };
+});
+
+userStoreContract('DynamoDB', async () => new DynamoUserStore(await freshTable()));
+userStoreContract('in-memory', async () => new MemoryUserStore());
+consentStoreContract('DynamoDB', async () => new DynamoConsentStore(await freshTable()));
+consentStoreContract('in-memory', async () => new MemoryConsentStore());
+authorizationCodeStoreContract('DynamoDB', async () => new DynamoAuthorizationCodeStore(await freshTable()));
+authorizationCodeStoreContract('in-memory', async () => new MemoryAuthorizationCodeStore());
+
+/** A table (or memory) whose TTL reads follow a clock of its own, which the test moves. */
+async function clockedTable() {
+  const clock = new FrozenClock(Date.UTC(2026, 5, 1));
+  const t = await freshTable();
+  return { clock, table: new DocTable(t.client, t.tableName, clock) };
+}
+sessionStoreContract('DynamoDB', async () => {
+  const { clock, table } = await clockedTable();
+  return { clock, store: new DynamoSessionStore(table) };
+});
+sessionStoreContract('in-memory', async () => {
+  const clock = new FrozenClock(Date.UTC(2026, 5, 1));
+  return { clock, store: new MemorySessionStore(clock) };
+});
+signInStateContract('DynamoDB', async () => {
+  const { clock, table } = await clockedTable();
+  return { clock, reader: new DynamoSignInStateReader(table), sessions: new DynamoSessionStore(table), users: new DynamoUserStore(table), consents: new DynamoConsentStore(table) };
+});
+signInStateContract('in-memory', async () => {
+  const clock = new FrozenClock(Date.UTC(2026, 5, 1));
+  const stores = { sessions: new MemorySessionStore(clock), users: new MemoryUserStore(), consents: new MemoryConsentStore() };
+  return { clock, reader: new MemorySignInStateReader(stores), ...stores };
 });

@@ -44,6 +44,7 @@ test('a healthy stack and a broken serverless.yml, side by side', async () => {
   const broken = serverlessCopy((doc) => {
     doc.custom.portcullis.routes = { 'GET /reports': 'admin:all', 'GET /health': [], 'GET /ghost': 'read:data' };
     doc.custom.portcullis.authorizerCacheSeconds = 60;
+    doc.custom.portcullis.roles = { ...doc.custom.portcullis.roles, auditor: ['audit:read', 'openid'] };
     doc.functions.reports = {
       handler: 'functions/demo.handler',
       events: [
@@ -65,6 +66,8 @@ test('a healthy stack and a broken serverless.yml, side by side', async () => {
   expect(find(healthy.report, 'revocation.bound', 'info')[0].message).toMatch(/at most 6 s/);
   expect(find(healthy.report, 'routes.authorizer', 'ok')).toHaveLength(1);
   expect(find(healthy.report, 'audit.destination', 'ok')).toHaveLength(1);
+  expect(find(healthy.report, 'roles', 'ok')[0].message).toBe('2 role(s), every scope they name declared');
+  expect(find(healthy.report, 'config.drift', 'ok')).toHaveLength(1); // the OpenID Connect scopes are part of the catalogue on both sides
   expect(find(healthy.report, 'runtime.node', 'ok')[0].message).toMatch(/Node v22\.\d+\.\d+, the major of the Lambda runtime \(nodejs22\.x\)/);
 
   // Broken: every route problem, each with a fix; exit 1.
@@ -78,6 +81,10 @@ test('a healthy stack and a broken serverless.yml, side by side', async () => {
   expect(find(bad.report, 'routes.no-scope', 'warning')[0].message).toContain('GET /health requires no scope');
   expect(find(bad.report, 'routes.not-served', 'warning')[0].message).toContain('GET /ghost');
   expect(find(bad.report, 'config.drift', 'warning')[0].message).toContain('route table');
+  // Roles name declared scopes (the OpenID Connect ones need no declaration).
+  const role = find(bad.report, 'roles.undeclared-scope', 'error');
+  expect(role.map((f) => f.message)).toEqual([expect.stringContaining('role "auditor" names scope "audit:read", which is not declared')]);
+  expect(role[0].fix).toContain('custom.portcullis.scopes');
   // the running authorizer does not know about the cache serverless.yml now asks for, and what the cache costs
   expect(find(bad.report, 'config.drift', 'warning')[0].message).toContain('authorizer cache TTL');
   expect(find(bad.report, 'revocation.cache-ttl', 'warning')[0].message).toMatch(/up to 60 s after a token is revoked.*refuses paths not spelled canonically.*non_canonical_path/);

@@ -44,7 +44,7 @@ export class DocTable {
   constructor(
     readonly client: DynamoDBClient,
     readonly tableName: string,
-    private readonly clock: Clock,
+    readonly clock: Clock,
   ) {}
 
   private alive(item: Record<string, AttributeValue>): boolean {

@@ -1,6 +1,7 @@
 /**
  * Brute-force lockout records in the shared table (policy: lib/lockout/policy.ts).
  *   pk = lockout#<client id>  (ids over 200 UTF-8 bytes: lockout-h#<sha256 hex>, so any presented id fits a key)
+ *   pk = lockout-user#<normalized username>  (the users' sign-in lockout: the same store with keyspace.userLockout)
  *   sk = lockout
  *   failures (N), lastFailureAt (N, epoch ms), expiresAt (N, TTL epoch seconds)
  * A counter item (counter-items.ts): the count is a number so a failure is ONE atomic UpdateItem (ADD),
@@ -26,13 +27,17 @@ const toState = (n: Counters | undefined): LockoutState | undefined =>
 export class DynamoLockoutStore implements LockoutStore {
   private readonly counters: CounterItems;
 
-  constructor(table: DocTable) {
+  /** `keyOf`: the partition key of an id (client ids by default; keyspace.userLockout for usernames). */
+  constructor(
+    table: DocTable,
+    private readonly keyOf: (id: string) => string = lockoutKey,
+  ) {
     this.counters = new CounterItems(table);
   }
 
   /** One strongly consistent GetItem; undefined when absent or past its TTL. */
   async get(clientId: string, nowMs: number): Promise<LockoutState | undefined> {
-    return toState(await this.counters.get(lockoutKey(clientId), SK, Math.floor(nowMs / 1000)));
+    return toState(await this.counters.get(this.keyOf(clientId), SK, Math.floor(nowMs / 1000)));
   }
 
   /**
@@ -41,7 +46,7 @@ export class DynamoLockoutStore implements LockoutStore {
    */
   async recordFailure(clientId: string, opts: { nowMs: number; ttlSeconds: number; knownAbsent?: boolean }): Promise<LockoutState> {
     const nowSeconds = Math.floor(opts.nowMs / 1000);
-    const after = await this.counters.bump(lockoutKey(clientId), SK, {
+    const after = await this.counters.bump(this.keyOf(clientId), SK, {
       add: { failures: 1 },
       set: { lastFailureAt: opts.nowMs, expiresAt: nowSeconds + opts.ttlSeconds },
       nowSeconds,
@@ -55,6 +60,6 @@ export class DynamoLockoutStore implements LockoutStore {
    * reads as absent and which TTL deletes (a PutItem, so the functions need no DeleteItem permission). Idempotent.
    */
   async clear(clientId: string, nowMs: number): Promise<void> {
-    await this.counters.put(lockoutKey(clientId), SK, { failures: 0, lastFailureAt: 0, expiresAt: Math.floor(nowMs / 1000) });
+    await this.counters.put(this.keyOf(clientId), SK, { failures: 0, lastFailureAt: 0, expiresAt: Math.floor(nowMs / 1000) });
   }
 }

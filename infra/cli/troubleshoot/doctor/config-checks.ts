@@ -3,6 +3,7 @@
  * and the revocation bound the authorizer cache TTL and revocation settings give (plus what the TTL costs).
  */
 import { DEFAULTS } from '../../../../lib/config/defaults';
+import { withOidcScopes } from '../../../../lib/config/oidc-scopes';
 import type { Config } from '../../../../lib/config/types';
 import { humanMs } from '../durations';
 import { revocationBound } from '../revocation-bound';
@@ -29,7 +30,8 @@ export function configChecks(config: Config, src: DeclaredSource, local: boolean
   // Drift: what the functions run with against what serverless.yml says.
   const declaredRoutes = parseDeclaredRoutes(src).rules;
   const pairs: Array<[string, unknown, unknown]> = [
-    ['scope catalogue', config.scopes, s.scopes],
+    ['scope catalogue', config.scopes, withOidcScopes(s.scopes ?? {})],
+    ['roles', config.roles, s.roles ?? {}],
     ['route table', config.routes, declaredRoutes ?? s.routes],
     ['audience', config.audience, s.audience],
     ['signing algorithm', config.signer.alg, s.signingAlg],

@@ -28,6 +28,8 @@ import { auditChecks } from './audit-checks';
 import { issuerChecks, type HttpGet } from './issuer-checks';
 import { keyChecks } from './key-checks';
 import { routeChecks } from './route-checks';
+import { roleChecks } from './role-checks';
+import { withOidcScopes } from '../../../../lib/config/oidc-scopes';
 import type { ClientRecord } from '../../../../lib/models/client';
 
 export interface DoctorDeps {
@@ -63,14 +65,16 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorReport> {
     return [];
   });
   const keys = await loadKeyView(config, { keyStore: new DynamoKeyStore(table), clock, fetcher: deps.fetcher, fetch: issuerKnown });
-  const scopesDiffer = JSON.stringify(Object.keys(declared.settings.scopes ?? {}).sort()) !== JSON.stringify(Object.keys(config.scopes).sort());
+  const declaredCatalogue = withOidcScopes(declared.settings.scopes ?? {});
+  const scopesDiffer = JSON.stringify(Object.keys(declaredCatalogue).sort()) !== JSON.stringify(Object.keys(config.scopes).sort());
 
   const groups = await Promise.all([
     guarded('routes', 'the route table', () => routeChecks(declared, clients)),
     guarded('config', 'the configuration', () => configChecks(config, declared, local)),
+    guarded('roles', 'the roles', () => roleChecks(declared)),
     clients
       ? guarded('clients', 'the clients', () =>
-          clientChecks({ config, clients: clients!, revocations, nowSeconds: epochSeconds(clock), declaredScopes: scopesDiffer ? declared.settings.scopes : undefined }),
+          clientChecks({ config, clients: clients!, revocations, nowSeconds: epochSeconds(clock), declaredScopes: scopesDiffer ? declaredCatalogue : undefined }),
         )
       : Promise.resolve(clientsRead),
     guarded('keys', 'the signing keys', () => keyChecks({ config, keys, clock, kms: deps.kms })),

@@ -1,0 +1,88 @@
+/**
+ * The demo app of the local and dev stages (`/demo/app`): a small server-side web application that signs its user in
+ * with portcullis, the way a team's own app would. It is a CLIENT of the authorization server, not part of it:
+ *   GET /demo/app            a page with a "Sign in" link
+ *   GET /demo/app/login      a PKCE verifier and a state in a short-lived HttpOnly cookie, then 302 to /oauth2/authorize
+ *   GET /demo/app/callback   checks state and iss, exchanges the code at /oauth2/token (public client: client_id +
+ *                            code_verifier), calls GET /demo/data with the token, and shows the decoded token
+ * Locally the app lives on http://127.0.0.1:PORT (a loopback redirect URI; the authorization server is on localhost),
+ * so it has its own cookies, as a real client on another site would.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { Config } from '../config/types';
+import { serializeCookie } from '../http/cookies';
+import { redirect, type HttpResponse } from '../http/response';
+import type { HttpRequest } from '../http/request';
+import { sameToken } from '../sessions/session-cookie';
+import { callbackPage, landingPage, problemPage } from './pages';
+
+/** The demo app's client id (a public client the local stack registers at its first start). */
+export const DEMO_APP_CLIENT_ID = 'demo-app';
+export const DEMO_APP_SCOPE = 'openid read:data';
+const FLOW_COOKIE = 'demo-app-flow';
+
+export interface DemoAppDeps {
+  config: Config;
+  /** The HTTP client the app calls the token endpoint and the API with. */
+  fetch?: typeof fetch;
+}
+
+/** Where the app is served: the issuer's origin, or locally 127.0.0.1 instead of localhost (another site). */
+export function demoAppOrigin(issuer: string): string {
+  const u = new URL(issuer);
+  if (u.protocol === 'http:' && u.hostname === 'localhost') u.hostname = '127.0.0.1';
+  return u.origin;
+}
+
+/** The redirect URI the demo app registers: loopback without a port locally (a public client may use any port). */
+export function demoAppRedirectUri(issuer: string, opts: { registered?: boolean } = {}): string {
+  const origin = demoAppOrigin(issuer);
+  const base = opts.registered && origin.startsWith('http://127.0.0.1:') ? 'http://127.0.0.1' : origin;
+  return `${base}${new URL(issuer).pathname.replace(/\/+$/, '')}/demo/app/callback`;
+}
+
+const pathOf = (config: Config, p: string) => `${new URL(config.issuer).pathname.replace(/\/+$/, '')}${p}`;
+
+export async function handleDemoAppRequest(req: HttpRequest, deps: DemoAppDeps): Promise<HttpResponse> {
+  const { config } = deps;
+  const origin = demoAppOrigin(config.issuer);
+  if (req.method !== 'GET') return problemPage(config, 'Only GET', 405);
+  if (req.path.endsWith('/demo/app/login')) {
+    const state = randomBytes(16).toString('base64url');
+    const verifier = randomBytes(32).toString('base64url');
+    const q = new URLSearchParams({
+      response_type: 'code',
+      client_id: DEMO_APP_CLIENT_ID,
+      redirect_uri: demoAppRedirectUri(config.issuer),
+      scope: DEMO_APP_SCOPE,
+      state,
+      code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+      code_challenge_method: 'S256',
+    });
+    const cookie = serializeCookie(FLOW_COOKIE, `${state}.${verifier}`, { path: pathOf(config, '/demo/app'), maxAgeSeconds: 600, httpOnly: true, sameSite: 'Lax', secure: origin.startsWith('https:') });
+    return redirect(`${config.issuer}/oauth2/authorize?${q}`, { status: 302, cookies: [cookie] });
+  }
+  if (req.path.endsWith('/demo/app/callback')) return callback(req, deps);
+  return landingPage(config, `${origin}${pathOf(config, '/demo/app/login')}`);
+}
+
+async function callback(req: HttpRequest, deps: DemoAppDeps): Promise<HttpResponse> {
+  const { config } = deps;
+  const q = (name: string) => req.query.get(name)?.[0];
+  const clear = serializeCookie(FLOW_COOKIE, '', { path: pathOf(config, '/demo/app'), maxAgeSeconds: 0 });
+  const [state, verifier] = (req.cookies.get(FLOW_COOKIE) ?? '').split('.');
+  if (!state || !verifier || !sameToken(q('state'), state)) return problemPage(config, 'This sign-in did not start here (the state does not match). Start again.', 400, [clear]);
+  if (q('iss') !== config.issuer) return problemPage(config, 'The answer did not come from the expected issuer (RFC 9207).', 400, [clear]);
+  if (q('error')) return problemPage(config, `The sign-in ended with ${q('error')}: ${q('error_description') ?? ''}`, 400, [clear]);
+  const http = deps.fetch ?? fetch;
+  const tokenRes = await http(`${config.issuer}/oauth2/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'authorization_code', code: q('code') ?? '', redirect_uri: demoAppRedirectUri(config.issuer), code_verifier: verifier, client_id: DEMO_APP_CLIENT_ID }),
+  });
+  const token = (await tokenRes.json()) as Record<string, string>;
+  if (tokenRes.status !== 200) return problemPage(config, `The token endpoint answered ${tokenRes.status}: ${token.error ?? ''} ${token.error_description ?? ''}`, 502, [clear]);
+  const api = await http(`${config.issuer}/demo/data`, { headers: { authorization: `Bearer ${token.access_token}` } });
+  const [header, payload] = token.access_token.split('.').slice(0, 2).map((s) => JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as Record<string, unknown>);
+  return callbackPage(config, { header, payload, scope: token.scope, expiresIn: Number(token.expires_in), api: { status: api.status, body: await api.text() }, again: `${demoAppOrigin(config.issuer)}${pathOf(config, '/demo/app')}` }, [clear]);
+}

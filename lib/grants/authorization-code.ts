@@ -1,0 +1,110 @@
+/**
+ * RFC 6749 §4.1.3 authorization code grant, with PKCE (RFC 7636 §4.5, S256 only). The client authenticated as usual
+ * (a public client: `client_id` only, auth method `none`); `code`, `redirect_uri` and `code_verifier` are required.
+ *   - ONE conditional write redeems the code when it is live, unused and bound to this client, this redirect_uri and
+ *     the S256 of this verifier, and records the jti of the token about to be minted. A refused redemption writes
+ *     nothing (a wrong verifier does not burn the code).
+ *   - A code presented again (a replay, or the loser of two concurrent redemptions) → invalid_grant, `code.reused`,
+ *     and the token issued from it is revoked through the revocation feed: the gateway denies it within the bound
+ *     (RFC 6749 §4.1.2, RFC 9700 §4.2.1).
+ *   - ONE consistent read then gets the user and the session: a user disabled or gone, or a session that has ended,
+ *     gets no token. The scope is the code's, capped by the roles the user has now.
+ * Access token: RFC 9068 with `sub` = the user, `client_id`, `scope`, `sid`, `auth_time`.
+ */
+import { randomBytes } from 'node:crypto';
+import { epochSeconds } from '../core/clock';
+import { guardDependency } from '../core/dependency-guard';
+import { OAuthError, invalidRequest } from '../core/errors';
+import { randomIds } from '../core/ids';
+import { hashCode, s256 } from '../authorization/codes';
+import { sessionStillLive } from '../sessions/sessions';
+import { retention } from '../stores/keyspace';
+import { capByRoles } from '../users/roles';
+import type { Grant, GrantServices } from './grant';
+
+/** RFC 7636 §4.1: 43–128 characters of [A-Z a-z 0-9 - . _ ~]. */
+const VERIFIER = /^[A-Za-z0-9._~-]{43,128}$/;
+const invalidGrant = (description: string, reason: string) => new OAuthError('invalid_grant', description, { reason });
+
+function needed(s: GrantServices) {
+  if (!s.codes || !s.signInState || !s.revocations) throw new Error('the authorization code grant needs the code, sign-in state and revocation stores');
+  return { codes: s.codes, signInState: s.signInState, revocations: s.revocations };
+}
+
+export const authorizationCodeGrant: Grant = {
+  grantType: 'authorization_code',
+  parameters: ['code', 'redirect_uri', 'code_verifier'],
+  async handle({ params, client, clock }, services) {
+    const { config } = services;
+    const { codes, signInState, revocations } = needed(services);
+    const code = params.get('code');
+    const redirectUri = params.get('redirect_uri');
+    const verifier = params.get('code_verifier');
+    if (!code) throw invalidRequest('code is required', 'missing_code');
+    if (!redirectUri) throw invalidRequest('redirect_uri is required (the one of the authorization request)', 'missing_redirect_uri');
+    if (!verifier) throw invalidRequest('code_verifier is required (PKCE)', 'missing_code_verifier');
+    if (!VERIFIER.test(verifier)) throw invalidRequest('code_verifier must be 43 to 128 characters of A-Z a-z 0-9 - . _ ~', 'bad_code_verifier');
+    if (code.length > 256) throw invalidGrant('The authorization code is invalid or expired', 'unknown_code');
+
+    const now = epochSeconds(clock);
+    const lifetimeSeconds = Math.min(client.tokenLifetimeSeconds ?? config.tokenLifetimeSeconds, config.maxTokenLifetimeSeconds);
+    const jti = (services.ids ?? randomIds).jti();
+    // The token's iat is the authentication time (≤ now), so its exp is at most this.
+    const tokenExp = now + lifetimeSeconds;
+    const grantId = randomBytes(16).toString('base64url');
+    const result = await guardDependency(
+      codes.redeem(
+        hashCode(code),
+        { clientId: client.clientId, redirectUri, codeChallenge: s256(verifier) },
+        { redeemedAt: now, jti, tokenExp, grantId, expiresAt: retention.redeemedCode(now + config.authorizationCodeLifetimeSeconds, tokenExp, config.clockSkewSeconds) },
+        now,
+      ),
+    );
+    switch (result.status) {
+      case 'unknown':
+        throw invalidGrant('The authorization code is invalid or expired', 'unknown_code');
+      case 'expired':
+        throw invalidGrant('The authorization code is invalid or expired', 'expired_code');
+      case 'mismatch':
+        if (result.field === 'client_id') throw invalidGrant('The authorization code was issued to another client', 'client_mismatch');
+        if (result.field === 'redirect_uri') throw invalidGrant('redirect_uri does not match the authorization request', 'redirect_uri_mismatch');
+        throw invalidGrant('The code_verifier does not match the code_challenge', 'pkce_mismatch');
+      case 'reused': {
+        const { record, redemption } = result;
+        // The token issued from the code dies at the gateway (the revocation feed), whoever replays the code.
+        await guardDependency(revocations.revokeToken({ jti: redemption.jti, client_id: record.clientId, sub: record.sub, exp: redemption.tokenExp, by: 'code-reuse' }));
+        services.audit?.emit({
+          event: 'code.reused',
+          outcome: 'failure',
+          reason: 'code_reused',
+          client_id: client.clientId,
+          sub: record.sub,
+          jti: redemption.jti,
+          detail: { issued_to: record.clientId, grant_id: redemption.grantId, token_revoked: true },
+        });
+        throw invalidGrant('The authorization code has already been used', 'code_reused');
+      }
+      case 'redeemed':
+        break;
+    }
+    const { record } = result;
+    const state = await guardDependency(signInState.read({ sid: record.sid, sub: record.sub }));
+    if (!state.user || state.user.status !== 'active') throw invalidGrant('The user can no longer sign in', 'user_disabled');
+    if (!sessionStillLive(state, record.sid, record.sub, now)) throw invalidGrant('The sign-in session has ended', 'session_ended');
+    const scopes = capByRoles(record.scopes, state.user.roles, config);
+    if (scopes.length === 0) throw invalidGrant('The user no longer has any of the granted scopes', 'no_scope_for_user');
+    return {
+      accessToken: {
+        issuer: config.issuer,
+        audience: config.audience,
+        clientId: client.clientId,
+        subject: record.sub,
+        scopes,
+        lifetimeSeconds,
+        jti,
+        extraClaims: { sid: record.sid, auth_time: record.authTime },
+      },
+      auditDetail: { sid: record.sid, grant_id: grantId },
+    };
+  },
+};
