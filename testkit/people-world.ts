@@ -100,7 +100,7 @@ export async function peopleWorld(opts: { env?: Record<string, string> } = {}) {
     keyRing: staticKeyRing(testSigner()),
     audit,
     clock,
-    grantServices: { codes, signInState, revocations },
+    grantServices: { codes, signInState, revocations, users, userLockout },
   };
   const clientAdmin = new ClientAdmin({ config, clients, audit, clock });
   const userAdmin = new UserAdmin({ config, users, consents, audit, clock, revokeSubject: async (sub) => {
@@ -152,5 +152,5 @@ export async function peopleWorld(opts: { env?: Record<string, string> } = {}) {
       Authorization: `Basic ${Buffer.from(`${client.client.clientId}:${client.secret}`).toString('base64')}`,
     });
 
-  return { config, clock, audit, clients, users, sessions, consents, codes, revocations, signInState, deps, tokenDeps, clientAdmin, userAdmin, alice, web, redirectUri, authorize, login, consent, token, query, signIn, redirectParams, exchange };
+  return { config, clock, audit, clients, users, userLockout, sessions, consents, codes, revocations, signInState, deps, tokenDeps, clientAdmin, userAdmin, alice, web, redirectUri, authorize, login, consent, token, query, signIn, redirectParams, exchange };
 }

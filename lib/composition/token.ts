@@ -11,7 +11,8 @@ export const tokenEndpointDeps = (c: Container) => ({
   lockout: c.lockout(),
   clientAuth: c.clientAuth(),
   quota: c.tokenQuota(),
-  grantServices: { codes: c.codeStore(), signInState: c.signInState(), revocations: c.revocationStore() },
+  // The password grant (off unless configured) loads Argon2 on its first request only (lib/grants/password.ts).
+  grantServices: { codes: c.codeStore(), signInState: c.signInState(), revocations: c.revocationStore(), users: c.userStore(), userLockout: c.userLockout() },
 });
 
 export const handleToken = (req: HttpRequest) => handleTokenRequest(req, tokenEndpointDeps(lambdaContainer()));
