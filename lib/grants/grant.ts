@@ -13,6 +13,7 @@ import type { AuditSink } from '../audit/types';
 import type { IdGenerator } from '../core/ids';
 import type { AuthorizationCodeStore, RevocationStore, SignInStateReader, UserStore } from '../stores/ports';
 import type { Lockout } from '../lockout/lockout';
+import type { SignIn } from '../users/lazy-sign-in';
 import type { AuditEvent } from '../audit/types';
 
 export interface GrantRequest {
@@ -34,9 +35,10 @@ export interface GrantServices {
   /** For events a grant itself emits (`code.reused`); the endpoint audits the outcome. */
   audit?: AuditSink;
   ids?: IdGenerator;
-  /** The password grant: the users, and the per-username lockout the login page uses. */
+  /** The password grant: the users, the per-username lockout the login page uses, and its check (lib/users/lazy-sign-in.ts). */
   users?: UserStore;
   userLockout?: Lockout;
+  signIn?: SignIn;
 }
 
 /** What a grant decided to issue. */

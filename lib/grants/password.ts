@@ -16,7 +16,7 @@
  *     is at level WARN with `detail.grant_type: "password"`. The password is never logged, and `scopes_requested`
  *     keeps only declared scope names (a password typed into the scope field is not written).
  * Argon2 (a native module) is loaded at the first password request, not at cold start: client_credentials does
- * not pay for it.
+ * not pay for it (lib/users/lazy-sign-in.ts, wired by lib/composition/token.ts only, so no other bundle carries it).
  */
 import { epochSeconds } from '../core/clock';
 import { OAuthError, invalidRequest } from '../core/errors';
@@ -33,8 +33,8 @@ const WRONG = 'The username or password is incorrect, or the user cannot sign in
 const MAX_USERNAME_CHARS = 256;
 
 function needed(s: GrantServices) {
-  if (!s.users || !s.userLockout) throw new Error('the password grant needs the user store and the user lockout');
-  return { users: s.users, userLockout: s.userLockout };
+  if (!s.users || !s.userLockout || !s.signIn) throw new Error('the password grant needs the user store, the user lockout and the sign-in check');
+  return { users: s.users, userLockout: s.userLockout, signIn: s.signIn };
 }
 
 export const passwordGrant: Grant = {
@@ -54,7 +54,7 @@ export const passwordGrant: Grant = {
 
   async handle({ params, client, clock }, services) {
     const { config } = services;
-    const { users, userLockout } = needed(services);
+    const { users, userLockout, signIn } = needed(services);
     const username = params.get('username');
     const password = params.get('password');
     if (!username) throw invalidRequest('username is required', 'missing_username');
@@ -65,7 +65,7 @@ export const passwordGrant: Grant = {
     const requested = params.has('scope') ? parseScope(params.get('scope')!) : undefined;
     const fromClient = grantScopes(requested, client, config.scopes);
 
-    const { signIn } = await import('../users/sign-in'); // Argon2 loads here, at the first password request
+    // The login page's check; in the token function lazySignIn, which loads Argon2 here, at the first password request.
     let result: Awaited<ReturnType<typeof signIn>>;
     try {
       result = await signIn(username, password, { users, lockout: userLockout }, { client_id: client.clientId, level: 'WARN', detail: { grant_type: PASSWORD_GRANT } });

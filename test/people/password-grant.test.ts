@@ -166,6 +166,7 @@ test('Argon2 is loaded at the first password request, not for client_credentials
   });
   const { handleTokenRequest } = await import('../../lib/endpoints/token');
   const { ClientAdmin } = await import('../../lib/clients/client-admin');
+  const { lazySignIn } = await import('../../lib/users/lazy-sign-in'); // what lib/composition/token.ts wires
   const w = await world(); // hashes alice's password with the modules loaded before resetModules (not counted)
   expect(loaded).toBe(false);
   const machine = await new ClientAdmin({ config: w.config, clients: w.clients, audit: w.audit, clock: w.clock }).create({ name: 'batch', scopes: ['read:data'] });
@@ -183,7 +184,7 @@ test('Argon2 is loaded at the first password request, not for client_credentials
         userAgent: 'jest',
         requestId: 'r',
       } as never,
-      w.tokenDeps,
+      { ...w.tokenDeps, grantServices: { ...w.tokenDeps.grantServices, signIn: lazySignIn } },
     );
   expect((await request({ grant_type: 'client_credentials' }, machine.client.clientId, machine.secret)).statusCode).toBe(200);
   expect(loaded).toBe(false);
