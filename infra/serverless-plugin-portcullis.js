@@ -7,7 +7,7 @@
  * The demo functions and their routes are kept only in stages that ask for them.
  * At package time it puts the API Gateway stages in the template with access logs and throttling
  * (infra/serverless/api-gateway-stages.js, custom.portcullis.apiGateway).
- * Native modules (custom.esbuild.external: @node-rs/argon2, the login function's password hashing) go into the zips
+ * Native modules (custom.esbuild.external: @node-rs/argon2, the login function's password hashing, the token function's password grant) go into the zips
  * for the Lambda's platform, not the packaging machine's: while packaging, npm's os/cpu/libc are set for Lambda
  * (serverless-esbuild installs the externals with `npm ci`, `npm prune`, `npm ls`, which all read them), and each
  * zip is then checked: every .node file is for the Lambda's CPU, and a zip with a napi-rs package has its binary

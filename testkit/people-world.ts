@@ -17,6 +17,7 @@ import { Lockout } from '../lib/lockout/lockout';
 import { lockoutPolicy } from '../lib/lockout/policy';
 import { UserAdmin } from '../lib/users/user-admin';
 import { USER_LOCKOUT } from '../lib/users/user-lockout';
+import { lazySignIn } from '../lib/users/lazy-sign-in';
 import { testConfig } from './config';
 import { FrozenClock } from './frozen-clock';
 import { MemoryAuditSink } from './memory-audit-sink';
@@ -100,7 +101,7 @@ export async function peopleWorld(opts: { env?: Record<string, string> } = {}) {
     keyRing: staticKeyRing(testSigner()),
     audit,
     clock,
-    grantServices: { codes, signInState, revocations },
+    grantServices: { codes, signInState, revocations, users, userLockout, signIn: lazySignIn },
   };
   const clientAdmin = new ClientAdmin({ config, clients, audit, clock });
   const userAdmin = new UserAdmin({ config, users, consents, audit, clock, revokeSubject: async (sub) => {
@@ -152,5 +153,5 @@ export async function peopleWorld(opts: { env?: Record<string, string> } = {}) {
       Authorization: `Basic ${Buffer.from(`${client.client.clientId}:${client.secret}`).toString('base64')}`,
     });
 
-  return { config, clock, audit, clients, users, sessions, consents, codes, revocations, signInState, deps, tokenDeps, clientAdmin, userAdmin, alice, web, redirectUri, authorize, login, consent, token, query, signIn, redirectParams, exchange };
+  return { config, clock, audit, clients, users, userLockout, sessions, consents, codes, revocations, signInState, deps, tokenDeps, clientAdmin, userAdmin, alice, web, redirectUri, authorize, login, consent, token, query, signIn, redirectParams, exchange };
 }

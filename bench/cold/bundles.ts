@@ -83,6 +83,8 @@ interface EsbuildSettings {
   format?: 'cjs' | 'esm';
   mainFields?: string[];
   exclude?: string[];
+  /** Native modules left out of the bundle (npm installs them into the zip; serverless-esbuild passes them to esbuild). */
+  external?: string[];
 }
 
 /** Bytes of the bundle per package (or directory of this repository), largest first. */
@@ -103,7 +105,7 @@ export async function esbuildFunction(fn: FunctionName, outfile: string, overrid
     platform: s.platform ?? 'node',
     format: s.format ?? 'cjs',
     mainFields: s.mainFields,
-    external: s.exclude ?? [],
+    external: [...(s.exclude ?? []), ...(s.external ?? [])],
     metafile: true,
     logLevel: 'silent',
   });

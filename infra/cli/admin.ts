@@ -1,7 +1,7 @@
 /**
  * The admin CLI (a stable contract; scripts rely on its commands and --json output):
  *   npm run --silent admin -- clients create --name NAME --scopes "a b" [--default-scopes "a"] [--lifetime S] [--introspect] [--json]
- *       [--grant-types "authorization_code refresh_token"] [--redirect-uris "URI …"] [--post-logout-redirect-uris "URI …"] [--public] [--third-party]
+ *       [--grant-types "authorization_code refresh_token | password"] [--redirect-uris "URI …"] [--post-logout-redirect-uris "URI …"] [--public] [--third-party]
  *   npm run --silent admin -- clients list|show ID|rotate-secret ID [--old-secret-ttl S]|retire-secret ID|disable ID|enable ID [--json]
  *   npm run --silent admin -- clients create … [--auth-method private_key_jwt --jwks JSON|--jwks-uri URL] [--max-tokens-per-minute N]
  *   npm run --silent admin -- clients update ID [--max-tokens-per-minute N|none] [--jwks JSON|--jwks-uri URL] [--json]
@@ -31,7 +31,7 @@ import { CLIENT_SETTINGS_OPTIONS, CLIENT_SETTINGS_USAGE, CLIENT_UPDATE_USAGE, cl
 
 const USAGE = `usage: npm run --silent admin -- <command> [options]
   clients create --name NAME --scopes "a b" [--default-scopes "a"] [--lifetime SECONDS] [--introspect]
-                 [--grant-types "authorization_code refresh_token"] [--redirect-uris "URI …"]
+                 [--grant-types "authorization_code refresh_token | password"] [--redirect-uris "URI …"]
                  [--post-logout-redirect-uris "URI …"] [--public] [--third-party]
   clients list | show ID | rotate-secret ID [--old-secret-ttl SECONDS] | retire-secret ID | disable ID | enable ID
   clients create … ${CLIENT_SETTINGS_USAGE}
@@ -83,6 +83,14 @@ export type AdminValues = ReturnType<typeof parse>['values'];
 const parse = (argv: string[]) => parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
+
+/** `clients create --grant-types "… password"` (on stderr: stdout is the --json contract). */
+const passwordGrantWarning = (enabled: boolean) =>
+  'warning: this client may use the password grant, which gives users\' passwords to it; RFC 9700 §2.4 says it must not be used. ' +
+  'Prefer the authorization code flow with PKCE (users) or client_credentials (machines). ' +
+  (enabled
+    ? 'custom.portcullis.passwordGrant.enabled is true in this stage: the client can use it now, and doctor warns while it is on.'
+    : 'custom.portcullis.passwordGrant.enabled is false in this stage: its password requests get unsupported_grant_type.');
 const words = (s: string | undefined) => (s ?? '').split(/\s+/).filter(Boolean);
 
 function wholeSeconds(flag: string, raw: string | undefined): number | undefined {
@@ -119,6 +127,7 @@ async function clientsCommand(sub: string | undefined, id: string | undefined, v
         return 0;
       }
       const { client, secret } = await admin.create(input);
+      if (client.grantTypes.includes('password')) process.stderr.write(`${passwordGrantWarning(target.container.config.passwordGrant?.enabled === true)}\n`);
       if (!secret) {
         // private_key_jwt: no secret exists; the client signs with its own key.
         show(describeClient(client), `client_id:     ${client.clientId}\nauth method:   private_key_jwt (${client.jwksUri ?? `${client.jwks?.keys.length} inline key(s)`})\nscopes:        ${client.allowedScopes.join(' ')}`);

@@ -1,6 +1,7 @@
 /**
  * Turns an emitted event into the line a sink writes: scrubbed (scrub.ts), stamped with level, time, stage,
- * function, schema version and a unique event id, serialized once. Schema 2: `{"level":"INFO","time":…,…}`.
+ * function, schema version and a unique event id, serialized once. Schema 2: `{"level":"INFO","time":…,…}` (or
+ * `"level":"WARN"` for an event that asks for it).
  */
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../core/clock';
@@ -34,6 +35,9 @@ export function isoTime(ms: number): string {
 
 /** What every audit line starts with: the level Lambda's log filter reads. */
 export const AUDIT_LINE_HEAD = `{"level":"${AUDIT_LEVEL}",`;
+/** The head of an event that asked for `level: 'WARN'` (AuditEvent.level). */
+export const AUDIT_WARN_LINE_HEAD = '{"level":"WARN",';
+const headOf = (event: AuditEvent): string => (event !== null && typeof event === 'object' && event.level === 'WARN' ? AUDIT_WARN_LINE_HEAD : AUDIT_LINE_HEAD);
 
 export class AuditEntryBuilder {
   /** `,"stage":…,"function":…,"schema_version":2,"event_id":"<container>-` */
@@ -54,7 +58,7 @@ export class AuditEntryBuilder {
   build(event: AuditEvent): AuditEntry {
     const given = event !== null && typeof event === 'object' && event.time !== undefined ? scrubTime(event.time) : undefined;
     const timestamp = given ? Date.parse(given) : this.clock.now();
-    return { timestamp, message: serializeScrubbed(event, given ?? isoTime(timestamp), `${this.tail}${++this.seq}"}`, AUDIT_LINE_HEAD) };
+    return { timestamp, message: serializeScrubbed(event, given ?? isoTime(timestamp), `${this.tail}${++this.seq}"}`, headOf(event)) };
   }
 
   /** Used when an event could not even be built: the fact is kept (an event happened here), its content is not. */

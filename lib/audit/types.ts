@@ -6,6 +6,11 @@
 export const AUDIT_SCHEMA_VERSION = 2;
 /** The `level` of every audit line: Lambda drops lines below the function's applicationLogLevel (INFO at most). */
 export const AUDIT_LEVEL = 'INFO';
+/**
+ * An event may ask for WARN instead (AuditEvent.level): a use of something the operator should not leave on, such as
+ * the password grant. Still one audit line, same schema; log filters and alarms can pick it out by its level.
+ */
+export type AuditLevel = typeof AUDIT_LEVEL | 'WARN';
 
 export type AuditEventName =
   | 'token.issued'
@@ -47,6 +52,8 @@ export type AuditEventName =
   | 'session.ended';
 
 export interface AuditEvent {
+  /** The line's `level`; default INFO. Only INFO and WARN are written (anything else is INFO). */
+  level?: AuditLevel;
   /** ISO 8601 with milliseconds. Filled by the audit emitter when absent. */
   time?: string;
   event: AuditEventName;

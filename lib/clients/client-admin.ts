@@ -7,11 +7,14 @@ import type { IdGenerator } from '../core/ids';
 import { randomIds } from '../core/ids';
 import { undeclaredScopes } from '../oauth/scopes';
 import { hashSecret } from './client-secret';
+import { PUBLIC_CLIENT_GRANTS } from './public-clients';
 import { redirectUriProblems } from './redirect-uris';
 import type { ClientStore, TokenQuotaStore } from '../stores/ports';
 import type { ClientRecord, GrantType } from '../models/client';
 import { clientSettings, describeClientSettings, InvalidClientSettings, updatedSettings, type ClientSettingsInput, type ClientSettingsUpdate } from './client-settings';
 import { quotaUse } from './token-quota';
+
+export { PUBLIC_CLIENT_GRANTS } from './public-clients';
 
 export class AdminError extends Error {
   constructor(message: string) {
@@ -69,7 +72,7 @@ export interface CreateClientInput extends ClientSettingsInput {
   thirdParty?: boolean;
 }
 
-const GRANT_TYPES: readonly GrantType[] = ['client_credentials', 'authorization_code', 'refresh_token'];
+const GRANT_TYPES: readonly GrantType[] = ['client_credentials', 'authorization_code', 'refresh_token', 'password'];
 
 /** What the CLI shows of a client: never a secret or a hash. */
 export function describeClient(c: ClientRecord) {
@@ -132,7 +135,8 @@ export class ClientAdmin {
     if (grantTypes.length === 0) throw new AdminError('--grant-types needs at least one grant type');
     const code = grantTypes.includes('authorization_code');
     if (grantTypes.includes('refresh_token') && !code) throw new AdminError('refresh_token needs the authorization_code grant too');
-    if (input.public && grantTypes.includes('client_credentials')) throw new AdminError('a public client cannot use client_credentials (it has no secret): use --grant-types "authorization_code refresh_token"');
+    const notForPublic = input.public ? grantTypes.filter((g) => !PUBLIC_CLIENT_GRANTS.includes(g)) : [];
+    if (notForPublic.length) throw new AdminError(`a public client cannot use ${notForPublic.join(', ')} (it has no secret): use --grant-types "authorization_code refresh_token"`);
     if (input.public && !code) throw new AdminError('a public client needs the authorization_code grant');
     if (input.thirdParty && !code) throw new AdminError('--third-party is for clients that sign users in (authorization_code)');
     if (code && redirectUris.length === 0) throw new AdminError('the authorization_code grant needs --redirect-uris "https://app.example.com/callback …"');

@@ -63,8 +63,8 @@ export interface Container {
   tokenQuota(): TokenQuota;
   /**
    * People: users, SSO sessions, codes, consents, the one-read sign-in state, and the login page's lockout. (The
-   * user admin, which hashes passwords, is built by lib/composition/user-admin.ts: only the CLIs and the login
-   * function carry the native Argon2 module.)
+   * user admin, which hashes passwords, is built by lib/composition/user-admin.ts: only the CLIs, the login function
+   * and the token function — for the password grant, loaded on first use — carry the native Argon2 module.)
    */
   userStore(): UserStore;
   sessionStore(): SessionStore;

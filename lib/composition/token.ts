@@ -1,6 +1,7 @@
 /** functions/token.ts: POST /oauth2/token. */
 import { handleTokenRequest } from '../endpoints/token';
 import type { HttpRequest } from '../http/request';
+import { lazySignIn } from '../users/lazy-sign-in';
 import { lambdaContainer, type Container } from './container';
 
 export const tokenEndpointDeps = (c: Container) => ({
@@ -11,7 +12,8 @@ export const tokenEndpointDeps = (c: Container) => ({
   lockout: c.lockout(),
   clientAuth: c.clientAuth(),
   quota: c.tokenQuota(),
-  grantServices: { codes: c.codeStore(), signInState: c.signInState(), revocations: c.revocationStore() },
+  // The password grant (off unless configured) loads Argon2 on its first request only (lib/grants/password.ts).
+  grantServices: { codes: c.codeStore(), signInState: c.signInState(), revocations: c.revocationStore(), users: c.userStore(), userLockout: c.userLockout(), signIn: lazySignIn },
 });
 
 export const handleToken = (req: HttpRequest) => handleTokenRequest(req, tokenEndpointDeps(lambdaContainer()));

@@ -87,6 +87,8 @@ export const DEFAULTS = {
   sessionTouchMinIntervalSeconds: 60,
   /** Authorization codes live this long (RFC 6749 §4.1.2: short; single use). */
   authorizationCodeLifetimeSeconds: 60,
+  /** The password grant (RFC 6749 §4.3) is off unless custom.portcullis.passwordGrant.enabled is true (RFC 9700 §2.4). */
+  passwordGrantEnabled: false as boolean,
   /** Passwords longer than this (UTF-8 bytes) are refused before any hashing. */
   maxPasswordBytes: 1024,
   /** Argon2id (OWASP Password Storage Cheat Sheet): 19 MiB, 2 iterations, 1 lane. */

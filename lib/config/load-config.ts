@@ -8,6 +8,7 @@ import { authorizerSection } from './sections/authorizer';
 import { bruteForceSection } from './sections/brute-force';
 import { coreSection } from './sections/core';
 import { keysSection } from './sections/keys';
+import { passwordGrantSection } from './sections/password-grant';
 import { peopleSection } from './sections/people';
 import { revocationSection } from './sections/revocation';
 import { resourcesSection } from './sections/resources';
@@ -29,6 +30,7 @@ export function loadConfig(env: Env = process.env): Config {
     ...bruteForceSection(env),
     ...auditSection(env, core),
     ...peopleSection(env, tokens.scopes),
+    ...passwordGrantSection(env),
   };
 }
 

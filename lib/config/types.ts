@@ -121,4 +121,9 @@ export interface Config {
   /** Authorization codes live this long. */
   authorizationCodeLifetimeSeconds: number;
   branding: Branding;
+  /**
+   * The password grant (lib/grants/password.ts): offered only when enabled here AND the client has the `password`
+   * grant type. Absent (a hand-built config): off.
+   */
+  passwordGrant?: { enabled: boolean };
 }

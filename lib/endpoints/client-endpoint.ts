@@ -30,25 +30,37 @@ export interface ClientEndpointDeps {
 
 export type AuditFields = Omit<AuditEvent, 'event' | 'outcome'> & { outcome?: AuditEvent['outcome'] };
 
+/**
+ * What an endpoint adds to every event of a request, success or failure, from its parameters (absent when the form
+ * could not be read): a level, `scopes_requested` in place of the raw `scope` words, and `detail` entries (merged).
+ */
+export type RequestAudit = (params: FormParams | undefined) => Pick<AuditFields, 'level' | 'scopes_requested' | 'detail'> | undefined;
+
 export async function runClientEndpoint(
   req: HttpRequest,
   deps: ClientEndpointDeps,
   events: { success: AuditEventName; failure: AuditEventName },
   work: (auth: AuthenticatedRequest, clock: Clock) => Promise<{ response: HttpResponse; audit: AuditFields }>,
   beforeAuth?: (params: FormParams) => void,
+  requestAudit?: RequestAudit,
 ): Promise<HttpResponse> {
   const clock = deps.clock ?? systemClock;
   const started = clock.now();
   const progress: { params?: FormParams; creds?: ClientCredentials } = {};
-  const emit = (fields: AuditFields) =>
+  const emit = (fields: AuditFields) => {
+    const extra = requestAudit?.(progress.params);
     deps.audit.emit({
       event: fields.outcome === 'failure' ? events.failure : events.success,
       outcome: 'success',
       client_id: progress.creds?.clientId?.slice(0, 128),
       ...fields,
+      ...(extra?.level ? { level: extra.level } : {}),
+      ...(extra?.scopes_requested ? { scopes_requested: extra.scopes_requested } : {}),
+      ...(extra?.detail ? { detail: { ...fields.detail, ...extra.detail } } : {}),
       latency_ms: clock.now() - started,
       ...requestAuditFields(req),
     });
+  };
   let response: HttpResponse;
   try {
     const auth = await authenticateClient(req, { clients: deps.clients, maxBodyBytes: deps.config.maxBodyBytes, clock, lockout: deps.lockout, services: deps.clientAuth }, progress, beforeAuth);

@@ -8,7 +8,8 @@ import { guardDependency } from '../core/dependency-guard';
 import { OAuthError } from '../core/errors';
 import type { IdGenerator } from '../core/ids';
 import { randomIds } from '../core/ids';
-import { findGrant } from '../grants/registry';
+import { PUBLIC_CLIENT_GRANT_REASON, PUBLIC_CLIENT_GRANTS } from '../clients/public-clients';
+import { findGrant, grantNamed } from '../grants/registry';
 import type { GrantServices } from '../grants/grant';
 import type { HttpRequest } from '../http/request';
 import { noStoreJson, type HttpResponse } from '../http/response';
@@ -36,6 +37,11 @@ export function handleTokenRequest(req: HttpRequest, deps: TokenEndpointDeps): P
       const grantType = params.get('grant_type')!;
       const grant = findGrant(grantType, deps.config);
       if (!grant) throw new OAuthError('unsupported_grant_type', 'The grant type is not supported', { reason: 'unsupported_grant_type' });
+      // A public client never gets a token any other way than through the code grant (PKCE) or a refresh token,
+      // whatever its record says (lib/clients/public-clients.ts).
+      if (client.public && !PUBLIC_CLIENT_GRANTS.includes(grant.grantType)) {
+        throw new OAuthError('unauthorized_client', 'A public client may only use the authorization code (with PKCE) and refresh token grants', { reason: PUBLIC_CLIENT_GRANT_REASON });
+      }
       if (!client.grantTypes.includes(grant.grantType)) {
         throw new OAuthError('unauthorized_client', 'The client may not use this grant type', { reason: 'grant_not_allowed' });
       }
@@ -62,5 +68,7 @@ export function handleTokenRequest(req: HttpRequest, deps: TokenEndpointDeps): P
     (params) => {
       if (!params.get('grant_type')) throw new OAuthError('invalid_request', 'grant_type is required', { reason: 'missing_grant_type' });
     },
+    // A grant may mark every event of a request that names it (the password grant: WARN, whether it is on or not).
+    (params) => (params ? grantNamed(params.get('grant_type'))?.requestAudit?.(params, deps.config) : undefined),
   );
 }

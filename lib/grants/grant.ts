@@ -11,7 +11,10 @@ import type { ClientRecord, GrantType } from '../models/client';
 import type { MintInput } from '../tokens/access-token';
 import type { AuditSink } from '../audit/types';
 import type { IdGenerator } from '../core/ids';
-import type { AuthorizationCodeStore, RevocationStore, SignInStateReader } from '../stores/ports';
+import type { AuthorizationCodeStore, RevocationStore, SignInStateReader, UserStore } from '../stores/ports';
+import type { Lockout } from '../lockout/lockout';
+import type { SignIn } from '../users/lazy-sign-in';
+import type { AuditEvent } from '../audit/types';
 
 export interface GrantRequest {
   params: FormParams;
@@ -32,6 +35,10 @@ export interface GrantServices {
   /** For events a grant itself emits (`code.reused`); the endpoint audits the outcome. */
   audit?: AuditSink;
   ids?: IdGenerator;
+  /** The password grant: the users, the per-username lockout the login page uses, and its check (lib/users/lazy-sign-in.ts). */
+  users?: UserStore;
+  userLockout?: Lockout;
+  signIn?: SignIn;
 }
 
 /** What a grant decided to issue. */
@@ -49,4 +56,9 @@ export interface Grant {
   /** Whether this deployment offers it (metadata lists only these; others answer unsupported_grant_type). Default: yes. */
   enabled?(config: Config): boolean;
   handle(req: GrantRequest, services: GrantServices): Promise<GrantOutcome> | GrantOutcome;
+  /**
+   * What every audit event of a request naming this grant carries, enabled or not, success or failure (the password
+   * grant: WARN, `detail.grant_type`, and only declared scope names in `scopes_requested`).
+   */
+  requestAudit?(params: FormParams, config: Config): Pick<AuditEvent, 'level' | 'scopes_requested' | 'detail'>;
 }

@@ -3,8 +3,9 @@ import type { Config } from '../config/types';
 import { authorizationCodeGrant } from './authorization-code';
 import { clientCredentialsGrant } from './client-credentials';
 import type { Grant } from './grant';
+import { passwordGrant } from './password';
 
-export const GRANTS: readonly Grant[] = [clientCredentialsGrant, authorizationCodeGrant];
+export const GRANTS: readonly Grant[] = [clientCredentialsGrant, authorizationCodeGrant, passwordGrant];
 
 const offered = (g: Grant, config: Config) => g.enabled?.(config) ?? true;
 
@@ -12,6 +13,9 @@ const offered = (g: Grant, config: Config) => g.enabled?.(config) ?? true;
 export function findGrant(grantType: string, config: Config): Grant | undefined {
   return GRANTS.find((g) => g.grantType === grantType && offered(g, config));
 }
+
+/** The grant for a `grant_type` value, offered or not (for auditing a request that names it). */
+export const grantNamed = (grantType: string | undefined): Grant | undefined => GRANTS.find((g) => g.grantType === grantType);
 
 /** RFC 8414 `grant_types_supported`. */
 export const supportedGrantTypes = (config: Config): string[] => GRANTS.filter((g) => offered(g, config)).map((g) => g.grantType);

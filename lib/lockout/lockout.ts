@@ -167,6 +167,7 @@ export class Lockout {
       reason: 'too_many_failures',
       ...this.kind.subject(clientId),
       detail: {
+        ...info.context?.detail,
         failures: state.failures,
         lockout_seconds: seconds,
         locked_until: new Date(until).toISOString(),

@@ -9,8 +9,11 @@ export interface ClientSecret {
   expiresAt?: number;
 }
 
-/** `refresh_token` may be registered now; the grant itself comes with the refresh-token issue. */
-export type GrantType = 'client_credentials' | 'authorization_code' | 'refresh_token';
+/**
+ * `refresh_token` may be registered now; the grant itself comes with the refresh-token issue. `password` works only
+ * where the deployment turned the password grant on (custom.portcullis.passwordGrant.enabled; lib/grants/password.ts).
+ */
+export type GrantType = 'client_credentials' | 'authorization_code' | 'refresh_token' | 'password';
 
 export interface ClientRecord extends ClientKeySettings, ClientQuotaSettings {
   clientId: string;

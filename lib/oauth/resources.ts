@@ -4,8 +4,8 @@
  * to that API (custom.portcullis.resources), so a token for API A fails at API B's authorizer and carries none of
  * B's privileges. Without `resource` the token is for the default audience, with the scopes requested, as before.
  *
- * For every endpoint that takes `resource` (the token endpoint's grants; the authorization endpoint too — it calls
- * resolveResource with the request's `resource` and keeps the answer with the code):
+ * For every grant that takes `resource` (client_credentials, password; not yet the authorization endpoint, which
+ * ignores it — it should call resolveResource with the request's `resource` and keep the answer with the code):
  *   - resolveResource: the target audience, or `invalid_target` (400) for an identifier that is not declared;
  *   - scopesForTarget: the granted scopes kept to the target's (shown in the answer's `scope`, RFC 6749 §3.3);
  *     none left → invalid_scope.

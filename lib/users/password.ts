@@ -1,6 +1,6 @@
 /**
  * Passwords: Argon2id with OWASP's parameters (19 MiB, 2 iterations, 1 lane; DEFAULTS.argon2*), through
- * @node-rs/argon2 (a native module: the login function's bundle carries the binary of its Lambda architecture,
+ * @node-rs/argon2 (a native module: the login and token functions' zips carry the binary of its Lambda architecture,
  * see README "Deploying"). Node has no built-in Argon2, and scrypt at OWASP's parameters is ~35 times slower here.
  * A password over 1 KB (UTF-8) is refused before any hashing, so a huge one costs nothing.
  * An unknown user is verified against DUMMY_PASSWORD_HASH, so it costs the same as a known one.

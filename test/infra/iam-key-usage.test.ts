@@ -154,6 +154,18 @@ async function peopleScenario(config: ReturnType<typeof loadConfig>) {
   const replay = await exchange();
   expect(JSON.parse(replay.body).error).toBe('invalid_grant');
 }
+/**
+ * The password grant, on a token container whose stage turned it on: two wrong passwords and a good one for the
+ * user of the people scenario (the username link and the user read, the user lockout read, created, updated, cleared).
+ */
+async function passwordScenario(config: ReturnType<typeof loadConfig>) {
+  const admin = createClientAdmin(config, ddb.table, createAuditSink(config, { stdout: () => {} }), 'test');
+  const legacy = await admin.create({ name: 'legacy', scopes: ['read:data'], grantTypes: ['password'] });
+  const token = await container<{ handler: ApiHandler }>('token', '../../functions/token', { PORTCULLIS_PASSWORD_GRANT_ENABLED: 'true' });
+  const attempt = (password: string) => form(token.handler, basic(legacy.client.clientId, legacy.secret), new URLSearchParams({ grant_type: 'password', username: 'iam-user', password }).toString());
+  for (let i = 0; i < 2; i++) expect((await attempt('wrong password')).statusCode).toBe(400);
+  expect((await attempt('iam user password')).statusCode).toBe(200);
+}
 const body = (token: string) => `token=${encodeURIComponent(token)}`;
 const asSigner = async () => assertionForm(await signAssertion(signerKey, signer.clientId, 'http://localhost:3000/oauth2/token', Date.now()));
 const signed = async (handler: ApiHandler, rest: string) => handler(apiEvent('POST', {}, `${rest}&${await asSigner()}`));
@@ -242,6 +254,7 @@ test('every request of every function is allowed by its role, and every permissi
   expect((await metadata.handler(apiEvent('GET'))).statusCode).toBe(200);
 
   await peopleScenario(config);
+  await passwordScenario(config);
 
   const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
   for (const mode of ['snapshot', 'strict']) {
@@ -257,6 +270,7 @@ test('every request of every function is allowed by its role, and every permissi
   expect(seen('token').some((r) => r.action === 'UpdateItem' && r.leadingKeys[0].startsWith('lockout-h#'))).toBe(true);
   for (const fn of ['token', 'revoke', 'introspect']) expect(seen(fn).filter((r) => r.leadingKeys[0].startsWith('assertion-jti#')).map((r) => r.action)).toEqual(['PutItem']);
   expect(seen('token').filter((r) => r.leadingKeys[0].startsWith('token-quota#')).map((r) => r.action)).toEqual(['UpdateItem']);
+  expect(new Set(seen('token').filter((r) => r.leadingKeys[0].startsWith('lockout-user#')).map((r) => r.action))).toEqual(new Set(['GetItem', 'PutItem', 'UpdateItem']));
   expect(seen('authorizer').map((r) => `${r.action} ${r.target}`)).toEqual(expect.arrayContaining(['Query index/feed', 'BatchGetItem table']));
 
   const byRole = new Map<string, DynamoRequest[]>();

@@ -228,11 +228,12 @@ test('DynamoDB: every role names exactly the partitions it needs, per action (dy
   const lockout = [P.lockout, P.lockoutHashed];
   const revocations = sorted(P.revokedToken, P.revokedClient, P.revokedSubject);
   const expected: Record<string, Record<string, string[]>> = {
+    // The password grant: the login page's reads (username link, user) and its per-username lockout.
     TokenRole: {
-      GetItem: sorted(P.client, ...lockout, P.authorizationCode),
+      GetItem: sorted(P.client, ...lockout, P.authorizationCode, P.username, P.user, P.userLockout),
       Query: [P.keys],
-      PutItem: sorted(...lockout, P.assertionJti, P.revokedToken, P.revocationFeedHead),
-      UpdateItem: sorted(...lockout, P.tokenQuota, P.authorizationCode),
+      PutItem: sorted(...lockout, P.assertionJti, P.revokedToken, P.revocationFeedHead, P.userLockout),
+      UpdateItem: sorted(...lockout, P.tokenQuota, P.authorizationCode, P.userLockout),
       BatchGetItem: sorted(P.session, P.user, P.revokedToken, P.revocationFeedHead),
     },
     RevokeRole: {
@@ -301,21 +302,24 @@ test('both authorizer functions (REST and HTTP API) have the same Lambda alarms'
   expect(lambdaAlarms('AuthorizerHttpApiLambdaFunction')).toEqual(lambdaAlarms('AuthorizerLambdaFunction'));
 });
 
-test('the login function carries the Argon2 binary for Lambda arm64, and only it; the functions run on arm64', () => {
+test('the login and token functions (the password grant) carry the Argon2 binary for Lambda arm64, and only they; the functions run on arm64', () => {
   const { zipEntries, elfMachine } = require('../../infra/lambda-zip') as typeof import('../../infra/lambda-zip');
   for (const [, f] of ofType('AWS::Lambda::Function')) expect(f.Properties.Architectures).toEqual(['arm64']);
   const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8'));
   const pinned = lock.packages['node_modules/@node-rs/argon2'].version;
   expect(pinned).toBe('2.2.1');
-  const login = zipEntries(join(outDir, 'login.zip'));
-  const natives = [...login.values()].filter((e) => e.name.endsWith('.node'));
-  expect(natives.map((e) => e.name)).toEqual(['node_modules/@node-rs/argon2-linux-arm64-gnu/argon2.linux-arm64-gnu.node']);
-  expect(elfMachine(natives[0].data())).toBe('aarch64');
-  expect(JSON.parse(login.get('node_modules/@node-rs/argon2-linux-arm64-gnu/package.json')!.data().toString('utf8')).version).toBe(pinned);
-  expect(login.has('node_modules/@node-rs/argon2/index.js')).toBe(true);
-  expect([...login.keys()].some((n) => n.includes('x64'))).toBe(false);
+  const WITH_ARGON2 = ['login.zip', 'token.zip'];
+  for (const name of WITH_ARGON2) {
+    const zip = zipEntries(join(outDir, name));
+    const natives = [...zip.values()].filter((e) => e.name.endsWith('.node'));
+    expect({ name, natives: natives.map((e) => e.name) }).toEqual({ name, natives: ['node_modules/@node-rs/argon2-linux-arm64-gnu/argon2.linux-arm64-gnu.node'] });
+    expect(elfMachine(natives[0].data())).toBe('aarch64');
+    expect(JSON.parse(zip.get('node_modules/@node-rs/argon2-linux-arm64-gnu/package.json')!.data().toString('utf8')).version).toBe(pinned);
+    expect(zip.has('node_modules/@node-rs/argon2/index.js')).toBe(true);
+    expect([...zip.keys()].some((n) => n.includes('x64'))).toBe(false);
+  }
   // Every other function is one bundle: no node_modules, no native code.
-  for (const z of readdirSync(outDir).filter((f) => f.endsWith('.zip') && f !== 'login.zip')) {
+  for (const z of readdirSync(outDir).filter((f) => f.endsWith('.zip') && !WITH_ARGON2.includes(f))) {
     expect({ zip: z, files: [...zipEntries(join(outDir, z)).keys()].filter((n) => n.includes('node_modules') || n.endsWith('.node')) }).toEqual({ zip: z, files: [] });
   }
   // On this machine the tests load the host's binary and hash with the parameters the code asks for.

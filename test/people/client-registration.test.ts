@@ -56,7 +56,7 @@ test.each([
   [{ grantTypes: ['authorization_code' as const] }, /needs --redirect-uris/],
   [{ redirectUris: ['https://a.example/cb'], grantTypes: ['client_credentials' as const] }, /redirect URIs are for the authorization_code grant/],
   [{ grantTypes: ['refresh_token' as const] }, /refresh_token needs the authorization_code grant/],
-  [{ grantTypes: ['password' as never] }, /unknown grant type\(s\): password/],
+  [{ grantTypes: ['implicit' as never] }, /unknown grant type\(s\): implicit/],
   [{ grantTypes: ['client_credentials' as const], thirdParty: true }, /--third-party is for clients that sign users in/],
   [{ redirectUris: ['http://localhost:3000/cb'] }, /"http:\/\/localhost:3000\/cb" uses http, which is allowed only on a loopback address/],
   [{ redirectUris: ['https://a.example/cb', 'javascript:alert(1)'] }, /"javascript:alert\(1\)" uses the scheme "javascript"/],

@@ -29,6 +29,7 @@ import { issuerChecks, type HttpGet } from './issuer-checks';
 import { keyChecks } from './key-checks';
 import { routeChecks } from './route-checks';
 import { roleChecks } from './role-checks';
+import { passwordGrantChecks } from './password-grant-checks';
 import { withOidcScopes } from '../../../../lib/config/oidc-scopes';
 import type { ClientRecord } from '../../../../lib/models/client';
 
@@ -72,6 +73,7 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorReport> {
     guarded('routes', 'the route table', () => routeChecks(declared, clients)),
     guarded('config', 'the configuration', () => configChecks(config, declared, local)),
     guarded('roles', 'the roles', () => roleChecks(declared)),
+    guarded('password-grant', 'the password grant', () => passwordGrantChecks(config, clients)),
     clients
       ? guarded('clients', 'the clients', () =>
           clientChecks({ config, clients: clients!, revocations, nowSeconds: epochSeconds(clock), declaredScopes: scopesDiffer ? declaredCatalogue : undefined }),
