@@ -11,7 +11,7 @@ export const tokenEndpointDeps = (c: Container) => ({
   lockout: c.lockout(),
   clientAuth: c.clientAuth(),
   quota: c.tokenQuota(),
-  grantServices: { codes: c.codeStore(), signInState: c.signInState(), revocations: c.revocationStore() },
+  grantServices: { codes: c.codeStore(), signInState: c.signInState(), revocations: c.revocationStore(), refreshFamilies: c.refreshFamilyStore() },
 });
 
 export const handleToken = (req: HttpRequest) => handleTokenRequest(req, tokenEndpointDeps(lambdaContainer()));

@@ -9,6 +9,7 @@ import { bruteForceSection } from './sections/brute-force';
 import { coreSection } from './sections/core';
 import { keysSection } from './sections/keys';
 import { peopleSection } from './sections/people';
+import { refreshSection } from './sections/refresh';
 import { revocationSection } from './sections/revocation';
 import { resourcesSection } from './sections/resources';
 import { tokensSection } from './sections/tokens';
@@ -29,6 +30,7 @@ export function loadConfig(env: Env = process.env): Config {
     ...bruteForceSection(env),
     ...auditSection(env, core),
     ...peopleSection(env, tokens.scopes),
+    ...refreshSection(env),
   };
 }
 

@@ -22,6 +22,7 @@ import { sessionStillLive } from '../sessions/sessions';
 import { retention } from '../stores/keyspace';
 import { capByRoles } from '../users/roles';
 import { grantId as grantIdOf } from '../refresh/grant-id';
+import { issuesRefreshTokens, startFamily } from '../refresh/start-family';
 import type { Grant, GrantServices } from './grant';
 
 /** RFC 7636 §4.1: 43–128 characters of [A-Z a-z 0-9 - . _ ~]. */
@@ -30,7 +31,7 @@ const invalidGrant = (description: string, reason: string) => new OAuthError('in
 
 function needed(s: GrantServices) {
   if (!s.codes || !s.signInState || !s.revocations) throw new Error('the authorization code grant needs the code, sign-in state and revocation stores');
-  return { codes: s.codes, signInState: s.signInState, revocations: s.revocations };
+  return { codes: s.codes, signInState: s.signInState, revocations: s.revocations, families: s.refreshFamilies };
 }
 
 export const authorizationCodeGrant: Grant = {
@@ -38,7 +39,7 @@ export const authorizationCodeGrant: Grant = {
   parameters: ['code', 'redirect_uri', 'code_verifier'],
   async handle({ params, client, clock }, services) {
     const { config } = services;
-    const { codes, signInState, revocations } = needed(services);
+    const { codes, signInState, revocations, families } = needed(services);
     const code = params.get('code');
     const redirectUri = params.get('redirect_uri');
     const verifier = params.get('code_verifier');
@@ -79,6 +80,8 @@ export const authorizationCodeGrant: Grant = {
         // code and every token of the refresh family started with it carry its gid.
         const replayedGid = grantIdOf(redemption.grantId);
         await guardDependency(revocations.revokeGrant(replayedGid, { client_id: record.clientId, sub: record.sub, by: 'code-reuse' }));
+        // Its refresh-token family too (a refresh also reads the grant record, so this is for introspection and `tokens list`).
+        if (families) await guardDependency(families.revoke(record.sub, redemption.grantId, { nowSeconds: now, reason: 'code_reused', by: 'code-reuse' }));
         services.audit?.emit({
           event: 'code.reused',
           outcome: 'failure',
@@ -99,7 +102,13 @@ export const authorizationCodeGrant: Grant = {
     if (!sessionStillLive(state, record.sid, record.sub, now)) throw invalidGrant('The sign-in session has ended', 'session_ended');
     const scopes = capByRoles(record.scopes, state.user.roles, config);
     if (scopes.length === 0) throw invalidGrant('The user no longer has any of the granted scopes', 'no_scope_for_user');
+    // A client allowed the refresh_token grant gets a refresh token with every code exchange (offline_access or not).
+    const started =
+      families && issuesRefreshTokens(client)
+        ? await guardDependency(startFamily(families, config, { familyKey: grantId, client, sub: record.sub, sid: record.sid, authTime: record.authTime, scopes, nowSeconds: now }))
+        : undefined;
     return {
+      ...(started ? { refreshToken: started.token } : {}),
       accessToken: {
         issuer: config.issuer,
         audience: config.audience,
@@ -110,7 +119,7 @@ export const authorizationCodeGrant: Grant = {
         jti,
         extraClaims: { sid: record.sid, auth_time: record.authTime, gid },
       },
-      auditDetail: { sid: record.sid, gid },
+      auditDetail: { sid: record.sid, gid, ...(started ? { refresh_token: true } : {}) },
     };
   },
 };

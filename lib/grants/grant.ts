@@ -11,7 +11,7 @@ import type { ClientRecord, GrantType } from '../models/client';
 import type { MintInput } from '../tokens/access-token';
 import type { AuditSink } from '../audit/types';
 import type { IdGenerator } from '../core/ids';
-import type { AuthorizationCodeStore, RevocationStore, SignInStateReader } from '../stores/ports';
+import type { AuthorizationCodeStore, RefreshFamilyStore, RevocationStore, SignInStateReader } from '../stores/ports';
 
 export interface GrantRequest {
   params: FormParams;
@@ -29,6 +29,8 @@ export interface GrantServices {
   codes?: AuthorizationCodeStore;
   signInState?: SignInStateReader;
   revocations?: RevocationStore;
+  /** Refresh-token families: started by the code exchange, rotated by the refresh token grant. */
+  refreshFamilies?: RefreshFamilyStore;
   /** For events a grant itself emits (`code.reused`); the endpoint audits the outcome. */
   audit?: AuditSink;
   ids?: IdGenerator;
@@ -37,6 +39,8 @@ export interface GrantServices {
 /** What a grant decided to issue. */
 export interface GrantOutcome {
   accessToken: MintInput;
+  /** A refresh token to return with it (RFC 6749 §5.1). */
+  refreshToken?: string;
   /** Small, non-secret facts for the audit event (`detail`). */
   auditDetail?: Record<string, string | number | boolean>;
 }

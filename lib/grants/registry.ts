@@ -2,9 +2,10 @@
 import type { Config } from '../config/types';
 import { authorizationCodeGrant } from './authorization-code';
 import { clientCredentialsGrant } from './client-credentials';
+import { refreshTokenGrant } from './refresh-token';
 import type { Grant } from './grant';
 
-export const GRANTS: readonly Grant[] = [clientCredentialsGrant, authorizationCodeGrant];
+export const GRANTS: readonly Grant[] = [clientCredentialsGrant, authorizationCodeGrant, refreshTokenGrant];
 
 const offered = (g: Grant, config: Config) => g.enabled?.(config) ?? true;
 

@@ -33,6 +33,13 @@ export class RevocationSnapshot {
   private readonly sessions = new Map<string, NotBefore>();
 
   /**
+   * `accessTokenHorizonSeconds`: max token lifetime + skew. Grant and session records are stored as long as a refresh
+   * family may live (a refresh reads them), but the snapshot, which judges access tokens only, forgets them once every
+   * access token they can kill has expired: memory stays bounded by the access-token horizon.
+   */
+  constructor(private readonly accessTokenHorizonSeconds = Infinity) {}
+
+  /**
    * Merges one feed record; records already past their TTL are ignored. True when it changed what is denied
    * (a new jti, a later not-before); false for a record already known or superseded.
    */
@@ -52,11 +59,17 @@ export class RevocationSnapshot {
     }
     if (r.kind === 'subject') return moveForward(this.subjects, r.sub, r.notBefore, entry.expiresAt);
     if (r.kind === 'grant') {
+      const expiresAt = Math.min(entry.expiresAt, r.revokedAt + this.accessTokenHorizonSeconds);
+      if (expiresAt <= nowSeconds) return false;
       const cur = this.grants.get(r.gid);
-      this.grants.set(r.gid, Math.max(entry.expiresAt, cur ?? 0));
+      this.grants.set(r.gid, Math.max(expiresAt, cur ?? 0));
       return cur === undefined;
     }
-    if (r.kind === 'session') return moveForward(this.sessions, r.sid, r.notBefore, entry.expiresAt);
+    if (r.kind === 'session') {
+      const expiresAt = Math.min(entry.expiresAt, r.notBefore + this.accessTokenHorizonSeconds);
+      if (expiresAt <= nowSeconds) return false;
+      return moveForward(this.sessions, r.sid, r.notBefore, expiresAt);
+    }
     return false;
   }
 

@@ -39,6 +39,8 @@ export interface SnapshotCheckerOptions {
   overlapMs: number;
   /** Re-read the whole feed horizon this often (a record the index delivered later than overlapMs). */
   fullReloadMs: number;
+  /** Max token lifetime + skew: how long the snapshot keeps grant and session records (see RevocationSnapshot). */
+  accessTokenHorizonSeconds?: number;
   /** A refresh still pending after this long (e.g. frozen mid-request) no longer blocks a new one. */
   abandonAfterMs: number;
   clock?: Clock;
@@ -63,7 +65,7 @@ export interface SnapshotStats extends SnapshotSize {
 const STALE: RevocationReason = 'revocation_state_stale';
 
 export class SnapshotRevocationChecker implements RevocationChecker {
-  private readonly snapshot = new RevocationSnapshot();
+  private readonly snapshot: RevocationSnapshot;
   private readonly clock: Clock;
   private position: string | undefined;
   private lastSuccessAt = -Infinity;
@@ -81,6 +83,7 @@ export class SnapshotRevocationChecker implements RevocationChecker {
     private readonly opts: SnapshotCheckerOptions,
   ) {
     this.clock = opts.clock ?? systemClock;
+    this.snapshot = new RevocationSnapshot(opts.accessTokenHorizonSeconds);
   }
 
   check(token: TokenFacts): RevocationReason | null | Promise<RevocationReason | null> {

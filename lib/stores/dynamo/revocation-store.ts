@@ -52,7 +52,10 @@ export const revocationKeys = {
   session: keyspace.revokedSession,
 };
 
-export type RevocationStoreOptions = Pick<Config, 'clockSkewSeconds' | 'maxTokenLifetimeSeconds'>;
+export type RevocationStoreOptions = Pick<Config, 'clockSkewSeconds' | 'maxTokenLifetimeSeconds'> & {
+  /** Grant and session records are also read by refreshes: kept as long as a refresh-token family may live. */
+  refreshTokens?: Pick<Config['refreshTokens'], 'absoluteLifetimeSeconds'>;
+};
 
 interface FeedHead {
   ms: number;
@@ -160,7 +163,7 @@ export class DynamoRevocationStore implements RevocationStore {
   revokeClient(clientId: string, opts: { notBefore: number; reason: 'revoked' | 'disabled'; by?: string }): Promise<ClientRevocation> {
     requireText('client id', clientId);
     if (opts.reason !== 'revoked' && opts.reason !== 'disabled') throw new TypeError('reason must be revoked or disabled');
-    return this.moveNotBefore<ClientRevocation>(revocationKeys.client(clientId), opts.notBefore, () => ({
+    return this.moveNotBefore<ClientRevocation>(revocationKeys.client(clientId), opts.notBefore, undefined, () => ({
       kind: 'client',
       client_id: clientId,
       notBefore: opts.notBefore,
@@ -172,7 +175,7 @@ export class DynamoRevocationStore implements RevocationStore {
 
   revokeSubject(sub: string, opts: { notBefore: number; by?: string }): Promise<SubjectRevocation> {
     requireText('sub', sub);
-    return this.moveNotBefore<SubjectRevocation>(revocationKeys.subject(sub), opts.notBefore, () => ({
+    return this.moveNotBefore<SubjectRevocation>(revocationKeys.subject(sub), opts.notBefore, undefined, () => ({
       kind: 'subject',
       sub,
       notBefore: opts.notBefore,
@@ -193,7 +196,7 @@ export class DynamoRevocationStore implements RevocationStore {
       revokedAt,
       ...(input.by ? { by: input.by } : {}),
     };
-    const expiresAt = retention.revokedGrant(revokedAt, this.opts.maxTokenLifetimeSeconds, this.opts.clockSkewSeconds);
+    const expiresAt = retention.revokedGrant(revokedAt, this.opts.maxTokenLifetimeSeconds, this.opts.clockSkewSeconds, this.opts.refreshTokens?.absoluteLifetimeSeconds);
     const pk = revocationKeys.grant(gid);
     const [existing, head] = await this.table.batchGet<unknown>([{ pk, sk: SK }, HEAD]);
     if (existing) return existing.doc as GrantRevocation;
@@ -212,7 +215,8 @@ export class DynamoRevocationStore implements RevocationStore {
 
   revokeSession(sid: string, input: RevokeSessionInput): Promise<SessionRevocation> {
     requireText('sid', sid);
-    return this.moveNotBefore<SessionRevocation>(revocationKeys.session(sid), input.notBefore, () => ({
+    const keep = retention.revokedGrant(input.notBefore, this.opts.maxTokenLifetimeSeconds, this.opts.clockSkewSeconds, this.opts.refreshTokens?.absoluteLifetimeSeconds);
+    return this.moveNotBefore<SessionRevocation>(revocationKeys.session(sid), input.notBefore, keep, () => ({
       kind: 'session',
       sid,
       ...(input.sub ? { sub: input.sub } : {}),
@@ -223,13 +227,13 @@ export class DynamoRevocationStore implements RevocationStore {
   }
 
   /** Not-before epochs only move forward: read, then a conditional put on the version read (retried on conflict). */
-  private async moveNotBefore<R extends ClientRevocation | SubjectRevocation | SessionRevocation>(pk: string, notBefore: number, make: () => R): Promise<R> {
+  private async moveNotBefore<R extends ClientRevocation | SubjectRevocation | SessionRevocation>(pk: string, notBefore: number, keepUntil: number | undefined, make: () => R): Promise<R> {
     requireEpoch('notBefore', notBefore);
     const now = epochSeconds(this.clock);
     if (notBefore > now + retention.maxNotBeforeAheadSeconds) {
       throw new RangeError(`notBefore may be at most ${retention.maxNotBeforeAheadSeconds} s in the future`);
     }
-    const expiresAt = retention.notBefore(notBefore, this.opts.maxTokenLifetimeSeconds, this.opts.clockSkewSeconds);
+    const expiresAt = keepUntil ?? retention.notBefore(notBefore, this.opts.maxTokenLifetimeSeconds, this.opts.clockSkewSeconds);
     for (let attempt = 0; attempt < 5; attempt++) {
       const current = await this.table.get<R>(pk, SK);
       if (current && current.doc.notBefore >= notBefore) return current.doc;
