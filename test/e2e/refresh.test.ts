@@ -122,3 +122,18 @@ test('users disable ends the families and their access tokens within the bound',
   await untilStatus(next.body.access_token, 401);
   expect((await refresh(next.body.refresh_token)).body.error).toBe('invalid_grant');
 });
+
+test('the CLI contract: clients create --refresh-* flags, tokens list needs --sub', async () => {
+  const created = await cli('admin', ['clients', 'create', '--name', 'cli-refresh', '--scopes', 'read:data', '--redirect-uris', REDIRECT, '--grant-types', 'authorization_code refresh_token', '--refresh-rotation', 'off', '--refresh-idle-lifetime', '3600', '--json'], stack.stateDir);
+  expect(created.code).toBe(0);
+  expect(lastJson(created.stdout)).toMatchObject({ grant_types: ['authorization_code', 'refresh_token'], refresh_rotation: false, refresh_idle_lifetime_seconds: 3600, refresh_absolute_lifetime_seconds: null });
+  const updated = await cli('admin', ['clients', 'update', lastJson(created.stdout).client_id, '--refresh-rotation', 'on', '--json'], stack.stateDir);
+  expect(lastJson(updated.stdout)).toMatchObject({ refresh_rotation: true });
+  const bad = await cli('admin', ['clients', 'create', '--name', 'p', '--scopes', 'read:data', '--redirect-uris', REDIRECT, '--grant-types', 'authorization_code refresh_token', '--public', '--refresh-rotation', 'off'], stack.stateDir);
+  expect(bad.code).not.toBe(0);
+  expect(bad.stderr).toMatch(/public client always rotates/);
+  const noSub = await cli('admin', ['tokens', 'list'], stack.stateDir);
+  expect(noSub.code).toBe(2);
+  expect(noSub.stderr).toMatch(/--sub/);
+  expect(lastJson((await cli('admin', ['tokens', 'list', '--sub', 'usr_nobody', '--json'], stack.stateDir)).stdout)).toEqual({ sub: 'usr_nobody', families: [] });
+});
