@@ -101,6 +101,8 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
       token_issue_ratio_without_audit: { RS256: r3(token.algs.RS256.issueRatioWithoutAudit.median), ES256: r3(token.algs.ES256.issueRatioWithoutAudit.median) },
       private_key_jwt_issue_ratio: { RS256: r3(token.algs.RS256.privateKeyJwtRatio.median), ES256: r3(token.algs.ES256.privateKeyJwtRatio.median) },
       private_key_jwt_ddb_calls_per_request: r3(token.privateKeyJwtDdb.perRequest),
+      refresh_issue_ratio: { RS256: r3(token.algs.RS256.refreshRatio.median), ES256: r3(token.algs.ES256.refreshRatio.median) },
+      refresh_ddb_calls: r3(token.refreshDdb.perRequest),
       authorizer_cold_init_ms: r1(cold.authorizer.totalMs),
       token_cold_init_ms: r1(cold.token.totalMs),
       bundle_bytes: {
@@ -173,12 +175,13 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
           spreads: Object.fromEntries(
             (['RS256', 'ES256'] as const).map((a) => [
               a,
-              { with_audit: token.algs[a].issueRatio, without_audit: token.algs[a].issueRatioWithoutAudit, private_key_jwt: token.algs[a].privateKeyJwtRatio },
+              { with_audit: token.algs[a].issueRatio, without_audit: token.algs[a].issueRatioWithoutAudit, private_key_jwt: token.algs[a].privateKeyJwtRatio, refresh: token.algs[a].refreshRatio },
             ]),
           ),
           requests: token.requests,
           audit_lines: token.auditLines,
           private_key_jwt_ddb_calls: token.privateKeyJwtDdb,
+          refresh_ddb_calls: token.refreshDdb,
         },
         cold: { ...cold, require_by_dependency: requireCosts.map((c) => ({ ...c, requireMs: r1(c.requireMs) })) },
         bundles: {

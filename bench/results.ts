@@ -19,6 +19,8 @@ export const MEASURE_KEYS = [
   'token_issue_ratio_without_audit',
   'private_key_jwt_issue_ratio',
   'private_key_jwt_ddb_calls_per_request',
+  'refresh_issue_ratio',
+  'refresh_ddb_calls',
   'authorizer_cold_init_ms',
   'token_cold_init_ms',
   'bundle_bytes',
@@ -54,6 +56,8 @@ export const GOALS: Goal[] = [
   { path: 'token_issue_ratio.ES256', op: '>=', target: 0.6 },
   // The assertion check and its jti write add at most one DynamoDB call (the conditional PutItem of the jti).
   { path: 'private_key_jwt_ddb_calls_per_request', op: '<=', target: 1 },
+  // A refresh: one BatchGetItem (family, user, grant and session records) and one conditional UpdateItem (issue 16).
+  { path: 'refresh_ddb_calls', op: '<=', target: 2 },
   { path: 'authorizer_cold_init_ms', op: '<=', target: 60 },
   // The authorization code flow: authorize with a session ≤ 2 DynamoDB calls, the code exchange ≤ 3 (issue 15).
   { path: 'code_flow_ddb_calls.authorize', op: '<=', target: 2 },

@@ -26,6 +26,8 @@ import { MemoryClientStore } from './memory/client-store';
 import { MemoryConsentStore } from './memory/consent-store';
 import { MemoryLockoutStore } from './memory/lockout-store';
 import { MemoryRevocationStore } from './memory/revocation-store';
+import { MemoryRefreshFamilyStore } from './memory/refresh-family-store';
+import { revokeSubjectFamilies } from '../lib/refresh/revoke-grant';
 import { MemorySessionStore } from './memory/session-store';
 import { MemorySignInStateReader } from './memory/sign-in-state';
 import { MemoryUserStore } from './memory/user-store';
@@ -92,6 +94,7 @@ export async function peopleWorld(opts: { env?: Record<string, string> } = {}) {
   const codes = new MemoryAuthorizationCodeStore();
   const revocations = new MemoryRevocationStore(config, clock);
   const signInState = new MemorySignInStateReader({ sessions, users, consents });
+  const refreshFamilies = new MemoryRefreshFamilyStore(clock, users, revocations);
   const lookup = new CachedClientLookup(clients, config.clientCacheTtlMs, 100, clock);
   const userLockout = new Lockout(new MemoryLockoutStore(), { policy: lockoutPolicy(config), cacheTtlMs: config.clientCacheTtlMs, clock, audit, kind: USER_LOCKOUT });
   const deps: AuthorizationDeps = { config, clients: lookup, signInState, sessions, codes, consents, users, audit, clock, userLockout };
@@ -101,12 +104,13 @@ export async function peopleWorld(opts: { env?: Record<string, string> } = {}) {
     keyRing: staticKeyRing(testSigner()),
     audit,
     clock,
-    grantServices: { codes, signInState, revocations, users, userLockout, signIn: lazySignIn },
+    grantServices: { codes, signInState, revocations, users, userLockout, signIn: lazySignIn, refreshFamilies },
   };
   const clientAdmin = new ClientAdmin({ config, clients, audit, clock });
   const userAdmin = new UserAdmin({ config, users, consents, audit, clock, revokeSubject: async (sub) => {
     const notBefore = Math.floor(clock.now() / 1000);
     await revocations.revokeSubject(sub, { notBefore });
+    await revokeSubjectFamilies(refreshFamilies, sub, { nowSeconds: notBefore, reason: 'subject_revoked' });
     return { notBefore };
   } });
   const alice = await userAdmin.create({ username: 'alice', password: PASSWORD, roles: ['reader'] });
@@ -153,5 +157,5 @@ export async function peopleWorld(opts: { env?: Record<string, string> } = {}) {
       Authorization: `Basic ${Buffer.from(`${client.client.clientId}:${client.secret}`).toString('base64')}`,
     });
 
-  return { config, clock, audit, clients, users, userLockout, sessions, consents, codes, revocations, signInState, deps, tokenDeps, clientAdmin, userAdmin, alice, web, redirectUri, authorize, login, consent, token, query, signIn, redirectParams, exchange };
+  return { config, clock, audit, clients, users, userLockout, sessions, consents, codes, revocations, refreshFamilies, signInState, deps, tokenDeps, clientAdmin, userAdmin, alice, web, redirectUri, authorize, login, consent, token, query, signIn, redirectParams, exchange };
 }

@@ -17,6 +17,10 @@ export const DESCRIPTIONS: Record<MeasureKey, string> = {
     'Token endpoint core as in `token_issue_ratio` (audit confirmed per request), but the client authenticates with `private_key_jwt` instead of a secret: an ES256 client assertion (signed beforehand, one per request) checked by the jose layer (precheck, signature with the client\'s inline key) and its jti claimed with one conditional PutItem; requests/s ÷ raw `crypto.sign`/s of the token\'s algorithm.',
   private_key_jwt_ddb_calls_per_request:
     'DynamoDB requests per steady-state `private_key_jwt` token request, counted at the wire (client record, lockout state and key list cached): the jti write only.',
+  refresh_issue_ratio:
+    'Token endpoint core as in `token_issue_ratio` (client_secret_basic, audit confirmed per request), but `grant_type=refresh_token` along a rotation chain (each request exchanges the refresh token the previous one returned): the family, user and revocation records in one BatchGetItem, one conditional UpdateItem rotating the family, a new 256-bit token and its SHA-256, the access token signed; requests/s ÷ raw `crypto.sign`/s of the same algorithm. DynamoDB is on dynalite in another process, so its CPU is not counted.',
+  refresh_ddb_calls:
+    'DynamoDB requests per steady-state refresh (client record and key list cached), counted at the wire: one BatchGetItem (the family, the user, the grant\'s and the session\'s revocation records) and one conditional UpdateItem (the rotation).',
   authorizer_cold_init_ms: '`require` of the bundled, minified authorizer artifact plus its first decision (JWKS fetch and revocation snapshot load over loopback), median of fresh node processes. Node start-up itself is not included.',
   token_cold_init_ms: 'The same for the token function: `require` plus the first token (client lookup, key list, sign, audit line).',
   bundle_bytes: 'Size of the handler file (minified JavaScript) and of the deployment zip, per function.',

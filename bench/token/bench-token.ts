@@ -3,7 +3,8 @@
  * handleTokenRequest (form, client authentication, scope, mint, sign with the file key, the audit line written
  * before the answer), with the audit (production) and without it, for RS256 and ES256, and with private_key_jwt
  * client authentication instead of a secret (an ES256 client assertion: its precheck, signature and jti write;
- * private-key-jwt.ts), whose DynamoDB calls per request are counted at the wire. Every response is checked to be a 200.
+ * private-key-jwt.ts), and refresh-token requests along a rotation chain (refresh.ts), whose DynamoDB calls per
+ * request are counted at the wire. Every response is checked to be a 200.
  */
 import { sign } from 'node:crypto';
 import { handleTokenRequest, type TokenEndpointDeps } from '../../lib/endpoints/token';
@@ -15,6 +16,7 @@ import type { Alg } from '../support/tokens';
 import { buildTokenRig, type TokenRig } from './rig';
 import { openAuditPipe } from '../support/audit-pipe';
 import { buildPrivateKeyJwtPath, type PrivateKeyJwtPath } from './private-key-jwt';
+import { buildRefreshPath, type RefreshPath } from './refresh';
 
 export interface TokenPlan {
   rounds: number;
@@ -33,6 +35,8 @@ export interface TokenAlgFigures {
   issueRatioWithoutAudit: Spread;
   /** Token requests/s with private_key_jwt client authentication (audit on) ÷ raw signatures/s. */
   privateKeyJwtRatio: Spread;
+  /** grant_type=refresh_token requests/s (a rotation chain, audit on) ÷ raw signatures/s. */
+  refreshRatio: Spread;
   perOp: Record<string, { cpuUs: number; wallUs: number }>;
 }
 
@@ -43,6 +47,22 @@ export interface TokenFigures {
   auditLines: number;
   /** DynamoDB requests of steady-state private_key_jwt token requests, counted at the wire, by action. */
   privateKeyJwtDdb: { requests: number; perRequest: number; calls: Record<string, number> };
+  /** DynamoDB requests of steady-state refreshes, counted at the wire, by action. */
+  refreshDdb: { requests: number; perRequest: number; calls: Record<string, number> };
+}
+
+/** Refreshes along a rotation chain: each request exchanges the token the previous one returned. */
+class RefreshLoop {
+  requests = 0;
+  failures: number[] = [];
+  constructor(private readonly path: RefreshPath) {}
+  async run(n: number): Promise<void> {
+    for (let i = 0; i < n; i++) {
+      const status = await this.path.refresh();
+      this.requests++;
+      if (status !== 200) this.failures.push(status);
+    }
+  }
 }
 
 /** Token requests with private_key_jwt; each consumes one assertion prepared beforehand. */
@@ -90,9 +110,10 @@ export async function benchToken(backends: BackendEndpoints, plan: TokenPlan): P
   const pipe = openAuditPipe();
   const rigs = await Promise.all(algs.map((alg) => buildTokenRig(backends, alg, pipe)));
   const paths: PrivateKeyJwtPath[] = [];
+  const refreshPaths: RefreshPath[] = [];
   try {
     const variants: Variant[] = [];
-    const loops: Array<IssueLoop | AssertionLoop> = [];
+    const loops: Array<IssueLoop | AssertionLoop | RefreshLoop> = [];
     for (const rig of rigs) {
       const ops = rig.alg === 'RS256' ? plan.rs256PerBatch : plan.es256PerBatch;
       const input = await realisticSigningInput(rig);
@@ -103,7 +124,10 @@ export async function benchToken(backends: BackendEndpoints, plan: TokenPlan): P
       paths.push(path);
       await path.prepare(plan.warmupOps + (plan.warmupRounds + plan.rounds) * ops);
       const assertions = new AssertionLoop(path);
-      loops.push(withAudit, withoutAudit, assertions);
+      const refreshPath = await buildRefreshPath(rig, backends);
+      refreshPaths.push(refreshPath);
+      const refreshes = new RefreshLoop(refreshPath);
+      loops.push(withAudit, withoutAudit, assertions, refreshes);
       variants.push(
         {
           name: `raw_sign_${rig.alg}`,
@@ -115,6 +139,7 @@ export async function benchToken(backends: BackendEndpoints, plan: TokenPlan): P
         { name: `token_core_${rig.alg}`, ops, run: (n) => withAudit.run(n) },
         { name: `token_core_no_audit_${rig.alg}`, ops, run: (n) => withoutAudit.run(n) },
         { name: `token_core_private_key_jwt_${rig.alg}`, ops, run: (n) => assertions.run(n) },
+        { name: `token_core_refresh_${rig.alg}`, ops, run: (n) => refreshes.run(n) },
       );
     }
     const samples = await interleave(variants, { rounds: plan.rounds, warmupRounds: plan.warmupRounds, warmupOps: plan.warmupOps });
@@ -123,23 +148,26 @@ export async function benchToken(backends: BackendEndpoints, plan: TokenPlan): P
 
     const figures = {} as Record<Alg, TokenAlgFigures>;
     for (const alg of algs) {
-      const names = [`raw_sign_${alg}`, `token_core_${alg}`, `token_core_no_audit_${alg}`, `token_core_private_key_jwt_${alg}`];
+      const names = [`raw_sign_${alg}`, `token_core_${alg}`, `token_core_no_audit_${alg}`, `token_core_private_key_jwt_${alg}`, `token_core_refresh_${alg}`];
       figures[alg] = {
         issueRatio: ratio(samples, `raw_sign_${alg}`, `token_core_${alg}`),
         issueRatioWithoutAudit: ratio(samples, `raw_sign_${alg}`, `token_core_no_audit_${alg}`),
         privateKeyJwtRatio: ratio(samples, `raw_sign_${alg}`, `token_core_private_key_jwt_${alg}`),
+        refreshRatio: ratio(samples, `raw_sign_${alg}`, `token_core_refresh_${alg}`),
         perOp: Object.fromEntries(names.map((n) => [n, perOp(samples, n)])),
       };
     }
     const privateKeyJwtDdb = await paths[0].countCalls(20);
+    const refreshDdb = await refreshPaths[0].countCalls(20);
     return {
       algs: figures,
-      requests: loops.reduce((a, l) => a + l.requests, 0) + privateKeyJwtDdb.requests,
+      requests: loops.reduce((a, l) => a + l.requests, 0) + privateKeyJwtDdb.requests + refreshDdb.requests,
       auditLines: pipe.lines,
       privateKeyJwtDdb,
+      refreshDdb,
     };
   } finally {
-    await Promise.all(paths.map((p) => p.close()));
+    await Promise.all([...paths, ...refreshPaths].map((p) => p.close()));
     for (const rig of rigs) rig.close();
     await pipe.close();
   }

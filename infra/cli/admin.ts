@@ -8,6 +8,7 @@
  *   npm run --silent admin -- users create --username NAME --roles "a b" [--password-stdin] [--email E] [--name N] [--json]
  *   npm run --silent admin -- users list|show NAME|disable NAME|enable NAME|set-password NAME --password-stdin|set-roles NAME --roles "a b"|delete NAME|revoke-consent NAME [--client ID] [--json]
  *   npm run --silent admin -- revoke --client ID | --sub SUB | --jti JTI [--json]
+ *   npm run --silent admin -- tokens list --sub SUB [--json]
  *   npm run --silent admin -- keys init|rotate|list [--json]
  *   npm run --silent admin -- explain TOKEN|- [--route "GET /demo/data"] [--json]     (exit 0 allow, 1 deny)
  *   npm run --silent admin -- doctor [--serverless FILE] [--json]                     (exit 1 when an error is found)
@@ -20,6 +21,7 @@ import { parseArgs } from 'node:util';
 import { AdminError, describeClient } from '../../lib/clients/client-admin';
 import { CliError, resolveTarget, type CliTarget } from './context';
 import { runRevokeCommand } from './revoke-commands';
+import { runTokensCommand } from './tokens-commands';
 import { runUsersCommand } from './users-commands';
 import { runKeysCommand } from './keys-commands';
 import { runExplainCommand } from './explain-command';
@@ -40,6 +42,7 @@ const USAGE = `usage: npm run --silent admin -- <command> [options]
   users list | show NAME | disable NAME | enable NAME | set-password NAME --password-stdin
   users set-roles NAME --roles "a b" | delete NAME | revoke-consent NAME [--client ID]
   revoke --client ID | --sub SUB | --jti JTI
+  tokens list --sub SUB                          a user's refresh-token families (never a token)
   keys init | keys list | keys rotate [--now] [--force] | keys retire KID
   explain TOKEN|- [--route "METHOD /path"] [--audience URI]   why the authorizer allows or denies a token (exit 0 allow, 1 deny)
   doctor [--serverless FILE]                  check the configuration and live state (exit 1 when an error is found)
@@ -203,7 +206,7 @@ export async function main(argv: string[]): Promise<number> {
   const where = { json: v.json, stage: v.stage, region: v.region, issuer: v.issuer, params: paramsOf(v.param) };
   if (command === 'explain') return runExplainCommand({ ...where, token: sub, extra: parsed.positionals.slice(2), route: v.route, audience: v.audience }, { out, err });
   if (command === 'doctor') return runDoctorCommand({ ...where, extra: parsed.positionals.slice(1), serverlessFile: v.serverless }, { out, err });
-  if (!['clients', 'users', 'revoke', 'keys'].includes(command)) {
+  if (!['clients', 'users', 'revoke', 'keys', 'tokens'].includes(command)) {
     process.stderr.write(`unknown command "${command}"\n${USAGE}\n`);
     return 2;
   }
@@ -213,6 +216,7 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'clients') return await clientsCommand(sub, id, v, target);
     if (command === 'users') return await runUsersCommand(sub, id, v, target, { out });
     if (command === 'revoke') return await runRevokeCommand(v, target, out);
+    if (command === 'tokens') return await runTokensCommand(sub, v, target, out);
     return await runKeysCommand([sub, id, ...(v.now ? ['--now'] : []), ...(v.force ? ['--force'] : [])].filter(Boolean) as string[], {
       actor: target.actor,
       config: target.config,

@@ -1,5 +1,6 @@
-/** `admin revoke --client ID | --sub SUB | --jti JTI`: a not-before epoch, or one token by its jti. */
+/** `admin revoke --client ID | --sub SUB | --jti JTI`: a not-before epoch (with --sub, the user's refresh-token families too), or one token by its jti. */
 import { epochSeconds, systemClock } from '../../lib/core/clock';
+import { revokeSubjectFamilies } from '../../lib/refresh/revoke-grant';
 import { CliError, type CliTarget } from './context';
 
 export async function runRevokeCommand(
@@ -20,8 +21,10 @@ export async function runRevokeCommand(
     result = { revoked: 'client', client_id: v.client, not_before: now };
   } else if (v.sub !== undefined) {
     await store.revokeSubject(v.sub, { notBefore: now, by });
-    audit.emit({ event: 'revocation.subject', outcome: 'success', sub: v.sub, actor: by, detail: { not_before: now } });
-    result = { revoked: 'subject', sub: v.sub, not_before: now };
+    // The subject's refresh-token families end too: one Query of their partition, one conditional write each.
+    const families = await revokeSubjectFamilies(target.container.refreshFamilyStore(), v.sub, { nowSeconds: now, reason: 'subject_revoked', by });
+    audit.emit({ event: 'revocation.subject', outcome: 'success', sub: v.sub, actor: by, detail: { not_before: now, refresh_families: families } });
+    result = { revoked: 'subject', sub: v.sub, not_before: now, refresh_families_revoked: families };
   } else {
     // The token itself is not at hand: keep the record as long as any token may live.
     const exp = now + target.config.maxTokenLifetimeSeconds;

@@ -23,7 +23,8 @@ export function countAuditEvent(metrics: PortcullisMetrics, e: AuditEvent): void
     case 'token.revoked':
     case 'revocation.client':
     case 'revocation.subject':
-      if (e.outcome === 'success' && (e.jti || e.event !== 'token.revoked')) metrics.revoked();
+      // token.revoked counts a token really revoked: an access token (jti) or a refresh token's family (gid).
+      if (e.outcome === 'success' && (e.jti || e.detail?.gid !== undefined || e.event !== 'token.revoked')) metrics.revoked();
       if (e.outcome === 'failure' && e.detail?.error === 'invalid_client') metrics.clientAuthFailed();
       break;
     case 'token.introspected':
@@ -44,6 +45,9 @@ export function countAuditEvent(metrics: PortcullisMetrics, e: AuditEvent): void
       break;
     case 'login.failed':
       metrics.loginFailed();
+      break;
+    case 'refresh.reused':
+      metrics.refreshReused();
       break;
     default:
   }

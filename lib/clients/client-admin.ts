@@ -11,6 +11,7 @@ import { PUBLIC_CLIENT_GRANTS } from './public-clients';
 import { redirectUriProblems } from './redirect-uris';
 import type { ClientStore, TokenQuotaStore } from '../stores/ports';
 import type { ClientRecord, GrantType } from '../models/client';
+import { describeRefreshSettings, hasRefreshSettings, refreshSettings, type RefreshSettingsInput } from './refresh-settings';
 import { clientSettings, describeClientSettings, InvalidClientSettings, updatedSettings, type ClientSettingsInput, type ClientSettingsUpdate } from './client-settings';
 import { quotaUse } from './token-quota';
 
@@ -55,7 +56,7 @@ export interface ClientAdminDeps {
 }
 
 /** Authentication method, public keys and quota (client-settings.ts) come with the ClientSettingsInput fields. */
-export interface CreateClientInput extends ClientSettingsInput {
+export interface CreateClientInput extends ClientSettingsInput, RefreshSettingsInput {
   name: string;
   scopes: string[];
   defaultScopes?: string[];
@@ -97,6 +98,7 @@ export function describeClient(c: ClientRecord) {
     created_at: new Date(c.createdAt * 1000).toISOString(),
     updated_at: new Date(c.updatedAt * 1000).toISOString(),
     ...describeClientSettings(c),
+    ...describeRefreshSettings(c),
   };
 }
 
@@ -177,6 +179,7 @@ export class ClientAdmin {
     const keyBased = settings.tokenEndpointAuthMethod === 'private_key_jwt';
     if (input.public && keyBased) throw new AdminError('a public client has no credentials: --public and --auth-method private_key_jwt exclude each other');
     const browser = ClientAdmin.browserSettings(input);
+    const refresh = checked(() => refreshSettings(undefined, input, { public: input.public }, this.deps.config));
     const now = epochSeconds(this.clock);
     const secret = input.public || keyBased ? undefined : this.ids.secret();
     const client: ClientRecord = {
@@ -193,6 +196,7 @@ export class ClientAdmin {
       ...(browser.postLogoutRedirectUris ? { postLogoutRedirectUris: browser.postLogoutRedirectUris } : {}),
       ...(input.public ? { public: true } : {}),
       ...(input.thirdParty ? { thirdParty: true } : {}),
+      ...(refresh ? { refreshTokens: refresh } : {}),
       createdAt: now,
       updatedAt: now,
       ...settings,
@@ -236,14 +240,25 @@ export class ClientAdmin {
    * `clients update ID [--max-tokens-per-minute N|none] [--jwks JSON | --jwks-uri URL]`: changes only what is named
    * (client-settings.ts). Takes effect at the token endpoint within the client cache lifetime.
    */
-  async update(clientId: string, change: ClientSettingsUpdate): Promise<ClientRecord> {
+  async update(clientId: string, change: ClientSettingsUpdate & RefreshSettingsInput): Promise<ClientRecord> {
     const current = await this.get(clientId);
-    checked(() => updatedSettings(current, change, this.deps.config));
-    const client = await this.deps.clients.update(clientId, (c) => ({ ...checked(() => updatedSettings(c, change, this.deps.config)), updatedAt: epochSeconds(this.clock) }));
+    const apply = (c: ClientRecord): ClientRecord => {
+      const next = checked(() => updatedSettings(c, change, this.deps.config));
+      if (!hasRefreshSettings(change)) return next;
+      const refresh = checked(() => refreshSettings(c.refreshTokens, change, c, this.deps.config));
+      const { refreshTokens: _old, ...rest } = next;
+      void _old;
+      return refresh ? { ...rest, refreshTokens: refresh } : rest;
+    };
+    apply(current);
+    const client = await this.deps.clients.update(clientId, (c) => ({ ...apply(c), updatedAt: epochSeconds(this.clock) }));
     const detail: Record<string, string | number | boolean> = {};
     if (change.maxTokensPerMinute !== undefined) detail.max_tokens_per_minute = change.maxTokensPerMinute ?? 'none';
     if (change.jwks !== undefined) detail.keys = 'jwks';
     if (change.jwksUri !== undefined) detail.keys = 'jwks_uri';
+    if (change.refreshRotation !== undefined) detail.refresh_rotation = change.refreshRotation;
+    if (change.refreshAbsoluteLifetimeSeconds !== undefined) detail.refresh_absolute_lifetime_seconds = change.refreshAbsoluteLifetimeSeconds;
+    if (change.refreshIdleLifetimeSeconds !== undefined) detail.refresh_idle_lifetime_seconds = change.refreshIdleLifetimeSeconds;
     this.emit('client.updated', clientId, undefined, detail);
     await this.deps.audit.flush();
     return client;

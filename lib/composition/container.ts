@@ -26,7 +26,8 @@ import { DynamoLockoutStore } from '../stores/dynamo/lockout-store';
 import { DynamoRevokeRateLimitStore } from '../stores/dynamo/revoke-rate-limit-store';
 import { DynamoTokenQuotaStore } from '../stores/dynamo/token-quota-store';
 import type { ClientStore, KeyStore, RevocationStore } from '../stores/ports';
-import type { AuthorizationCodeStore, ConsentStore, SessionStore, SignInStateReader, UserStore } from '../stores/ports';
+import type { AuthorizationCodeStore, ConsentStore, RefreshFamilyStore, SessionStore, SignInStateReader, UserStore } from '../stores/ports';
+import { DynamoRefreshFamilyStore } from '../stores/dynamo/refresh-family-store';
 import { DynamoUserStore } from '../stores/dynamo/user-store';
 import { DynamoSessionStore } from '../stores/dynamo/session-store';
 import { DynamoConsentStore } from '../stores/dynamo/consent-store';
@@ -71,6 +72,8 @@ export interface Container {
   consentStore(): ConsentStore;
   codeStore(): AuthorizationCodeStore;
   signInState(): SignInStateReader;
+  /** Refresh-token families (lib/refresh). */
+  refreshFamilyStore(): RefreshFamilyStore;
   /** Brute-force lockout of sign-ins, per username (its own records; same policy as client authentication). */
   userLockout(): Lockout;
 }
@@ -125,6 +128,7 @@ export function createContainer(config: Config, opts: ContainerOptions = {}): Co
     consentStore: once(() => new DynamoConsentStore(table())),
     codeStore: once(() => new DynamoAuthorizationCodeStore(table())),
     signInState: once(() => new DynamoSignInStateReader(table())),
+    refreshFamilyStore: once(() => new DynamoRefreshFamilyStore(table())),
     userLockout: once(
       () =>
         new Lockout(new DynamoLockoutStore(table(), keyspace.userLockout), {

@@ -10,6 +10,7 @@ export const presentedTokenDeps = (c: Container): PresentedTokenDeps => ({
   clients: c.clientLookup(),
   keyRing: c.keyRing(),
   revocations: c.revocationStore(),
+  refreshFamilies: c.refreshFamilyStore(),
   audit: c.audit(),
   lockout: c.lockout(),
   clientAuth: c.clientAuth(),

@@ -37,6 +37,7 @@ export function createRevocationChecker(config: Config, deps: RevocationDeps = {
     maxStalenessMs: config.revocation.maxStalenessMs,
     overlapMs: DEFAULTS.revocationFeedOverlapMs,
     fullReloadMs: config.revocationFullReloadMs,
+    accessTokenHorizonSeconds: config.maxTokenLifetimeSeconds + config.clockSkewSeconds,
     // the client makes 2 attempts of at most storeTimeoutMs each
     abandonAfterMs: 2 * config.storeTimeoutMs + 1_000,
     clock,

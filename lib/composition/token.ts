@@ -13,7 +13,7 @@ export const tokenEndpointDeps = (c: Container) => ({
   clientAuth: c.clientAuth(),
   quota: c.tokenQuota(),
   // The password grant (off unless configured) loads Argon2 on its first request only (lib/grants/password.ts).
-  grantServices: { codes: c.codeStore(), signInState: c.signInState(), revocations: c.revocationStore(), users: c.userStore(), userLockout: c.userLockout(), signIn: lazySignIn },
+  grantServices: { codes: c.codeStore(), signInState: c.signInState(), revocations: c.revocationStore(), users: c.userStore(), userLockout: c.userLockout(), signIn: lazySignIn, refreshFamilies: c.refreshFamilyStore() },
 });
 
 export const handleToken = (req: HttpRequest) => handleTokenRequest(req, tokenEndpointDeps(lambdaContainer()));

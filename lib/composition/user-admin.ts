@@ -8,6 +8,8 @@ import { DynamoConsentStore } from '../stores/dynamo/consent-store';
 import { DynamoUserStore } from '../stores/dynamo/user-store';
 import { UserAdmin } from '../users/user-admin';
 import { createRevocationStore } from './revocation';
+import { DynamoRefreshFamilyStore } from '../stores/dynamo/refresh-family-store';
+import { revokeSubjectFamilies } from '../refresh/revoke-grant';
 
 export function createUserAdmin(config: Config, table: DocTable, audit: AuditSink, actor: string, clock: Clock = systemClock): UserAdmin {
   const revocations = createRevocationStore(config, { table, clock });
@@ -21,6 +23,8 @@ export function createUserAdmin(config: Config, table: DocTable, audit: AuditSin
     revokeSubject: async (sub, by) => {
       const notBefore = epochSeconds(clock);
       await revocations.revokeSubject(sub, { notBefore, by });
+      // Their refresh-token families end too (their access tokens die by the subject's not-before).
+      await revokeSubjectFamilies(new DynamoRefreshFamilyStore(table), sub, { nowSeconds: notBefore, reason: 'subject_revoked', by });
       return { notBefore };
     },
   });

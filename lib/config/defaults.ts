@@ -79,6 +79,16 @@ export const DEFAULTS = {
   clientJwksFetchTimeoutMs: 1_500,
   /** Per-client token quotas (`--max-tokens-per-minute`): the fixed window they are counted in. */
   tokenQuotaWindowSeconds: 60,
+  /** Refresh tokens: a superseded token may be exchanged again this long after it was (two tabs, a retried request). */
+  refreshReuseGraceSeconds: 10,
+  /** A refresh-token family ends this long after the sign-in, whatever happens… */
+  refreshAbsoluteLifetimeSeconds: 30 * 86_400,
+  /** …and after this long without a refresh. */
+  refreshIdleLifetimeSeconds: 7 * 86_400,
+  /** Largest absolute lifetime the configuration accepts (grant and session revocation records are kept this long). */
+  refreshMaxAbsoluteLifetimeSeconds: 90 * 86_400,
+  /** Superseded refresh-token hashes remembered per family (a replay of any of them revokes the family). */
+  refreshRetiredHashes: 16,
   /** SSO session: ends after this long without use… */
   sessionIdleTimeoutSeconds: 3_600,
   /** …and this long after the sign-in, whatever happens. */

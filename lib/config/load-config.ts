@@ -10,6 +10,7 @@ import { coreSection } from './sections/core';
 import { keysSection } from './sections/keys';
 import { passwordGrantSection } from './sections/password-grant';
 import { peopleSection } from './sections/people';
+import { refreshSection } from './sections/refresh';
 import { revocationSection } from './sections/revocation';
 import { resourcesSection } from './sections/resources';
 import { tokensSection } from './sections/tokens';
@@ -31,6 +32,7 @@ export function loadConfig(env: Env = process.env): Config {
     ...auditSection(env, core),
     ...peopleSection(env, tokens.scopes),
     ...passwordGrantSection(env),
+    ...refreshSection(env),
   };
 }
 

@@ -120,6 +120,15 @@ export interface Config {
   };
   /** Authorization codes live this long. */
   authorizationCodeLifetimeSeconds: number;
+  /** Refresh tokens (lib/refresh; custom.portcullis.refreshTokens). A client may only shorten the lifetimes. */
+  refreshTokens: {
+    /** A superseded refresh token may be exchanged again this long after it was; later, a replay revokes the family. */
+    reuseGraceSeconds: number;
+    /** A family ends this long after the sign-in. */
+    absoluteLifetimeSeconds: number;
+    /** And this long after its last refresh. */
+    idleLifetimeSeconds: number;
+  };
   branding: Branding;
   /**
    * The password grant (lib/grants/password.ts): offered only when enabled here AND the client has the `password`

@@ -3,6 +3,8 @@
  * tokens issued to itself; a client with the resource-server permission (`canIntrospectOthers`,
  * `clients create --introspect`) may introspect any token. Anything else — revoked, expired,
  * malformed, foreign issuer, unknown, or not the caller's to see — is exactly `{"active": false}`.
+ * A refresh token (told by its shape) is reported only to the client it was issued to: active, scope, client_id, sub,
+ * exp, token_type `refresh_token`.
  * No clock skew: the server judges its own tokens by its own clock, so a token is inactive from `exp` on
  * (and while its `nbf` or `iat` is in the future). The skew is the authorizer's, for other machines' clocks.
  */
@@ -10,6 +12,8 @@ import type { HttpRequest } from '../http/request';
 import { noStoreJson, type HttpResponse } from '../http/response';
 import { guardDependency } from '../core/dependency-guard';
 import { OAuthError } from '../core/errors';
+import { tokenFacts } from '../models/revocation-match';
+import { introspectPresentedRefreshToken } from '../refresh/presented-refresh-token';
 import { runPresentedTokenEndpoint, type PresentedTokenDeps } from './presented-token';
 
 export function handleIntrospectionRequest(req: HttpRequest, deps: PresentedTokenDeps): Promise<HttpResponse> {
@@ -20,11 +24,15 @@ export function handleIntrospectionRequest(req: HttpRequest, deps: PresentedToke
     let inactive: string | undefined = verified.reason;
     if (c && c.client_id !== client.clientId && !client.canIntrospectOthers) inactive = 'not_permitted';
     if (c && !inactive) {
-      const hit = await guardDependency(deps.revocations.findForToken({ jti: c.jti, client_id: c.client_id, sub: c.sub, iat: c.iat, exp: c.exp }));
+      const hit = await guardDependency(deps.revocations.findForToken(tokenFacts(c)));
       if (hit) inactive = hit.reason;
     }
     if (inactive || !c) return { response: noStoreJson(200, { active: false }), audit: { reason: `inactive:${inactive}` } };
     const body = { active: true, scope: c.scope, client_id: c.client_id, sub: c.sub, aud: c.aud, iss: c.iss, exp: c.exp, iat: c.iat, jti: c.jti, token_type: 'Bearer' };
     return { response: noStoreJson(200, body), audit: { reason: 'active', jti: c.jti, sub: c.sub } };
+  }, async (token, parsed, client, clock, families) => {
+    if (client.public) throw new OAuthError('invalid_client', 'Public clients cannot use introspection', { reason: 'public_client' });
+    const out = await guardDependency(introspectPresentedRefreshToken(token, parsed, client, clock, { config: deps.config, families, revocations: deps.revocations }));
+    return { response: noStoreJson(200, out.body), audit: { reason: out.reason, ...(out.sub ? { sub: out.sub } : {}), detail: { token_type: 'refresh_token' } } };
   });
 }

@@ -11,7 +11,9 @@ import type { RevokeRateLimiter } from '../revocation/revoke-rate-limit';
 import { guardDependency } from '../core/dependency-guard';
 import { verifyOwnToken, type OwnTokenResult } from '../tokens/verify-own';
 import type { ClientRecord } from '../models/client';
-import type { RevocationStore } from '../stores/ports';
+import type { RefreshFamilyStore, RevocationStore } from '../stores/ports';
+import type { Clock } from '../core/clock';
+import { parseRefreshToken, type ParsedRefreshToken } from '../refresh/refresh-token';
 
 export interface PresentedTokenDeps extends ClientEndpointDeps {
   clients: CachedClientLookup;
@@ -19,7 +21,18 @@ export interface PresentedTokenDeps extends ClientEndpointDeps {
   revocations: RevocationStore;
   /** Per-client rate limit of new revocations (revoke endpoint only); none when absent (unit tests). */
   revokeRateLimit?: RevokeRateLimiter;
+  /** Refresh-token families: refresh tokens are revoked and introspected too (absent: only access tokens are known). */
+  refreshFamilies?: RefreshFamilyStore;
 }
+
+/** The endpoint's work for a presented refresh token (recognised by its shape, whatever token_type_hint says). */
+export type RefreshTokenWork = (
+  token: string,
+  parsed: ParsedRefreshToken,
+  client: ClientRecord,
+  clock: Clock,
+  families: RefreshFamilyStore,
+) => Promise<{ response: HttpResponse; audit: AuditFields }>;
 
 const requireToken = (params: FormParams): void => {
   if (!params.get('token')) throw new OAuthError('invalid_request', 'The token parameter is required', { reason: 'missing_token' });
@@ -35,13 +48,18 @@ export function runPresentedTokenEndpoint(
   event: AuditEventName,
   clockSkewSeconds: number,
   work: (verified: OwnTokenResult, client: ClientRecord) => Promise<{ response: HttpResponse; audit: AuditFields }>,
+  refreshWork?: RefreshTokenWork,
 ): Promise<HttpResponse> {
   return runClientEndpoint(
     req,
     deps,
     { success: event, failure: event },
-    async ({ params, client }, clock) =>
-      work(await guardDependency(verifyOwnToken(params.get('token')!, { config: deps.config, keyRing: deps.keyRing, clock, clockSkewSeconds })), client),
+    async ({ params, client }, clock) => {
+      const token = params.get('token')!;
+      const parsed = deps.refreshFamilies && refreshWork ? parseRefreshToken(token) : undefined;
+      if (parsed) return refreshWork!(token, parsed, client, clock, deps.refreshFamilies!);
+      return work(await guardDependency(verifyOwnToken(token, { config: deps.config, keyRing: deps.keyRing, clock, clockSkewSeconds })), client);
+    },
     requireToken,
   );
 }

@@ -55,7 +55,7 @@ export function handleTokenRequest(req: HttpRequest, deps: TokenEndpointDeps): P
       const signer = await guardDependency(deps.keyRing.activeSigner());
       const { token, claims } = await guardDependency(mintAccessToken(mint, signer, { clock, ids: deps.ids ?? randomIds }));
       return {
-        response: noStoreJson(200, tokenResponseBody({ accessToken: token, expiresInSeconds: mint.lifetimeSeconds, scope: claims.scope })),
+        response: noStoreJson(200, tokenResponseBody({ accessToken: token, expiresInSeconds: mint.lifetimeSeconds, scope: claims.scope, refreshToken: outcome.refreshToken })),
         audit: {
           sub: claims.sub,
           jti: claims.jti,

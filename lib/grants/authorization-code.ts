@@ -9,7 +9,8 @@
  *     (RFC 6749 §4.1.2, RFC 9700 §4.2.1).
  *   - ONE consistent read then gets the user and the session: a user disabled or gone, or a session that has ended,
  *     gets no token. The scope is the code's, capped by the roles the user has now.
- * Access token: RFC 9068 with `sub` = the user, `client_id`, `scope`, `sid`, `auth_time`.
+ * Access token: RFC 9068 with `sub` = the user, `client_id`, `scope`, `sid`, `auth_time`, `gid` (the grant's public id:
+ * a code replay, a refresh token's reuse or revocation revoke every token carrying it).
  */
 import { randomBytes } from 'node:crypto';
 import { epochSeconds } from '../core/clock';
@@ -20,6 +21,8 @@ import { hashCode, s256 } from '../authorization/codes';
 import { sessionStillLive } from '../sessions/sessions';
 import { retention } from '../stores/keyspace';
 import { capByRoles } from '../users/roles';
+import { grantId as grantIdOf } from '../refresh/grant-id';
+import { issuesRefreshTokens, startFamily } from '../refresh/start-family';
 import type { Grant, GrantServices } from './grant';
 
 /** RFC 7636 §4.1: 43–128 characters of [A-Z a-z 0-9 - . _ ~]. */
@@ -28,7 +31,7 @@ const invalidGrant = (description: string, reason: string) => new OAuthError('in
 
 function needed(s: GrantServices) {
   if (!s.codes || !s.signInState || !s.revocations) throw new Error('the authorization code grant needs the code, sign-in state and revocation stores');
-  return { codes: s.codes, signInState: s.signInState, revocations: s.revocations };
+  return { codes: s.codes, signInState: s.signInState, revocations: s.revocations, families: s.refreshFamilies };
 }
 
 export const authorizationCodeGrant: Grant = {
@@ -36,7 +39,7 @@ export const authorizationCodeGrant: Grant = {
   parameters: ['code', 'redirect_uri', 'code_verifier'],
   async handle({ params, client, clock }, services) {
     const { config } = services;
-    const { codes, signInState, revocations } = needed(services);
+    const { codes, signInState, revocations, families } = needed(services);
     const code = params.get('code');
     const redirectUri = params.get('redirect_uri');
     const verifier = params.get('code_verifier');
@@ -51,7 +54,9 @@ export const authorizationCodeGrant: Grant = {
     const jti = (services.ids ?? randomIds).jti();
     // The token's iat is the authentication time (≤ now), so its exp is at most this.
     const tokenExp = now + lifetimeSeconds;
+    // The grant's key (the refresh family's, when one is issued); access tokens carry only its public hash (gid).
     const grantId = randomBytes(16).toString('base64url');
+    const gid = grantIdOf(grantId);
     const result = await guardDependency(
       codes.redeem(
         hashCode(code),
@@ -71,8 +76,12 @@ export const authorizationCodeGrant: Grant = {
         throw invalidGrant('The code_verifier does not match the code_challenge', 'pkce_mismatch');
       case 'reused': {
         const { record, redemption } = result;
-        // The token issued from the code dies at the gateway (the revocation feed), whoever replays the code.
-        await guardDependency(revocations.revokeToken({ jti: redemption.jti, client_id: record.clientId, sub: record.sub, exp: redemption.tokenExp, by: 'code-reuse' }));
+        // The whole grant dies at the gateway (the revocation feed), whoever replays the code: the token issued from the
+        // code and every token of the refresh family started with it carry its gid.
+        const replayedGid = grantIdOf(redemption.grantId);
+        await guardDependency(revocations.revokeGrant(replayedGid, { client_id: record.clientId, sub: record.sub, by: 'code-reuse' }));
+        // Its refresh-token family too (a refresh also reads the grant record, so this is for introspection and `tokens list`).
+        if (families) await guardDependency(families.revoke(record.sub, redemption.grantId, { nowSeconds: now, reason: 'code_reused', by: 'code-reuse' }));
         services.audit?.emit({
           event: 'code.reused',
           outcome: 'failure',
@@ -80,7 +89,7 @@ export const authorizationCodeGrant: Grant = {
           client_id: client.clientId,
           sub: record.sub,
           jti: redemption.jti,
-          detail: { issued_to: record.clientId, grant_id: redemption.grantId, token_revoked: true },
+          detail: { issued_to: record.clientId, gid: replayedGid, token_revoked: true },
         });
         throw invalidGrant('The authorization code has already been used', 'code_reused');
       }
@@ -93,7 +102,13 @@ export const authorizationCodeGrant: Grant = {
     if (!sessionStillLive(state, record.sid, record.sub, now)) throw invalidGrant('The sign-in session has ended', 'session_ended');
     const scopes = capByRoles(record.scopes, state.user.roles, config);
     if (scopes.length === 0) throw invalidGrant('The user no longer has any of the granted scopes', 'no_scope_for_user');
+    // A client allowed the refresh_token grant gets a refresh token with every code exchange (offline_access or not).
+    const started =
+      families && issuesRefreshTokens(client)
+        ? await guardDependency(startFamily(families, config, { familyKey: grantId, client, sub: record.sub, sid: record.sid, authTime: record.authTime, scopes, nowSeconds: now }))
+        : undefined;
     return {
+      ...(started ? { refreshToken: started.token } : {}),
       accessToken: {
         issuer: config.issuer,
         audience: config.audience,
@@ -102,9 +117,9 @@ export const authorizationCodeGrant: Grant = {
         scopes,
         lifetimeSeconds,
         jti,
-        extraClaims: { sid: record.sid, auth_time: record.authTime },
+        extraClaims: { sid: record.sid, auth_time: record.authTime, gid },
       },
-      auditDetail: { sid: record.sid, grant_id: grantId },
+      auditDetail: { sid: record.sid, gid, ...(started ? { refresh_token: true } : {}) },
     };
   },
 };

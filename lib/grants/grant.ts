@@ -11,7 +11,7 @@ import type { ClientRecord, GrantType } from '../models/client';
 import type { MintInput } from '../tokens/access-token';
 import type { AuditSink } from '../audit/types';
 import type { IdGenerator } from '../core/ids';
-import type { AuthorizationCodeStore, RevocationStore, SignInStateReader, UserStore } from '../stores/ports';
+import type { AuthorizationCodeStore, RefreshFamilyStore, RevocationStore, SignInStateReader, UserStore } from '../stores/ports';
 import type { Lockout } from '../lockout/lockout';
 import type { SignIn } from '../users/lazy-sign-in';
 import type { AuditEvent } from '../audit/types';
@@ -32,6 +32,8 @@ export interface GrantServices {
   codes?: AuthorizationCodeStore;
   signInState?: SignInStateReader;
   revocations?: RevocationStore;
+  /** Refresh-token families: started by the code exchange, rotated by the refresh token grant. */
+  refreshFamilies?: RefreshFamilyStore;
   /** For events a grant itself emits (`code.reused`); the endpoint audits the outcome. */
   audit?: AuditSink;
   ids?: IdGenerator;
@@ -44,6 +46,8 @@ export interface GrantServices {
 /** What a grant decided to issue. */
 export interface GrantOutcome {
   accessToken: MintInput;
+  /** A refresh token to return with it (RFC 6749 §5.1). */
+  refreshToken?: string;
   /** Small, non-secret facts for the audit event (`detail`). */
   auditDetail?: Record<string, string | number | boolean>;
 }

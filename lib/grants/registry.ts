@@ -2,10 +2,11 @@
 import type { Config } from '../config/types';
 import { authorizationCodeGrant } from './authorization-code';
 import { clientCredentialsGrant } from './client-credentials';
+import { refreshTokenGrant } from './refresh-token';
 import type { Grant } from './grant';
 import { passwordGrant } from './password';
 
-export const GRANTS: readonly Grant[] = [clientCredentialsGrant, authorizationCodeGrant, passwordGrant];
+export const GRANTS: readonly Grant[] = [clientCredentialsGrant, authorizationCodeGrant, refreshTokenGrant, passwordGrant];
 
 const offered = (g: Grant, config: Config) => g.enabled?.(config) ?? true;
 

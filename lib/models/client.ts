@@ -10,8 +10,9 @@ export interface ClientSecret {
 }
 
 /**
- * `refresh_token` may be registered now; the grant itself comes with the refresh-token issue. `password` works only
- * where the deployment turned the password grant on (custom.portcullis.passwordGrant.enabled; lib/grants/password.ts).
+ * `refresh_token`: the client gets a refresh token with every code exchange (lib/grants/refresh-token.ts). `password`
+ * works only where the deployment turned the password grant on (custom.portcullis.passwordGrant.enabled;
+ * lib/grants/password.ts).
  */
 export type GrantType = 'client_credentials' | 'authorization_code' | 'refresh_token' | 'password';
 
@@ -36,7 +37,19 @@ export interface ClientRecord extends ClientKeySettings, ClientQuotaSettings {
   public?: boolean;
   /** Not operated by the operator: the user is asked to consent to the scopes it requests (remembered per user). */
   thirdParty?: boolean;
+  /**
+   * Refresh tokens (lib/refresh): rotation (always on for a public client; on unless turned off for a confidential
+   * one) and lifetimes that can only shorten the global ones.
+   */
+  refreshTokens?: ClientRefreshSettings;
   /** Epoch seconds. */
   createdAt: number;
   updatedAt: number;
+}
+
+export interface ClientRefreshSettings {
+  /** false: a confidential client keeps its refresh token across refreshes. Ignored (always on) for a public client. */
+  rotation?: boolean;
+  absoluteLifetimeSeconds?: number;
+  idleLifetimeSeconds?: number;
 }

@@ -36,6 +36,8 @@ export const METRIC = {
   Lockouts: 'Lockouts',
   /** Any decision that ended in an internal error (fail closed). */
   InternalErrors: 'InternalErrors',
+  /** A superseded refresh token presented after the grace window: its family was revoked (refresh.reused). */
+  RefreshTokenReuse: 'RefreshTokenReuse',
 } as const;
 
 export interface PortcullisMetrics {
@@ -51,6 +53,8 @@ export interface PortcullisMetrics {
   loginFailed(): void;
   lockout(): void;
   internalError(): void;
+  /** A refresh token reused after the grace window (its family revoked). */
+  refreshReused(): void;
   /** A revocation record the feed index delivered later than the snapshot's overlap (applied by a full re-read). */
   lateRevocationRecord(): void;
   /** Writes the counted metrics (EMF on stdout); call once at the end of every invocation. */
@@ -147,6 +151,9 @@ class EmfMetrics implements PortcullisMetrics {
   }
   internalError(): void {
     this.add(METRIC.InternalErrors, 1);
+  }
+  refreshReused(): void {
+    this.add(METRIC.RefreshTokenReuse, 1);
   }
 
   maybeFlush(): void {

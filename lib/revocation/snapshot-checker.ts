@@ -24,7 +24,7 @@ import type { Clock } from '../core/clock';
 import { systemClock } from '../core/clock';
 import { laterPosition, positionBound, positionMs } from '../stores/feed-position';
 import { RevocationSnapshot, type SnapshotSize } from './revocation-snapshot';
-import type { LateRevocationRecord, RevocationFeedEntry, RevocationReason, TokenFacts } from '../models/revocation';
+import { revokedId, type LateRevocationRecord, type RevocationFeedEntry, type RevocationReason, type TokenFacts } from '../models/revocation';
 import type { RevocationChecker } from './checker';
 import type { RevocationStore } from '../stores/ports';
 
@@ -39,6 +39,8 @@ export interface SnapshotCheckerOptions {
   overlapMs: number;
   /** Re-read the whole feed horizon this often (a record the index delivered later than overlapMs). */
   fullReloadMs: number;
+  /** Max token lifetime + skew: how long the snapshot keeps grant and session records (see RevocationSnapshot). */
+  accessTokenHorizonSeconds?: number;
   /** A refresh still pending after this long (e.g. frozen mid-request) no longer blocks a new one. */
   abandonAfterMs: number;
   clock?: Clock;
@@ -63,7 +65,7 @@ export interface SnapshotStats extends SnapshotSize {
 const STALE: RevocationReason = 'revocation_state_stale';
 
 export class SnapshotRevocationChecker implements RevocationChecker {
-  private readonly snapshot = new RevocationSnapshot();
+  private readonly snapshot: RevocationSnapshot;
   private readonly clock: Clock;
   private position: string | undefined;
   private lastSuccessAt = -Infinity;
@@ -81,6 +83,7 @@ export class SnapshotRevocationChecker implements RevocationChecker {
     private readonly opts: SnapshotCheckerOptions,
   ) {
     this.clock = opts.clock ?? systemClock;
+    this.snapshot = new RevocationSnapshot(opts.accessTokenHorizonSeconds);
   }
 
   check(token: TokenFacts): RevocationReason | null | Promise<RevocationReason | null> {
@@ -176,7 +179,7 @@ export class SnapshotRevocationChecker implements RevocationChecker {
   private reportLate(entry: RevocationFeedEntry, now: number): void {
     this.lateRecords++;
     const r = entry.record;
-    const id = r.kind === 'token' ? r.jti : r.kind === 'client' ? r.client_id : r.sub;
+    const id = revokedId(r);
     try {
       this.opts.onLateRecord?.({ kind: r.kind, id, position: entry.position, lagMs: now - positionMs(entry.position) });
     } catch {

@@ -25,6 +25,10 @@ export const keyspace = {
   revokedToken: (jti: string) => `revocation#token#${jti}`,
   revokedClient: (clientId: string) => `revocation#client#${clientId}`,
   revokedSubject: (sub: string) => `revocation#subject#${sub}`,
+  /** A revoked grant (refresh family, code exchange) by its public id (lib/refresh/grant-id.ts). */
+  revokedGrant: (gid: string) => `revocation#grant#${gid}`,
+  /** An ended sign-in session's not-before (logout), by its public id. */
+  revokedSession: (sid: string) => `revocation#session#${sid}`,
   /** The revocation feed's hybrid logical clock (sk `head`). */
   revocationFeedHead: 'revocation#feed',
   /** Per-client revoke rate limit: one counter per client and fixed window (sk `revoke-rate`). */
@@ -50,6 +54,8 @@ export const keyspace = {
   authorizationCode: (codeHash: string) => `code#${codeHash}`,
   /** A user's consents (sk = the client id): one GetItem per client, one Query for all of them. */
   consents: (sub: string) => `consent#${sub}`,
+  /** A user's refresh-token families (sk `family#<familyKey>`): one Query lists them (`tokens list --sub`). */
+  refreshFamilies: (sub: string) => `refresh#${sub}`,
   /**
    * Brute-force lockout state of a presented (normalized) username (sk `lockout`). A prefix of its own, so a
    * client id can never name a user's record and the client-facing roles cannot reach users' records.
@@ -61,7 +67,7 @@ export const keyspace = {
 export const sortKeys = {
   client: 'client',
   lockout: 'lockout',
-  /** The same for a token's, client's and subject's records, so a token's three possible records are one BatchGetItem. */
+  /** The same for every revocation record, so a token's possible records (jti, client, subject, grant, session) are one BatchGetItem. */
   revocation: 'revocation',
   revocationFeedHead: 'head',
   revokeRate: 'revoke-rate',
@@ -71,6 +77,7 @@ export const sortKeys = {
   username: 'username',
   session: 'session',
   authorizationCode: 'code',
+  refreshFamily: (familyKey: string) => `family#${familyKey}`,
 } as const;
 
 /**
@@ -82,6 +89,14 @@ export const retention = {
   revokedToken: (exp: number, clockSkewSeconds: number) => exp + clockSkewSeconds,
   /** A client or subject not-before: until every token it can kill has expired. */
   notBefore: (notBefore: number, maxTokenLifetimeSeconds: number, clockSkewSeconds: number) => notBefore + maxTokenLifetimeSeconds + clockSkewSeconds,
+  /**
+   * A revoked grant or an ended session: until every access token it kills has expired AND every refresh-token family
+   * it kills has ended (a refresh reads these records in its one BatchGetItem), so for the longer of the two.
+   */
+  revokedGrant: (revokedAt: number, maxTokenLifetimeSeconds: number, clockSkewSeconds: number, refreshLifetimeSeconds = 0) =>
+    revokedAt + Math.max(maxTokenLifetimeSeconds, refreshLifetimeSeconds) + clockSkewSeconds,
+  /** A refresh-token family: until its idle deadline (pushed forward by each refresh) or its absolute end. */
+  refreshFamily: (usedAt: number, idleLifetimeSeconds: number, absoluteExpiresAt: number) => Math.min(usedAt + idleLifetimeSeconds, absoluteExpiresAt),
   /** Furthest into the future a not-before may be set, so every record stays inside the feed's cold-start horizon. */
   maxNotBeforeAheadSeconds: 300,
   /** A client assertion's jti: until the assertion itself is refused as expired (exp + skew), so a replay is always caught. */
@@ -104,6 +119,8 @@ export const PARTITIONS = {
   revokedToken: 'revocation#token#*',
   revokedClient: 'revocation#client#*',
   revokedSubject: 'revocation#subject#*',
+  revokedGrant: 'revocation#grant#*',
+  revokedSession: 'revocation#session#*',
   revocationFeedHead: 'revocation#feed',
   revokeRate: 'revoke-rate#*',
   assertionJti: 'assertion-jti#*',
@@ -115,5 +132,6 @@ export const PARTITIONS = {
   authorizationCode: 'code#*',
   consents: 'consent#*',
   userLockout: 'lockout-user#*',
+  refreshFamilies: 'refresh#*',
   revocationFeed: 'revocations',
 } as const;

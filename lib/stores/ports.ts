@@ -10,7 +10,11 @@ import type { KeyRecord } from '../models/key';
 import type { LockoutState } from '../models/lockout';
 import type {
   ClientRevocation,
+  GrantRevocation,
   RevocationFeedPage,
+  RevokeGrantInput,
+  RevokeSessionInput,
+  SessionRevocation,
   RateWindow,
   RevocationHit,
   RevokeTokenInput,
@@ -20,6 +24,7 @@ import type {
   TokenRevocation,
 } from '../models/revocation';
 import type { SessionRecord } from '../models/session';
+import type { RefreshFamily, RefreshState } from '../models/refresh-family';
 import type { UserRecord } from '../models/user';
 
 /** A conditional write found the record changed, or already there. */
@@ -74,6 +79,13 @@ export interface RevocationStore {
   revokeClient(clientId: string, opts: { notBefore: number; reason: 'revoked' | 'disabled'; by?: string }): Promise<ClientRevocation>;
   /** Moves the subject's not-before forward (never back); returns the record in force afterwards. */
   revokeSubject(sub: string, opts: { notBefore: number; by?: string }): Promise<SubjectRevocation>;
+  /**
+   * Kills every access token carrying this `gid` (a refresh family, a code exchange), whatever its iat. Idempotent like
+   * revokeToken: a grant already revoked returns the first record and writes nothing.
+   */
+  revokeGrant(gid: string, input?: RevokeGrantInput): Promise<GrantRevocation>;
+  /** Kills every token carrying this `sid` with iat <= notBefore (logout). Moves forward only; the record in force afterwards. */
+  revokeSession(sid: string, input: RevokeSessionInput): Promise<SessionRevocation>;
   /** The record that kills this token, or undefined. One consistent BatchGetItem. Throws if the store fails. */
   findForToken(token: TokenFacts): Promise<RevocationHit | undefined>;
   /**
@@ -170,4 +182,46 @@ export interface ConsentStore {
   list(sub: string): Promise<ConsentRecord[]>;
   /** Forgets the user's consent to one client, or to every client; the number forgotten. */
   revoke(sub: string, clientId?: string): Promise<number>;
+}
+
+/** One refresh of a family, decided on what the BatchGetItem read (lib/grants/refresh-token.ts). */
+export interface RotateRequest {
+  /**
+   * `current`: the current token was presented; with rotation it becomes `previous` (its grace window starts now) and
+   * the old previous is retired. `previous`: inside its grace window; only the current token is replaced.
+   * `keep`: rotation is off; the current token stays current.
+   */
+  from: 'current' | 'previous' | 'keep';
+  presentedHash: string;
+  /** The new current hash (`keep`: the presented one). */
+  newHash: string;
+  nowSeconds: number;
+  /** `previous`: the previous token must have become previous after this (epoch seconds): the grace window. */
+  graceStartsAfter: number;
+  /** `current`: the retired hashes to store (the old previous appended, bounded). */
+  retiredHashes: string[];
+  /** The family's new TTL. */
+  expiresAt: number;
+  /** The scope of the access token issued with it. */
+  scopes: string[];
+}
+
+/** Refresh-token families (lib/refresh): one item per family in the user's partition, only hashes of tokens. */
+export interface RefreshFamilyStore {
+  /** Fails with ConflictError if the family exists. */
+  create(family: RefreshFamily): Promise<void>;
+  /** The family, the user, and the grant and session revocation records that could end it: ONE consistent BatchGetItem. */
+  read(keys: { sub: string; familyKey: string; gid: string; sid: string }): Promise<RefreshState>;
+  /**
+   * ONE conditional UpdateItem: applies the refresh only while the family is live, not revoked and in the state the
+   * request was decided on (the presented hash still current, or still previous inside the grace window). False when
+   * it no longer is (a concurrent refresh, a revoke): nothing written.
+   */
+  rotate(sub: string, familyKey: string, r: RotateRequest): Promise<boolean>;
+  /** ONE conditional write: marks the family revoked; false when it already was (or is absent). */
+  revoke(sub: string, familyKey: string, r: { nowSeconds: number; reason: string; by?: string }): Promise<boolean>;
+  /** The live family (consistent read), or undefined. */
+  get(sub: string, familyKey: string): Promise<RefreshFamily | undefined>;
+  /** The user's live families: one Query of their partition. */
+  list(sub: string): Promise<RefreshFamily[]>;
 }

@@ -40,11 +40,14 @@ test('each kind of event feeds the metrics the alarms and the dashboard watch', 
     { event: 'user.locked', outcome: 'failure', reason: 'too_many_failures' },
     { event: 'login.failed', outcome: 'failure', reason: 'bad_password' },
     { event: 'token.denied', outcome: 'failure', reason: 'internal_error', detail: { error: 'server_error' } },
+    { event: 'refresh.reused', outcome: 'failure', reason: 'refresh_token_reused', detail: { family: 'g' } },
+    { event: 'token.revoked', outcome: 'success', detail: { token_type: 'refresh_token', gid: 'g' } },
+    { event: 'token.revoked', outcome: 'success', reason: 'nothing_to_revoke:unknown_refresh_token', detail: { token_type: 'refresh_token' } },
   ];
   for (const e of events) countAuditEvent(metrics, e);
   metrics.flush();
   const out = lines.map((l) => JSON.parse(l));
-  expect(out[0]).toMatchObject({ AuthorizerAllow: 1, Revocations: 2, Denials: 3, ClientAuthFailures: 2, Lockouts: 2, LoginFailures: 1, InternalErrors: 2 });
+  expect(out[0]).toMatchObject({ AuthorizerAllow: 1, Revocations: 3, Denials: 3, ClientAuthFailures: 2, Lockouts: 2, LoginFailures: 1, InternalErrors: 2, RefreshTokenReuse: 1 });
   expect(out[0].AuthorizerLatency).toEqual([1, 2, 3]);
   expect(out.find((l) => l.reason === 'internal_error')).toMatchObject({ AuthorizerDeny: 1 });
   expect(out.find((l) => l.reason === 'server_error')).toMatchObject({ TokenDenied: 1 });

@@ -29,6 +29,7 @@ function emittedDimensions(): Record<string, string[]> {
   m.lockout();
   m.internalError();
   m.lateRevocationRecord();
+  m.refreshReused();
   m.flush();
   const out: Record<string, string[]> = {};
   for (const l of lines) {
@@ -141,6 +142,13 @@ describe('audit.yml', () => {
     const a = alarm('LateRevocationRecords')!;
     expect(a.Namespace).toBe(METRICS_NAMESPACE);
     expect((a.Dimensions as { Name: string }[]).map((d) => d.Name)).toEqual(emittedDimensions().LateRevocationRecords);
+    expect(a).toMatchObject({ Statistic: 'Sum', Period: 60, Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'notBreaching' });
+  });
+
+  test('a refresh token reused after the grace window raises an alarm on the metric counted from refresh.reused', () => {
+    const a = alarm('RefreshTokenReuse')!;
+    expect(a.Namespace).toBe(METRICS_NAMESPACE);
+    expect((a.Dimensions as { Name: string }[]).map((d) => d.Name)).toEqual(emittedDimensions().RefreshTokenReuse);
     expect(a).toMatchObject({ Statistic: 'Sum', Period: 60, Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'notBreaching' });
   });
 

@@ -269,7 +269,7 @@ test('bad requests over HTTP: a clear error, never a 5xx; an unregistered redire
     response_types_supported: ['code'],
     code_challenge_methods_supported: ['S256'],
     authorization_response_iss_parameter_supported: true,
-    grant_types_supported: ['client_credentials', 'authorization_code'],
+    grant_types_supported: ['client_credentials', 'authorization_code', 'refresh_token'],
   });
 });
 

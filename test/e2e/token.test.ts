@@ -54,7 +54,7 @@ test('metadata: issuer exactly the configured one, endpoints and methods adverti
     jwks_uri: `${stack.url}/.well-known/jwks.json`,
     revocation_endpoint: `${stack.url}/oauth2/revoke`,
     introspection_endpoint: `${stack.url}/oauth2/introspect`,
-    grant_types_supported: ['client_credentials', 'authorization_code'],
+    grant_types_supported: ['client_credentials', 'authorization_code', 'refresh_token'],
     token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
     token_endpoint_auth_signing_alg_values_supported: ['RS256', 'PS256', 'ES256', 'EdDSA'],
     introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],

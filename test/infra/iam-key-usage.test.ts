@@ -105,13 +105,14 @@ const cookieHeader = () => ({ Cookie: [...jar].map(([k, v]) => `${k}=${v}`).join
 /**
  * The people functions through a sign-in to a first-party and a third-party client: the login page, two failed
  * sign-ins and a good one (user lockout read, create, update, clear), consent, SSO with a session old enough to be
- * kept alive, the code exchange, and a replayed code (its token revoked through the feed).
+ * kept alive, the code exchange, and a replayed code (its grant revoked through the feed). Returns the user's token
+ * (it carries gid and sid) and the client it was issued to.
  */
 async function peopleScenario(config: ReturnType<typeof loadConfig>) {
   const users = createUserAdmin(config, ddb.table, createAuditSink(config, { stdout: () => {} }), 'test');
   await users.create({ username: 'iam-user', password: 'iam user password', roles: ['reader'] });
   const admin = createClientAdmin(config, ddb.table, createAuditSink(config, { stdout: () => {} }), 'test');
-  const web = await admin.create({ name: 'web', scopes: ['read:data'], redirectUris: ['https://app.example/cb'] });
+  const web = await admin.create({ name: 'web', scopes: ['read:data'], redirectUris: ['https://app.example/cb'], grantTypes: ['authorization_code', 'refresh_token'] });
   const partner = await admin.create({ name: 'partner', scopes: ['read:data'], redirectUris: ['https://partner.example/cb'], thirdParty: true });
   const { verifier, challenge } = pkce();
   const query = (clientId: string, redirectUri: string) =>
@@ -145,14 +146,29 @@ async function peopleScenario(config: ReturnType<typeof loadConfig>) {
   // A sign-in that ends at a first-party client: the login function writes the code itself.
   const again = await sso.handler(apiEvent('GET', cookieHeader(), null, `${webQuery}&prompt=login`));
   const direct = await login.handler(apiEvent('POST', cookieHeader(), new URLSearchParams({ ...formFields(again.body), username: 'iam-user', password: 'iam user password' }).toString()));
-  expect(new URL(String(direct.headers?.Location)).searchParams.get('code')).toBeTruthy();
+  const directCode = new URL(String(direct.headers?.Location)).searchParams.get('code')!;
+  expect(directCode).toBeTruthy();
 
   const token = await container<Handler>('token', '../../functions/token');
   const exchange = () =>
     token.handler(apiEvent('POST', { Authorization: basic(web.client.clientId, web.secret) }, new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: 'https://app.example/cb', code_verifier: verifier }).toString()));
-  expect((await exchange()).statusCode).toBe(200);
+  const exchanged = await exchange();
+  expect(exchanged.statusCode).toBe(200);
+  // A refresh: one BatchGetItem (family, user, grant and session records), one conditional UpdateItem.
+  const refreshed = await token.handler(
+    apiEvent('POST', { Authorization: basic(web.client.clientId, web.secret) }, new URLSearchParams({ grant_type: 'refresh_token', refresh_token: JSON.parse(exchanged.body).refresh_token }).toString()),
+  );
+  expect(refreshed.statusCode).toBe(200);
+  const refreshToken = JSON.parse(refreshed.body).refresh_token as string;
+  const secondExchange = await token.handler(
+    apiEvent('POST', { Authorization: basic(web.client.clientId, web.secret) }, new URLSearchParams({ grant_type: 'authorization_code', code: directCode, redirect_uri: 'https://app.example/cb', code_verifier: verifier }).toString()),
+  );
+  expect(secondExchange.statusCode).toBe(200);
+  const second = JSON.parse(secondExchange.body).refresh_token as string;
   const replay = await exchange();
   expect(JSON.parse(replay.body).error).toBe('invalid_grant');
+  // The user's token carries gid and sid: introspection and the strict authorizer read its grant and session records.
+  return { userToken: JSON.parse(exchanged.body).access_token as string, refreshToken, second, web: { clientId: web.client.clientId, secret: web.secret } };
 }
 /**
  * The password grant, on a token container whose stage turned it on: two wrong passwords and a good one for the
@@ -253,14 +269,23 @@ test('every request of every function is allowed by its role, and every permissi
   const metadata = await container<{ handler: ApiHandler }>('metadata', '../../functions/metadata');
   expect((await metadata.handler(apiEvent('GET'))).statusCode).toBe(200);
 
-  await peopleScenario(config);
+  const people = await peopleScenario(config);
   await passwordScenario(config);
+  const userTokenActive = await form(introspect.handler, basic(people.web.clientId, people.web.secret), body(people.userToken));
+  expect(JSON.parse(userTokenActive.body)).toEqual({ active: false }); // its grant was revoked by the replay
+  // A refresh token introspected (one BatchGetItem) and revoked (its family read and revoked, its grant through the feed).
+  // Its grant was already revoked by the replay: a second family, from a fresh sign-in, is revoked here.
+  const webAuth = basic(people.web.clientId, people.web.secret);
+  expect(JSON.parse((await form(introspect.handler, webAuth, body(people.refreshToken))).body)).toEqual({ active: false });
+  expect((await form(revoke.handler, webAuth, body(people.second))).statusCode).toBe(200);
+  expect(JSON.parse((await form(introspect.handler, webAuth, body(people.second))).body)).toEqual({ active: false });
 
   const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
   for (const mode of ['snapshot', 'strict']) {
     const rest = await container<AuthorizerModule>('authorizer', '../../functions/authorizer', { PORTCULLIS_REVOCATION_MODE: mode });
     expect((await rest.request(requestEvent(bearer(live)))).policyDocument.Statement[0].Effect).toBe('Allow');
     await expect(rest.request(requestEvent(bearer(revoked)))).rejects.toThrow('Unauthorized');
+    await expect(rest.request(requestEvent(bearer(people.userToken)))).rejects.toThrow('Unauthorized');
     const http = await container<AuthorizerModule>('authorizerHttpApi', '../../functions/authorizer', { PORTCULLIS_REVOCATION_MODE: mode });
     expect((await http.httpApi(httpApiEvent(bearer(live)))).policyDocument.Statement[0].Effect).toBe('Allow');
   }

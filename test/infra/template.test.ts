@@ -226,27 +226,27 @@ function dynamoAccess(role: string): Record<string, string[]> {
 test('DynamoDB: every role names exactly the partitions it needs, per action (dynamodb:LeadingKeys); no function writes clients or keys; the JWKS role only reads keys', () => {
   const sorted = (...p: string[]) => [...p].sort();
   const lockout = [P.lockout, P.lockoutHashed];
-  const revocations = sorted(P.revokedToken, P.revokedClient, P.revokedSubject);
+  const revocations = sorted(P.revokedToken, P.revokedClient, P.revokedSubject, P.revokedGrant, P.revokedSession);
   const expected: Record<string, Record<string, string[]>> = {
     // The password grant: the login page's reads (username link, user) and its per-username lockout.
     TokenRole: {
       GetItem: sorted(P.client, ...lockout, P.authorizationCode, P.username, P.user, P.userLockout),
       Query: [P.keys],
-      PutItem: sorted(...lockout, P.assertionJti, P.revokedToken, P.revocationFeedHead, P.userLockout),
-      UpdateItem: sorted(...lockout, P.tokenQuota, P.authorizationCode, P.userLockout),
-      BatchGetItem: sorted(P.session, P.user, P.revokedToken, P.revocationFeedHead),
+      PutItem: sorted(...lockout, P.assertionJti, P.revokedGrant, P.revocationFeedHead, P.refreshFamilies, P.userLockout),
+      UpdateItem: sorted(...lockout, P.tokenQuota, P.authorizationCode, P.refreshFamilies, P.userLockout),
+      BatchGetItem: sorted(P.session, P.user, P.revokedGrant, P.revocationFeedHead, P.refreshFamilies, P.revokedSession),
     },
     RevokeRole: {
-      GetItem: sorted(P.client, ...lockout),
-      BatchGetItem: sorted(P.revokedToken, P.revocationFeedHead),
+      GetItem: sorted(P.client, ...lockout, P.refreshFamilies),
+      BatchGetItem: sorted(P.revokedToken, P.revocationFeedHead, P.revokedGrant),
       Query: [P.keys],
-      PutItem: sorted(...lockout, P.revokedToken, P.revocationFeedHead, P.assertionJti),
-      UpdateItem: sorted(...lockout, P.revokeRate),
+      PutItem: sorted(...lockout, P.revokedToken, P.revocationFeedHead, P.assertionJti, P.revokedGrant),
+      UpdateItem: sorted(...lockout, P.revokeRate, P.refreshFamilies),
     },
     IntrospectRole: {
       GetItem: sorted(P.client, ...lockout),
       Query: [P.keys],
-      BatchGetItem: revocations,
+      BatchGetItem: sorted(...revocations, P.refreshFamilies, P.user),
       PutItem: sorted(...lockout, P.assertionJti),
       UpdateItem: sorted(...lockout),
     },

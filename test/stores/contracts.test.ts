@@ -1,4 +1,4 @@
-/** Every store's contract (clients, keys, lockout, revocation, assertion jtis, token quotas, users, sessions, codes, consents, the sign-in read), against DynamoDB (dynalite, the real wire protocol) and in memory. */
+/** Every store's contract (clients, keys, lockout, revocation, assertion jtis, token quotas, users, sessions, codes, consents, the sign-in read, refresh families), against DynamoDB (dynalite, the real wire protocol) and in memory. */
 import { DynamoClientStore } from '../../lib/stores/dynamo/client-store';
 import { DynamoKeyStore } from '../../lib/stores/dynamo/key-store';
 import { DynamoLockoutStore } from '../../lib/stores/dynamo/lockout-store';
@@ -35,6 +35,9 @@ import { sessionStoreContract } from './contract/session-store.contract';
 import { consentStoreContract } from './contract/consent-store.contract';
 import { authorizationCodeStoreContract } from './contract/authorization-code-store.contract';
 import { signInStateContract } from './contract/sign-in-state.contract';
+import { refreshFamilyStoreContract } from './contract/refresh-family-store.contract';
+import { DynamoRefreshFamilyStore } from '../../lib/stores/dynamo/refresh-family-store';
+import { MemoryRefreshFamilyStore } from '../../testkit/memory/refresh-family-store';
 
 const clock = new FrozenClock(Date.UTC(2026, 5, 1));
 let n = 0;
@@ -101,4 +104,15 @@ signInStateContract('in-memory', async () => {
   const clock = new FrozenClock(Date.UTC(2026, 5, 1));
   const stores = { sessions: new MemorySessionStore(clock), users: new MemoryUserStore(), consents: new MemoryConsentStore() };
   return { clock, reader: new MemorySignInStateReader(stores), ...stores };
+});
+
+refreshFamilyStoreContract('DynamoDB', async () => {
+  const { clock, table } = await clockedTable();
+  return { clock, store: new DynamoRefreshFamilyStore(table), users: new DynamoUserStore(table), revocations: new DynamoRevocationStore(table, revocationConfig, clock) };
+});
+refreshFamilyStoreContract('in-memory', async () => {
+  const clock = new FrozenClock(Date.UTC(2026, 5, 1));
+  const users = new MemoryUserStore();
+  const revocations = new MemoryRevocationStore(revocationConfig, clock);
+  return { clock, store: new MemoryRefreshFamilyStore(clock, users, revocations), users, revocations };
 });

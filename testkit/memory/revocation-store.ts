@@ -6,7 +6,21 @@ import type { Clock } from '../../lib/core/clock';
 import { epochSeconds } from '../../lib/core/clock';
 import type { Config } from '../../lib/config/types';
 import { hitFor } from '../../lib/models/revocation-match';
-import type { ClientRevocation, RevocationFeedPage, RevocationHit, RevocationRecord, RevokeTokenInput, RevokeTokenOptions, SubjectRevocation, TokenFacts, TokenRevocation } from '../../lib/models/revocation';
+import type {
+  ClientRevocation,
+  GrantRevocation,
+  RevocationFeedPage,
+  RevocationHit,
+  RevocationRecord,
+  RevokeGrantInput,
+  RevokeSessionInput,
+  RevokeTokenInput,
+  RevokeTokenOptions,
+  SessionRevocation,
+  SubjectRevocation,
+  TokenFacts,
+  TokenRevocation,
+} from '../../lib/models/revocation';
 import { encodePosition, laterPosition, positionBound } from '../../lib/stores/feed-position';
 import { retention } from '../../lib/stores/keyspace';
 import type { RevocationStore } from '../../lib/stores/ports';
@@ -23,7 +37,7 @@ export class MemoryRevocationStore implements RevocationStore {
   private seq = 0;
 
   constructor(
-    private readonly config: Pick<Config, 'clockSkewSeconds' | 'maxTokenLifetimeSeconds'>,
+    private readonly config: Pick<Config, 'clockSkewSeconds' | 'maxTokenLifetimeSeconds'> & { refreshTokens?: Pick<Config['refreshTokens'], 'absoluteLifetimeSeconds'> },
     private readonly clock: Clock,
   ) {}
 
@@ -35,6 +49,12 @@ export class MemoryRevocationStore implements RevocationStore {
   private live(key: string): Stored | undefined {
     const s = this.records.get(key);
     return s && s.expiresAt > epochSeconds(this.clock) ? s : undefined;
+  }
+
+  /** The live record of a kind and id (the in-memory refresh-family store reads grant and session records with it). */
+  liveRecord(kind: RevocationRecord['kind'], id: string): RevocationRecord | undefined {
+    const r = this.live(`${kind}#${id}`)?.record;
+    return r && structuredClone(r);
   }
 
   async revokeToken(input: RevokeTokenInput, opts: RevokeTokenOptions = {}): Promise<TokenRevocation> {
@@ -50,26 +70,46 @@ export class MemoryRevocationStore implements RevocationStore {
   }
 
   async revokeClient(clientId: string, opts: { notBefore: number; reason: 'revoked' | 'disabled'; by?: string }): Promise<ClientRevocation> {
-    return this.moveNotBefore<ClientRevocation>(`client#${clientId}`, opts.notBefore, { kind: 'client', client_id: clientId, notBefore: opts.notBefore, reason: opts.reason, revokedAt: epochSeconds(this.clock), ...(opts.by ? { by: opts.by } : {}) });
+    return this.moveNotBefore<ClientRevocation>(`client#${clientId}`, opts.notBefore, undefined, { kind: 'client', client_id: clientId, notBefore: opts.notBefore, reason: opts.reason, revokedAt: epochSeconds(this.clock), ...(opts.by ? { by: opts.by } : {}) });
   }
 
   async revokeSubject(sub: string, opts: { notBefore: number; by?: string }): Promise<SubjectRevocation> {
-    return this.moveNotBefore<SubjectRevocation>(`subject#${sub}`, opts.notBefore, { kind: 'subject', sub, notBefore: opts.notBefore, revokedAt: epochSeconds(this.clock), ...(opts.by ? { by: opts.by } : {}) });
+    return this.moveNotBefore<SubjectRevocation>(`subject#${sub}`, opts.notBefore, undefined, { kind: 'subject', sub, notBefore: opts.notBefore, revokedAt: epochSeconds(this.clock), ...(opts.by ? { by: opts.by } : {}) });
   }
 
-  private moveNotBefore<R extends ClientRevocation | SubjectRevocation>(key: string, notBefore: number, record: R): R {
+  async revokeGrant(gid: string, input: RevokeGrantInput = {}): Promise<GrantRevocation> {
+    if (!gid) throw new TypeError('gid must be a non-empty string');
+    const existing = this.live(`grant#${gid}`);
+    if (existing) return structuredClone(existing.record) as GrantRevocation;
+    const revokedAt = epochSeconds(this.clock);
+    const record: GrantRevocation = { kind: 'grant', gid, ...(input.sub ? { sub: input.sub } : {}), ...(input.client_id ? { client_id: input.client_id } : {}), revokedAt, ...(input.by ? { by: input.by } : {}) };
+    const expiresAt = retention.revokedGrant(revokedAt, this.config.maxTokenLifetimeSeconds, this.config.clockSkewSeconds, this.config.refreshTokens?.absoluteLifetimeSeconds);
+    this.records.set(`grant#${gid}`, { record: structuredClone(record), expiresAt, position: this.nextPosition() });
+    return record;
+  }
+
+  async revokeSession(sid: string, input: RevokeSessionInput): Promise<SessionRevocation> {
+    if (!sid) throw new TypeError('sid must be a non-empty string');
+    const keep = retention.revokedGrant(input.notBefore, this.config.maxTokenLifetimeSeconds, this.config.clockSkewSeconds, this.config.refreshTokens?.absoluteLifetimeSeconds);
+    return this.moveNotBefore<SessionRevocation>(`session#${sid}`, input.notBefore, keep, { kind: 'session', sid, ...(input.sub ? { sub: input.sub } : {}), notBefore: input.notBefore, revokedAt: epochSeconds(this.clock), ...(input.by ? { by: input.by } : {}) });
+  }
+
+  private moveNotBefore<R extends ClientRevocation | SubjectRevocation | SessionRevocation>(key: string, notBefore: number, keepUntil: number | undefined, record: R): R {
     if (!Number.isSafeInteger(notBefore) || notBefore < 0) throw new TypeError('notBefore must be epoch seconds');
     if (notBefore > epochSeconds(this.clock) + retention.maxNotBeforeAheadSeconds) throw new RangeError('notBefore is too far in the future');
     const current = this.live(key);
     if (current && (current.record as R).notBefore >= notBefore) return structuredClone(current.record) as R;
-    const expiresAt = retention.notBefore(notBefore, this.config.maxTokenLifetimeSeconds, this.config.clockSkewSeconds);
+    const expiresAt = keepUntil ?? retention.notBefore(notBefore, this.config.maxTokenLifetimeSeconds, this.config.clockSkewSeconds);
     if (expiresAt <= epochSeconds(this.clock)) return record;
     this.records.set(key, { record: structuredClone(record), expiresAt, position: this.nextPosition() });
     return record;
   }
 
   async findForToken(token: TokenFacts): Promise<RevocationHit | undefined> {
-    for (const key of [`token#${token.jti}`, `client#${token.client_id}`, `subject#${token.sub}`]) {
+    const keys = [`token#${token.jti}`, `client#${token.client_id}`, `subject#${token.sub}`];
+    if (token.gid !== undefined) keys.push(`grant#${token.gid}`);
+    if (token.sid !== undefined) keys.push(`session#${token.sid}`);
+    for (const key of keys) {
       const hit = hitFor(this.live(key)?.record, token);
       if (hit) return structuredClone(hit);
     }
