@@ -25,6 +25,9 @@ export const LEAKS: RegExp[] = [
  */
 export const EMULATOR_REFUSAL = /^\{"statusCode":(400|404),"error":"(Bad Request|Not Found)","message":"(Invalid content-type header|Invalid cookie value|Invalid cookie header|CORS error: Missing Access-Control-Request-Method header)"\}$/;
 
+/** Too large to be read at all (413, 414, 431): refused before any function, as API Gateway does past its limits. */
+export const TRANSPORT_LIMITS = [413, 414, 431];
+
 /** API Gateway's own answer to a method or path no function declares. */
 const GATEWAY_NO_ROUTE = /^\{"message":"(Missing Authentication Token|Not Found)"\}$/;
 
@@ -44,6 +47,8 @@ export function answerProblems(doc: OpenApiDoc, path: string, req: FuzzRequest, 
   if (/access_token|id_token|refresh_token/.test(ans.body) && !/(^|,\s*)no-store\b/.test(ans.headers['cache-control'] ?? '')) out.push('a token-bearing answer without Cache-Control: no-store');
 
   if (EMULATOR_REFUSAL.test(ans.body)) return out;
+  // A request line or headers past the server's limits (API Gateway has its own: 10,240 characters of URL, 10 MB).
+  if (TRANSPORT_LIMITS.includes(ans.status)) return out;
   const described = describedResponse(doc, path, req.method, ans.status);
   if (!described) {
     const noRoute = (ans.status === 403 || ans.status === 404) && (GATEWAY_NO_ROUTE.test(ans.body) || (req.method.toUpperCase() === 'HEAD' && ans.body === ''));
