@@ -35,6 +35,7 @@ export type Response = {
   'x-token-bearing'?: boolean;
 };
 export type Operation = { operationId: string; responses: Record<string, Response>; parameters?: unknown[]; requestBody?: unknown; security?: unknown[] };
+/** `x-any-method.allow`: the methods described, as the `Allow` header lists them (`POST`, or `GET, POST`). */
 export type PathItem = { 'x-api'?: 'rest' | 'http'; 'x-stages'?: string[]; 'x-any-method'?: { allow: string } } & Partial<Record<(typeof HTTP_METHODS)[number], Operation>>;
 export interface OpenApiDoc {
   openapi: string;
@@ -70,7 +71,7 @@ export function describedResponse(doc: OpenApiDoc, path: string, method: string,
   const op = doc.paths[path]?.[method.toLowerCase() as (typeof HTTP_METHODS)[number]];
   const item = doc.paths[path];
   // A method the function refuses (`method: any`): described by the allowed operation's 405.
-  const viaAny = !op && item?.['x-any-method'] ? item[item['x-any-method'].allow.toLowerCase() as (typeof HTTP_METHODS)[number]] : undefined;
+  const viaAny = !op && item?.['x-any-method'] ? item[item['x-any-method'].allow.split(/,\s*/)[0].toLowerCase() as (typeof HTTP_METHODS)[number]] : undefined;
   const o = op ?? viaAny;
   if (!o) return undefined;
   const r = o.responses[String(status)] ?? o.responses[`${String(status)[0]}XX`] ?? o.responses.default;
