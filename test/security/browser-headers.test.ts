@@ -11,6 +11,8 @@ import { parseQueryString } from '../../lib/http/request';
 import { BROWSER_PAGES, browserHeaderProblems, cookieProblems, seen, seenInProcess, type PageContext } from '../../testkit/browser-headers';
 import { browserRequest, CookieJar, formFields, peopleWorld } from '../../testkit/people-world';
 import { startTestStack, type TestStack } from '../../testkit/stack';
+import { readFileSync } from 'node:fs';
+import { OPENAPI_FILE, readOpenApi } from '../../testkit/openapi';
 
 describe('the header and cookie checks themselves', () => {
   const page: { status: number; headers: Record<string, string>; setCookies: string[] } = { status: 200, headers: { 'content-type': 'text/html', 'content-security-policy': "default-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'", 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', 'cache-control': 'no-store', 'x-frame-options': 'DENY' }, setCookies: [] };
@@ -67,6 +69,16 @@ describe('every page and redirect of the local stack', () => {
     // The list covered the cookies that matter: the session and CSRF cookies, the demo app's flow cookie.
     expect([...jar.keys()].sort()).toEqual(expect.arrayContaining(['portcullis-session']));
   }, 120_000);
+
+  it('serves openapi.yaml as the repository has it, and /docs renders every path of it without script', async () => {
+    const yaml = await fetch(`${stack.url}/openapi.yaml`);
+    expect([yaml.status, yaml.headers.get('content-type'), yaml.headers.get('x-content-type-options'), yaml.headers.get('cache-control')]).toEqual([200, 'application/yaml;charset=UTF-8', 'nosniff', 'no-store']);
+    expect(await yaml.text()).toBe(readFileSync(OPENAPI_FILE, 'utf8'));
+    const docs = await (await fetch(`${stack.url}/docs`)).text();
+    for (const path of Object.keys(readOpenApi().paths)) expect(docs).toContain(`<code>${path}</code>`);
+    expect(docs).not.toMatch(/<script|https?:\/\/cdn/i);
+    expect((await fetch(`${stack.url}/docs`, { method: 'POST' })).status).toBe(405);
+  });
 });
 
 describe('on an https issuer (in process)', () => {
