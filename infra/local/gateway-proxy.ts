@@ -2,7 +2,9 @@
  * Local stand-in for what API Gateway does after a Lambda authorizer and serverless-offline do not:
  * the REST API's gateway responses (infra/serverless/gateway-responses.yml). A 401 or 403 that the
  * authorizer caused on a REST route gets the status, headers and body those gateway responses define.
- * HTTP API routes pass through unchanged, as on AWS (HTTP APIs have no gateway responses).
+ * HTTP API routes pass through unchanged, as on AWS (HTTP APIs have no gateway responses). A request no route declares
+ * gets API Gateway's answer (403 Missing Authentication Token; 404 on an HTTP API path). It also serves the local
+ * pages (local-pages.ts: /openapi.yaml and /docs).
  */
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import { readFileSync } from 'node:fs';
@@ -10,6 +12,7 @@ import { join } from 'node:path';
 import { load } from 'js-yaml';
 import type { RouteRule } from '../../lib/config/types';
 import { REPO_ROOT, type DeclaredRoute } from '../serverless-config';
+import { serveLocalPage } from './local-pages';
 
 export interface GatewayResponse {
   status: number;
@@ -52,10 +55,21 @@ export function startGatewayProxy(opts: ProxyOptions): Promise<Server> {
         res.end('{"message":"Bad Request"}');
         return;
       }
+      // The local stack's own pages (GET /openapi.yaml, /docs): never forwarded, never deployed.
+      if (serveLocalPage(req, res)) return;
       const target = new URL(opts.upstream);
       const parsed = new URL(raw, 'http://local');
       target.pathname = parsed.pathname;
       target.search = parsed.search;
+      // A method or path no function declares never reaches one, as on AWS: the REST API answers 403 Missing
+      // Authentication Token, the HTTP API 404 (serverless-offline's own 404 lists every route: not what AWS says).
+      const routed = findRoute(opts.apiRoutes, (req.method ?? 'GET').toUpperCase(), parsed.pathname);
+      if (!routed) {
+        const httpApi = opts.apiRoutes.some((r) => r.api === 'http' && toRegex(r.path).test(parsed.pathname));
+        res.writeHead(httpApi ? 404 : 403, { 'content-type': 'application/json' });
+        res.end(httpApi ? '{"message":"Not Found"}' : '{"message":"Missing Authentication Token"}');
+        return;
+      }
       const up = httpRequest(
         target,
         { method: req.method, headers: { ...req.headers, host: target.host } },

@@ -59,30 +59,78 @@ export async function handleDemoAppRequest(req: HttpRequest, deps: DemoAppDeps):
       code_challenge: createHash('sha256').update(verifier).digest('base64url'),
       code_challenge_method: 'S256',
     });
-    const cookie = serializeCookie(FLOW_COOKIE, `${state}.${verifier}`, { path: pathOf(config, '/demo/app'), maxAgeSeconds: 600, httpOnly: true, sameSite: 'Lax', secure: origin.startsWith('https:') });
-    return redirect(`${config.issuer}/oauth2/authorize?${q}`, { status: 302, cookies: [cookie] });
+    return redirect(`${config.issuer}/oauth2/authorize?${q}`, { status: 302, cookies: [flowCookie(config, `${state}.${verifier}`, 600)] });
   }
   if (req.path.endsWith('/demo/app/callback')) return callback(req, deps);
   return landingPage(config, `${origin}${pathOf(config, '/demo/app/login')}`);
 }
 
+/** The flow cookie (state and PKCE verifier), set or cleared with the same flags: HttpOnly, SameSite=Lax, Secure on https. */
+function flowCookie(config: Config, value: string, maxAgeSeconds: number): string {
+  const secure = demoAppOrigin(config.issuer).startsWith('https:');
+  return serializeCookie(FLOW_COOKIE, value, { path: pathOf(config, '/demo/app'), maxAgeSeconds, httpOnly: true, sameSite: 'Lax', secure });
+}
+
+/** What the token endpoint said: a token, a refusal, or nothing the app can use (unreachable, not JSON, not a JWT). */
+type Exchange =
+  | { kind: 'token'; token: Record<string, string>; header: Record<string, unknown>; payload: Record<string, unknown> }
+  | { kind: 'refused'; status: number; error: string; description: string }
+  | { kind: 'unreachable' }
+  | { kind: 'unusable' };
+
+async function exchange(http: typeof fetch, config: Config, code: string, verifier: string): Promise<Exchange> {
+  let res: Response;
+  try {
+    res = await http(`${config.issuer}/oauth2/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: demoAppRedirectUri(config.issuer), code_verifier: verifier, client_id: DEMO_APP_CLIENT_ID }),
+      signal: AbortSignal.timeout(10_000),
+    });
+  } catch {
+    return { kind: 'unreachable' };
+  }
+  let body: Record<string, unknown>;
+  try {
+    body = (await res.json()) as Record<string, unknown>;
+  } catch {
+    return { kind: 'unusable' };
+  }
+  if (!body || typeof body !== 'object') return { kind: 'unusable' };
+  if (res.status !== 200) {
+    return typeof body.error === 'string' ? { kind: 'refused', status: res.status, error: body.error, description: String(body.error_description ?? '') } : { kind: 'unusable' };
+  }
+  try {
+    const token = body as Record<string, string>;
+    const [header, payload] = token.access_token.split('.').slice(0, 2).map((s) => JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as Record<string, unknown>);
+    if (!header || !payload || typeof header !== 'object' || typeof payload !== 'object') return { kind: 'unusable' };
+    return { kind: 'token', token, header, payload };
+  } catch {
+    return { kind: 'unusable' };
+  }
+}
+
 async function callback(req: HttpRequest, deps: DemoAppDeps): Promise<HttpResponse> {
   const { config } = deps;
   const q = (name: string) => req.query.get(name)?.[0];
-  const clear = serializeCookie(FLOW_COOKIE, '', { path: pathOf(config, '/demo/app'), maxAgeSeconds: 0 });
+  const clear = flowCookie(config, '', 0);
   const [state, verifier] = (req.cookies.get(FLOW_COOKIE) ?? '').split('.');
   if (!state || !verifier || !sameToken(q('state'), state)) return problemPage(config, 'This sign-in did not start here (the state does not match). Start again.', 400, [clear]);
   if (q('iss') !== config.issuer) return problemPage(config, 'The answer did not come from the expected issuer (RFC 9207).', 400, [clear]);
   if (q('error')) return problemPage(config, `The sign-in ended with ${q('error')}: ${q('error_description') ?? ''}`, 400, [clear]);
   const http = deps.fetch ?? fetch;
-  const tokenRes = await http(`${config.issuer}/oauth2/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'authorization_code', code: q('code') ?? '', redirect_uri: demoAppRedirectUri(config.issuer), code_verifier: verifier, client_id: DEMO_APP_CLIENT_ID }),
-  });
-  const token = (await tokenRes.json()) as Record<string, string>;
-  if (tokenRes.status !== 200) return problemPage(config, `The token endpoint answered ${tokenRes.status}: ${token.error ?? ''} ${token.error_description ?? ''}`, 502, [clear]);
-  const api = await http(`${config.issuer}/demo/data`, { headers: { authorization: `Bearer ${token.access_token}` } });
-  const [header, payload] = token.access_token.split('.').slice(0, 2).map((s) => JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as Record<string, unknown>);
-  return callbackPage(config, { header, payload, scope: token.scope, expiresIn: Number(token.expires_in), api: { status: api.status, body: await api.text() }, again: `${demoAppOrigin(config.issuer)}${pathOf(config, '/demo/app')}` }, [clear]);
+  const result = await exchange(http, config, q('code') ?? '', verifier);
+  // The code (or this sign-in) was refused: the user's problem to retry, not a failure of the app (400, never 502).
+  if (result.kind === 'refused') return problemPage(config, `The token endpoint refused the code (${result.status} ${result.error}: ${result.description}). Start again.`, 400, [clear]);
+  if (result.kind === 'unreachable') return problemPage(config, 'The app could not reach the token endpoint. Try again in a moment.', 503, [clear], { 'Retry-After': '5' });
+  if (result.kind === 'unusable') return problemPage(config, 'The app did not understand the token endpoint\'s answer. Try again in a moment.', 503, [clear], { 'Retry-After': '5' });
+  const { token, header, payload } = result;
+  let api: { status: number; body: string };
+  try {
+    const res = await http(`${config.issuer}/demo/data`, { headers: { authorization: `Bearer ${token.access_token}` }, signal: AbortSignal.timeout(10_000) });
+    api = { status: res.status, body: await res.text() };
+  } catch {
+    api = { status: 0, body: 'The API could not be reached.' };
+  }
+  return callbackPage(config, { header, payload, scope: token.scope, expiresIn: Number(token.expires_in), api, again: `${demoAppOrigin(config.issuer)}${pathOf(config, '/demo/app')}` }, [clear]);
 }

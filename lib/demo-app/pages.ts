@@ -31,8 +31,8 @@ export function callbackPage(
   return renderPage({ branding: branding(config), title: 'Signed in', body, cookies, wide: true });
 }
 
-export function problemPage(config: Config, message: string, status: number, cookies?: string[]): HttpResponse {
+export function problemPage(config: Config, message: string, status: number, cookies?: string[], headers?: Record<string, string>): HttpResponse {
   const body = html`<h1>That did not work</h1>
 <p class="lead" role="alert">${message}</p>`;
-  return renderPage({ branding: branding(config), title: 'Demo app', body, status, cookies });
+  return renderPage({ branding: branding(config), title: 'Demo app', body, status, cookies, headers });
 }

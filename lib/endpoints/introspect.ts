@@ -14,12 +14,14 @@ import { guardDependency } from '../core/dependency-guard';
 import { OAuthError } from '../core/errors';
 import { tokenFacts } from '../models/revocation-match';
 import { introspectPresentedRefreshToken } from '../refresh/presented-refresh-token';
+import { REALM } from '../client-auth/method';
 import { runPresentedTokenEndpoint, type PresentedTokenDeps } from './presented-token';
 
 export function handleIntrospectionRequest(req: HttpRequest, deps: PresentedTokenDeps): Promise<HttpResponse> {
   return runPresentedTokenEndpoint(req, deps, 'token.introspected', 0, async (verified, client) => {
     // Introspection is for resource servers and confidential clients: a public client (auth method none) proves nothing.
-    if (client.public) throw new OAuthError('invalid_client', 'Public clients cannot use introspection', { reason: 'public_client' });
+    // A 401 invalid_client carries the Basic challenge like every other (RFC 6749 §5.2).
+    if (client.public) throw new OAuthError('invalid_client', 'Public clients cannot use introspection', { reason: 'public_client', headers: { 'WWW-Authenticate': `Basic realm="${REALM}", charset="UTF-8"` } });
     const c = verified.claims;
     let inactive: string | undefined = verified.reason;
     if (c && c.client_id !== client.clientId && !client.canIntrospectOthers) inactive = 'not_permitted';

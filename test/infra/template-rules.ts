@@ -223,3 +223,18 @@ export function throttling(t: Template): string[] {
   }
   return out;
 }
+
+/**
+ * Every log group of the template (the audit group, the API access group, any another change adds) is KMS-encrypted
+ * and has a retention, so no log is kept unencrypted or forever.
+ */
+export function logGroups(t: Template): string[] {
+  const out: string[] = [];
+  const groups = ofType(t, 'AWS::Logs::LogGroup');
+  if (!groups.length) out.push('no AWS::Logs::LogGroup in the template');
+  for (const [name, r] of groups) {
+    if (!r.Properties?.KmsKeyId) out.push(`${name}: not KMS-encrypted`);
+    if (!(Number(r.Properties?.RetentionInDays) > 0)) out.push(`${name}: no retention`);
+  }
+  return out;
+}

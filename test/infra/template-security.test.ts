@@ -4,6 +4,7 @@
  *  - no DynamoDB, KMS or CloudWatch Logs permission on `*` in any policy;
  *  - the table encrypted, with point-in-time recovery, and deletion protection in production stages;
  *  - KMS key policies give `kms:*` to the account root only;
+ *  - every log group KMS-encrypted, with retention;
  *  - access logging on every API Gateway stage, to an encrypted log group with retention, in JSON without credentials;
  *  - throttling on every stage, as custom.portcullis.apiGateway.throttle says.
  * The rules live in ./template-rules.ts; the last tests show that each one fails on the template it is there to stop.
@@ -14,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { load } from 'js-yaml';
-import { accessLogFormatViolations, accessLogging, isAccountRoot, kmsKeyPolicies, tableProtection, throttling, wildcardDataResources, type Template } from './template-rules';
+import { accessLogFormatViolations, accessLogging, isAccountRoot, kmsKeyPolicies, logGroups, tableProtection, throttling, wildcardDataResources, type Template } from './template-rules';
 
 const run = promisify(execFile);
 const root = join(__dirname, '..', '..');
@@ -64,6 +65,10 @@ describe.each(stages)('stage %s', (stage) => {
   });
   test('throttling on every stage', () => {
     expect(throttling(templates[stage])).toEqual([]);
+  });
+  test('every log group KMS-encrypted, with retention', () => {
+    expect(logGroups(templates[stage])).toEqual([]);
+    expect(Object.values(templates[stage].Resources).filter((r) => r.Type === 'AWS::Logs::LogGroup').length).toBeGreaterThanOrEqual(2);
   });
 });
 
@@ -173,6 +178,13 @@ describe('each rule fails on what it is there to stop', () => {
     expect(accessLogFormatViolations(JSON.stringify({ key: '$context.identity.apiKey' }))).toEqual([expect.stringContaining('may carry a credential')]);
     expect(accessLogFormatViolations(JSON.stringify({ claims: '$context.authorizer.claims.sub' }))).toEqual([expect.stringContaining('may carry a credential')]);
     expect(accessLogFormatViolations(JSON.stringify({ requestId: '$context.requestId', api: 'rest' }))).toEqual([]);
+  });
+
+  test('a log group without encryption or retention, including one another change adds', () => {
+    expect(logGroups(broken((t) => delete t.Resources.ApiAccessLogGroup.Properties!.RetentionInDays))).toEqual(['ApiAccessLogGroup: no retention']);
+    const audit = Object.entries(templates.prod.Resources).find(([n, r]) => r.Type === 'AWS::Logs::LogGroup' && n !== 'ApiAccessLogGroup')![0];
+    expect(logGroups(broken((t) => delete t.Resources[audit].Properties!.KmsKeyId))).toEqual([`${audit}: not KMS-encrypted`]);
+    expect(logGroups(broken((t) => (t.Resources.NewLogGroup = { Type: 'AWS::Logs::LogGroup', Properties: { LogGroupName: '/x' } })))).toEqual(['NewLogGroup: not KMS-encrypted', 'NewLogGroup: no retention']);
   });
 
   test('a stage without throttling for every method, an HTTP API stage without default route throttling', () => {

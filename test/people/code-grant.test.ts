@@ -155,6 +155,9 @@ test('a public client may revoke its own token with client_id alone, but not int
   const introspected = await handleIntrospectionRequest(request('/oauth2/introspect'), presented);
   expect(introspected.statusCode).toBe(401);
   expect(body(introspected)).toMatchObject({ error: 'invalid_client' });
+  // Like every other 401 invalid_client (RFC 6749 §5.2), with the challenge (found by the fuzzer: test/security/fuzz.test.ts).
+  expect(introspected.headers['WWW-Authenticate']).toBe('Basic realm="portcullis", charset="UTF-8"');
+  expect(introspected.headers['Cache-Control']).toBe('no-store');
   expect((await handleRevocationRequest(request('/oauth2/revoke'), presented)).statusCode).toBe(200);
   const c = decodeJwt(token);
   expect(await w.revocations.findForToken({ jti: c.jti!, client_id: c.client_id as string, sub: c.sub!, iat: c.iat!, exp: c.exp! })).toMatchObject({ reason: 'revoked' });
