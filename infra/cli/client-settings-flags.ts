@@ -16,13 +16,14 @@ export const CLIENT_SETTINGS_OPTIONS = {
 } as const;
 
 export const CLIENT_SETTINGS_USAGE = `[--auth-method private_key_jwt --jwks 'JSON'|@FILE | --jwks-uri URL] [--max-tokens-per-minute N]`;
-export const CLIENT_UPDATE_USAGE = `clients update ID [--max-tokens-per-minute N|none] [--jwks 'JSON'|@FILE | --jwks-uri URL]`;
+export const CLIENT_UPDATE_USAGE = `clients update ID [--max-tokens-per-minute N|none] [--jwks 'JSON'|@FILE | --jwks-uri URL] [--post-logout-redirect-uris "URI …"|""]`;
 
 interface Values {
   'auth-method'?: string;
   jwks?: string;
   'jwks-uri'?: string;
   'max-tokens-per-minute'?: string;
+  'post-logout-redirect-uris'?: string;
 }
 
 /** `--jwks @path` reads the JWKS from a file (long JSON on a command line is error-prone). */
@@ -50,13 +51,14 @@ export const clientSettingsInput = (v: Values): ClientSettingsInput => ({
 
 export function clientSettingsUpdate(v: Values & Record<string, unknown>, others: string[]): ClientSettingsUpdate {
   const named = others.filter((flag) => v[flag] !== undefined);
-  if (named.length) throw new CliError(`clients update changes --max-tokens-per-minute, --jwks or --jwks-uri only (not --${named.join(', --')})`, 2);
+  if (named.length) throw new CliError(`clients update changes --max-tokens-per-minute, --jwks, --jwks-uri or --post-logout-redirect-uris only (not --${named.join(', --')})`, 2);
   if (v['auth-method'] !== undefined) throw new CliError('clients update cannot change --auth-method: create a new client', 2);
   const raw = v['max-tokens-per-minute'];
   const change: ClientSettingsUpdate = {
     jwks: jwksText(v.jwks),
     jwksUri: v['jwks-uri'],
     maxTokensPerMinute: raw === 'none' ? null : perMinute(raw),
+    postLogoutRedirectUris: v['post-logout-redirect-uris'] === undefined ? undefined : v['post-logout-redirect-uris'].split(/\s+/).filter(Boolean),
   };
   if (Object.values(change).every((x) => x === undefined)) throw new CliError(`usage: ${CLIENT_UPDATE_USAGE}`, 2);
   return change;

@@ -240,6 +240,7 @@ export class ClientAdmin {
     if (change.maxTokensPerMinute !== undefined) detail.max_tokens_per_minute = change.maxTokensPerMinute ?? 'none';
     if (change.jwks !== undefined) detail.keys = 'jwks';
     if (change.jwksUri !== undefined) detail.keys = 'jwks_uri';
+    if (change.postLogoutRedirectUris !== undefined) detail.post_logout_redirect_uris = client.postLogoutRedirectUris?.length ?? 0;
     this.emit('client.updated', clientId, undefined, detail);
     await this.deps.audit.flush();
     return client;

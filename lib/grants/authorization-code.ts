@@ -9,7 +9,8 @@
  *     (RFC 6749 §4.1.2, RFC 9700 §4.2.1).
  *   - ONE consistent read then gets the user and the session: a user disabled or gone, or a session that has ended,
  *     gets no token. The scope is the code's, capped by the roles the user has now.
- * Access token: RFC 9068 with `sub` = the user, `client_id`, `scope`, `sid`, `auth_time`.
+ * Access token: RFC 9068 with `sub` = the user, `client_id`, `scope`, `sid`, `auth_time`. With `openid`, an id_token
+ * too (lib/tokens/id-token.ts), with the nonce the code kept.
  */
 import { randomBytes } from 'node:crypto';
 import { epochSeconds } from '../core/clock';
@@ -20,6 +21,7 @@ import { hashCode, s256 } from '../authorization/codes';
 import { sessionStillLive } from '../sessions/sessions';
 import { retention } from '../stores/keyspace';
 import { capByRoles } from '../users/roles';
+import { wantsIdToken } from '../tokens/id-token';
 import type { Grant, GrantServices } from './grant';
 
 /** RFC 7636 §4.1: 43–128 characters of [A-Z a-z 0-9 - . _ ~]. */
@@ -93,7 +95,11 @@ export const authorizationCodeGrant: Grant = {
     if (!sessionStillLive(state, record.sid, record.sub, now)) throw invalidGrant('The sign-in session has ended', 'session_ended');
     const scopes = capByRoles(record.scopes, state.user.roles, config);
     if (scopes.length === 0) throw invalidGrant('The user no longer has any of the granted scopes', 'no_scope_for_user');
+    const idToken = wantsIdToken(scopes)
+      ? { issuer: config.issuer, clientId: client.clientId, user: state.user, scopes, authTime: record.authTime, sid: record.sid, nonce: record.nonce, lifetimeSeconds }
+      : undefined;
     return {
+      ...(idToken ? { idToken } : {}),
       accessToken: {
         issuer: config.issuer,
         audience: config.audience,
