@@ -24,6 +24,7 @@ import { LruCache } from './token-cache';
 import { TokenVerifier, type TokenVerifierDeps, type VerifyOutcome } from './token-verifier';
 import { insufficientScopeHeader, WWW_AUTHENTICATE_INVALID, WWW_AUTHENTICATE_MISSING, type AuthzContext, type AuthzRequest, type Decision } from './types';
 import type { RevocationChecker } from '../revocation/checker';
+import { tokenFacts } from '../models/revocation-match';
 
 export * from './types';
 
@@ -179,7 +180,7 @@ export class Authorizer {
     const scopes = Object.freeze(c.scope.split(' ').filter(Boolean));
     const scope = scopes.join(' ');
     return {
-      facts: { jti: c.jti, client_id: c.client_id, sub: c.sub, iat: c.iat, exp: c.exp },
+      facts: tokenFacts(c),
       scopes,
       grant: this.policies.grantFor(scope),
       context: { sub: c.sub, client_id: c.client_id, scope, jti: c.jti, exp: c.exp },

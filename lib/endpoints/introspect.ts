@@ -10,6 +10,7 @@ import type { HttpRequest } from '../http/request';
 import { noStoreJson, type HttpResponse } from '../http/response';
 import { guardDependency } from '../core/dependency-guard';
 import { OAuthError } from '../core/errors';
+import { tokenFacts } from '../models/revocation-match';
 import { runPresentedTokenEndpoint, type PresentedTokenDeps } from './presented-token';
 
 export function handleIntrospectionRequest(req: HttpRequest, deps: PresentedTokenDeps): Promise<HttpResponse> {
@@ -20,7 +21,7 @@ export function handleIntrospectionRequest(req: HttpRequest, deps: PresentedToke
     let inactive: string | undefined = verified.reason;
     if (c && c.client_id !== client.clientId && !client.canIntrospectOthers) inactive = 'not_permitted';
     if (c && !inactive) {
-      const hit = await guardDependency(deps.revocations.findForToken({ jti: c.jti, client_id: c.client_id, sub: c.sub, iat: c.iat, exp: c.exp }));
+      const hit = await guardDependency(deps.revocations.findForToken(tokenFacts(c)));
       if (hit) inactive = hit.reason;
     }
     if (inactive || !c) return { response: noStoreJson(200, { active: false }), audit: { reason: `inactive:${inactive}` } };

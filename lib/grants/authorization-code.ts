@@ -9,7 +9,8 @@
  *     (RFC 6749 §4.1.2, RFC 9700 §4.2.1).
  *   - ONE consistent read then gets the user and the session: a user disabled or gone, or a session that has ended,
  *     gets no token. The scope is the code's, capped by the roles the user has now.
- * Access token: RFC 9068 with `sub` = the user, `client_id`, `scope`, `sid`, `auth_time`. With `openid`, an id_token
+ * Access token: RFC 9068 with `sub` = the user, `client_id`, `scope`, `sid`, `auth_time`, `gid` (the grant's public id:
+ * a code replay, a refresh token's reuse or revocation revoke every token carrying it). With `openid`, an id_token
  * too (lib/tokens/id-token.ts), with the nonce the code kept.
  */
 import { randomBytes } from 'node:crypto';
@@ -22,6 +23,7 @@ import { sessionStillLive } from '../sessions/sessions';
 import { retention } from '../stores/keyspace';
 import { capByRoles } from '../users/roles';
 import { wantsIdToken } from '../tokens/id-token';
+import { grantId as grantIdOf } from '../refresh/grant-id';
 import type { Grant, GrantServices } from './grant';
 
 /** RFC 7636 §4.1: 43–128 characters of [A-Z a-z 0-9 - . _ ~]. */
@@ -53,7 +55,9 @@ export const authorizationCodeGrant: Grant = {
     const jti = (services.ids ?? randomIds).jti();
     // The token's iat is the authentication time (≤ now), so its exp is at most this.
     const tokenExp = now + lifetimeSeconds;
+    // The grant's key (the refresh family's, when one is issued); access tokens carry only its public hash (gid).
     const grantId = randomBytes(16).toString('base64url');
+    const gid = grantIdOf(grantId);
     const result = await guardDependency(
       codes.redeem(
         hashCode(code),
@@ -73,8 +77,10 @@ export const authorizationCodeGrant: Grant = {
         throw invalidGrant('The code_verifier does not match the code_challenge', 'pkce_mismatch');
       case 'reused': {
         const { record, redemption } = result;
-        // The token issued from the code dies at the gateway (the revocation feed), whoever replays the code.
-        await guardDependency(revocations.revokeToken({ jti: redemption.jti, client_id: record.clientId, sub: record.sub, exp: redemption.tokenExp, by: 'code-reuse' }));
+        // The whole grant dies at the gateway (the revocation feed), whoever replays the code: the token issued from the
+        // code and every token of the refresh family started with it carry its gid.
+        const replayedGid = grantIdOf(redemption.grantId);
+        await guardDependency(revocations.revokeGrant(replayedGid, { client_id: record.clientId, sub: record.sub, by: 'code-reuse' }));
         services.audit?.emit({
           event: 'code.reused',
           outcome: 'failure',
@@ -82,7 +88,7 @@ export const authorizationCodeGrant: Grant = {
           client_id: client.clientId,
           sub: record.sub,
           jti: redemption.jti,
-          detail: { issued_to: record.clientId, grant_id: redemption.grantId, token_revoked: true },
+          detail: { issued_to: record.clientId, gid: replayedGid, token_revoked: true },
         });
         throw invalidGrant('The authorization code has already been used', 'code_reused');
       }
@@ -108,9 +114,9 @@ export const authorizationCodeGrant: Grant = {
         scopes,
         lifetimeSeconds,
         jti,
-        extraClaims: { sid: record.sid, auth_time: record.authTime },
+        extraClaims: { sid: record.sid, auth_time: record.authTime, gid },
       },
-      auditDetail: { sid: record.sid, grant_id: grantId },
+      auditDetail: { sid: record.sid, gid },
     };
   },
 };

@@ -18,5 +18,17 @@ export function hitFor(record: RevocationRecord | undefined, token: TokenFacts):
         : undefined;
     case 'subject':
       return record.sub === token.sub && issuedNotAfter(token, record.notBefore) ? { reason: 'subject_revoked', record } : undefined;
+    case 'grant':
+      return token.gid !== undefined && record.gid === token.gid ? { reason: 'grant_revoked', record } : undefined;
+    case 'session':
+      return token.sid !== undefined && record.sid === token.sid && issuedNotAfter(token, record.notBefore) ? { reason: 'session_ended', record } : undefined;
   }
+}
+
+/** What revocation needs of verified access-token claims (the authorizer, introspection, explain share it). */
+export function tokenFacts(c: { jti: string; client_id: string; sub: string; iat: number; exp: number; gid?: unknown; sid?: unknown }): TokenFacts {
+  const facts: TokenFacts = { jti: c.jti, client_id: c.client_id, sub: c.sub, iat: c.iat, exp: c.exp };
+  if (typeof c.gid === 'string' && c.gid !== '') facts.gid = c.gid;
+  if (typeof c.sid === 'string' && c.sid !== '') facts.sid = c.sid;
+  return facts;
 }

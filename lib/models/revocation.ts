@@ -8,6 +8,10 @@ export interface TokenFacts {
   /** Epoch seconds. */
   iat: number;
   exp: number;
+  /** The grant (refresh family, or the code exchange) the token came from: its public id (lib/refresh/grant-id.ts). */
+  gid?: string;
+  /** The sign-in session the token was issued in. */
+  sid?: string;
 }
 
 /** Stable reason codes for the audit trail (never shown to the caller in detail). */
@@ -16,6 +20,8 @@ export type RevocationReason =
   | 'client_revoked' // everything issued to the client before a not-before epoch
   | 'subject_revoked' // everything issued for the subject before a not-before epoch
   | 'client_disabled' // the client was disabled after the token was issued
+  | 'grant_revoked' // its grant (refresh family / code exchange) was revoked: refresh reuse, code replay, revoke of a refresh token
+  | 'session_ended' // issued in a sign-in session that ended (logout) before a not-before epoch
   | 'revocation_state_stale'; // fail closed: revocation state could not be refreshed within the bound
 
 /** One revoked access token (RFC 7009, or the admin CLI by jti). Stored until `exp` + clock skew. */
@@ -58,7 +64,61 @@ export interface SubjectRevocation {
   by?: string;
 }
 
-export type RevocationRecord = TokenRevocation | ClientRevocation | SubjectRevocation;
+/**
+ * Every token carrying `gid` is dead, whatever its iat: a revoked grant (refresh family) never mints again.
+ * Stored until revokedAt + max lifetime + skew (every token it minted has expired by then).
+ */
+export interface GrantRevocation {
+  kind: 'grant';
+  gid: string;
+  sub?: string;
+  client_id?: string;
+  revokedAt: number;
+  /** `refresh-reuse`, `code-reuse`, `client:<id>`, a CLI user... Never a token or secret. */
+  by?: string;
+}
+
+/** Every token carrying `sid` with `iat <= notBefore` is dead (the session ended: logout). */
+export interface SessionRevocation {
+  kind: 'session';
+  sid: string;
+  sub?: string;
+  /** Epoch seconds; only ever moves forward. */
+  notBefore: number;
+  revokedAt: number;
+  by?: string;
+}
+
+export type RevocationRecord = TokenRevocation | ClientRevocation | SubjectRevocation | GrantRevocation | SessionRevocation;
+
+/** The id a record revokes by (jti, client id, subject, grant id or session id). */
+export function revokedId(r: RevocationRecord): string {
+  switch (r.kind) {
+    case 'token':
+      return r.jti;
+    case 'client':
+      return r.client_id;
+    case 'subject':
+      return r.sub;
+    case 'grant':
+      return r.gid;
+    case 'session':
+      return r.sid;
+  }
+}
+
+export interface RevokeGrantInput {
+  sub?: string;
+  client_id?: string;
+  by?: string;
+}
+
+export interface RevokeSessionInput {
+  /** Epoch seconds (lib/revocation/not-before.ts notBeforeNow). */
+  notBefore: number;
+  sub?: string;
+  by?: string;
+}
 
 /** The record that kills a token, and the reason code it maps to. */
 export interface RevocationHit {
@@ -82,7 +142,7 @@ export interface RevocationFeedEntry {
  */
 export interface LateRevocationRecord {
   kind: RevocationRecord['kind'];
-  /** The jti, client id or subject it revokes. */
+  /** The jti, client id, subject, grant id or session id it revokes. */
   id: string;
   position: string;
   /** How far its position was behind the reader's clock when it was applied, ms. */

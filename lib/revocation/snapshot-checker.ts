@@ -24,7 +24,7 @@ import type { Clock } from '../core/clock';
 import { systemClock } from '../core/clock';
 import { laterPosition, positionBound, positionMs } from '../stores/feed-position';
 import { RevocationSnapshot, type SnapshotSize } from './revocation-snapshot';
-import type { LateRevocationRecord, RevocationFeedEntry, RevocationReason, TokenFacts } from '../models/revocation';
+import { revokedId, type LateRevocationRecord, type RevocationFeedEntry, type RevocationReason, type TokenFacts } from '../models/revocation';
 import type { RevocationChecker } from './checker';
 import type { RevocationStore } from '../stores/ports';
 
@@ -176,7 +176,7 @@ export class SnapshotRevocationChecker implements RevocationChecker {
   private reportLate(entry: RevocationFeedEntry, now: number): void {
     this.lateRecords++;
     const r = entry.record;
-    const id = r.kind === 'token' ? r.jti : r.kind === 'client' ? r.client_id : r.sub;
+    const id = revokedId(r);
     try {
       this.opts.onLateRecord?.({ kind: r.kind, id, position: entry.position, lagMs: now - positionMs(entry.position) });
     } catch {

@@ -1,6 +1,7 @@
 /**
  * Strict revocation mode (PORTCULLIS_REVOCATION_MODE=strict): one consistent lookup per decision, zero staleness.
- * The lookup is ONE BatchGetItem of the token's three possible records (jti, client, subject), strongly consistent.
+ * The lookup is ONE BatchGetItem of the token's possible records (jti, client, subject, and its grant and session
+ * when it carries `gid` / `sid`), strongly consistent.
  * Any failure answers 'revocation_state_stale' (deny), never null (allow).
  */
 import type { RevocationReason, TokenFacts } from '../models/revocation';

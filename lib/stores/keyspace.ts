@@ -25,6 +25,10 @@ export const keyspace = {
   revokedToken: (jti: string) => `revocation#token#${jti}`,
   revokedClient: (clientId: string) => `revocation#client#${clientId}`,
   revokedSubject: (sub: string) => `revocation#subject#${sub}`,
+  /** A revoked grant (refresh family, code exchange) by its public id (lib/refresh/grant-id.ts). */
+  revokedGrant: (gid: string) => `revocation#grant#${gid}`,
+  /** An ended sign-in session's not-before (logout), by its public id. */
+  revokedSession: (sid: string) => `revocation#session#${sid}`,
   /** The revocation feed's hybrid logical clock (sk `head`). */
   revocationFeedHead: 'revocation#feed',
   /** Per-client revoke rate limit: one counter per client and fixed window (sk `revoke-rate`). */
@@ -61,7 +65,7 @@ export const keyspace = {
 export const sortKeys = {
   client: 'client',
   lockout: 'lockout',
-  /** The same for a token's, client's and subject's records, so a token's three possible records are one BatchGetItem. */
+  /** The same for every revocation record, so a token's possible records (jti, client, subject, grant, session) are one BatchGetItem. */
   revocation: 'revocation',
   revocationFeedHead: 'head',
   revokeRate: 'revoke-rate',
@@ -82,6 +86,8 @@ export const retention = {
   revokedToken: (exp: number, clockSkewSeconds: number) => exp + clockSkewSeconds,
   /** A client or subject not-before: until every token it can kill has expired. */
   notBefore: (notBefore: number, maxTokenLifetimeSeconds: number, clockSkewSeconds: number) => notBefore + maxTokenLifetimeSeconds + clockSkewSeconds,
+  /** A revoked grant: until every token it minted (up to the revoke) has expired. */
+  revokedGrant: (revokedAt: number, maxTokenLifetimeSeconds: number, clockSkewSeconds: number) => revokedAt + maxTokenLifetimeSeconds + clockSkewSeconds,
   /** Furthest into the future a not-before may be set, so every record stays inside the feed's cold-start horizon. */
   maxNotBeforeAheadSeconds: 300,
   /** A client assertion's jti: until the assertion itself is refused as expired (exp + skew), so a replay is always caught. */
@@ -104,6 +110,8 @@ export const PARTITIONS = {
   revokedToken: 'revocation#token#*',
   revokedClient: 'revocation#client#*',
   revokedSubject: 'revocation#subject#*',
+  revokedGrant: 'revocation#grant#*',
+  revokedSession: 'revocation#session#*',
   revocationFeedHead: 'revocation#feed',
   revokeRate: 'revoke-rate#*',
   assertionJti: 'assertion-jti#*',

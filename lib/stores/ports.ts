@@ -10,7 +10,11 @@ import type { KeyRecord } from '../models/key';
 import type { LockoutState } from '../models/lockout';
 import type {
   ClientRevocation,
+  GrantRevocation,
   RevocationFeedPage,
+  RevokeGrantInput,
+  RevokeSessionInput,
+  SessionRevocation,
   RateWindow,
   RevocationHit,
   RevokeTokenInput,
@@ -74,6 +78,13 @@ export interface RevocationStore {
   revokeClient(clientId: string, opts: { notBefore: number; reason: 'revoked' | 'disabled'; by?: string }): Promise<ClientRevocation>;
   /** Moves the subject's not-before forward (never back); returns the record in force afterwards. */
   revokeSubject(sub: string, opts: { notBefore: number; by?: string }): Promise<SubjectRevocation>;
+  /**
+   * Kills every access token carrying this `gid` (a refresh family, a code exchange), whatever its iat. Idempotent like
+   * revokeToken: a grant already revoked returns the first record and writes nothing.
+   */
+  revokeGrant(gid: string, input?: RevokeGrantInput): Promise<GrantRevocation>;
+  /** Kills every token carrying this `sid` with iat <= notBefore (logout). Moves forward only; the record in force afterwards. */
+  revokeSession(sid: string, input: RevokeSessionInput): Promise<SessionRevocation>;
   /** The record that kills this token, or undefined. One consistent BatchGetItem. Throws if the store fails. */
   findForToken(token: TokenFacts): Promise<RevocationHit | undefined>;
   /**

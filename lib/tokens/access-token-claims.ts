@@ -20,6 +20,10 @@ export interface AccessTokenClaims {
   exp: number;
   nbf?: number;
   jti: string;
+  /** The grant it came from (code exchange / refresh family): its public id, lib/refresh/grant-id.ts. */
+  gid?: string;
+  /** The sign-in session it was issued in (user tokens). */
+  sid?: string;
 }
 
 /** What a verifier of access tokens expects (the authorizer, revocation, introspection, explain). */

@@ -105,7 +105,8 @@ const cookieHeader = () => ({ Cookie: [...jar].map(([k, v]) => `${k}=${v}`).join
 /**
  * The people functions through a sign-in to a first-party and a third-party client: the login page, two failed
  * sign-ins and a good one (user lockout read, create, update, clear), consent, SSO with a session old enough to be
- * kept alive, the code exchange, and a replayed code (its token revoked through the feed).
+ * kept alive, the code exchange, and a replayed code (its grant revoked through the feed). Returns the user's token
+ * (it carries gid and sid) and the client it was issued to.
  */
 async function peopleScenario(config: ReturnType<typeof loadConfig>) {
   const users = createUserAdmin(config, ddb.table, createAuditSink(config, { stdout: () => {} }), 'test');
@@ -150,9 +151,12 @@ async function peopleScenario(config: ReturnType<typeof loadConfig>) {
   const token = await container<Handler>('token', '../../functions/token');
   const exchange = () =>
     token.handler(apiEvent('POST', { Authorization: basic(web.client.clientId, web.secret) }, new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: 'https://app.example/cb', code_verifier: verifier }).toString()));
-  expect((await exchange()).statusCode).toBe(200);
+  const exchanged = await exchange();
+  expect(exchanged.statusCode).toBe(200);
   const replay = await exchange();
   expect(JSON.parse(replay.body).error).toBe('invalid_grant');
+  // The user's token carries gid and sid: introspection and the strict authorizer read its grant and session records.
+  return { userToken: JSON.parse(exchanged.body).access_token as string, web: { clientId: web.client.clientId, secret: web.secret } };
 }
 const body = (token: string) => `token=${encodeURIComponent(token)}`;
 const asSigner = async () => assertionForm(await signAssertion(signerKey, signer.clientId, 'http://localhost:3000/oauth2/token', Date.now()));
@@ -241,13 +245,16 @@ test('every request of every function is allowed by its role, and every permissi
   const metadata = await container<{ handler: ApiHandler }>('metadata', '../../functions/metadata');
   expect((await metadata.handler(apiEvent('GET'))).statusCode).toBe(200);
 
-  await peopleScenario(config);
+  const people = await peopleScenario(config);
+  const userTokenActive = await form(introspect.handler, basic(people.web.clientId, people.web.secret), body(people.userToken));
+  expect(JSON.parse(userTokenActive.body)).toEqual({ active: false }); // its grant was revoked by the replay
 
   const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
   for (const mode of ['snapshot', 'strict']) {
     const rest = await container<AuthorizerModule>('authorizer', '../../functions/authorizer', { PORTCULLIS_REVOCATION_MODE: mode });
     expect((await rest.request(requestEvent(bearer(live)))).policyDocument.Statement[0].Effect).toBe('Allow');
     await expect(rest.request(requestEvent(bearer(revoked)))).rejects.toThrow('Unauthorized');
+    await expect(rest.request(requestEvent(bearer(people.userToken)))).rejects.toThrow('Unauthorized');
     const http = await container<AuthorizerModule>('authorizerHttpApi', '../../functions/authorizer', { PORTCULLIS_REVOCATION_MODE: mode });
     expect((await http.httpApi(httpApiEvent(bearer(live)))).policyDocument.Statement[0].Effect).toBe('Allow');
   }

@@ -226,14 +226,14 @@ function dynamoAccess(role: string): Record<string, string[]> {
 test('DynamoDB: every role names exactly the partitions it needs, per action (dynamodb:LeadingKeys); no function writes clients or keys; the JWKS role only reads keys', () => {
   const sorted = (...p: string[]) => [...p].sort();
   const lockout = [P.lockout, P.lockoutHashed];
-  const revocations = sorted(P.revokedToken, P.revokedClient, P.revokedSubject);
+  const revocations = sorted(P.revokedToken, P.revokedClient, P.revokedSubject, P.revokedGrant, P.revokedSession);
   const expected: Record<string, Record<string, string[]>> = {
     TokenRole: {
       GetItem: sorted(P.client, ...lockout, P.authorizationCode),
       Query: [P.keys],
-      PutItem: sorted(...lockout, P.assertionJti, P.revokedToken, P.revocationFeedHead),
+      PutItem: sorted(...lockout, P.assertionJti, P.revokedGrant, P.revocationFeedHead),
       UpdateItem: sorted(...lockout, P.tokenQuota, P.authorizationCode),
-      BatchGetItem: sorted(P.session, P.user, P.revokedToken, P.revocationFeedHead),
+      BatchGetItem: sorted(P.session, P.user, P.revokedGrant, P.revocationFeedHead),
     },
     RevokeRole: {
       GetItem: sorted(P.client, ...lockout),

@@ -1,11 +1,12 @@
 /**
  * POST /oauth2/token with grant_type=authorization_code: PKCE, single use, every binding, public and confidential
- * clients, the user's roles and state at the exchange, and a replay that revokes the token it produced.
+ * clients, the user's roles and state at the exchange, and a replay that revokes the grant (every token carrying its gid).
  */
 import { decodeJwt } from 'jose';
 import { s256 } from '../../lib/authorization/codes';
 import { handleIntrospectionRequest } from '../../lib/endpoints/introspect';
 import { handleRevocationRequest } from '../../lib/endpoints/revoke';
+import { tokenFacts } from '../../lib/models/revocation-match';
 import { browserRequest, CookieJar, peopleWorld, pkce } from '../../testkit/people-world';
 
 type World = Awaited<ReturnType<typeof peopleWorld>>;
@@ -31,8 +32,12 @@ test('a code is single use: the replay is invalid_grant, audited as code.reused,
   expect(replay.statusCode).toBe(400);
   expect(body(replay)).toEqual({ error: 'invalid_grant', error_description: 'The authorization code has already been used' });
   expect(replay.headers['Cache-Control']).toBe('no-store');
-  const hit = await w.revocations.findForToken({ jti: claims.jti!, client_id: claims.client_id as string, sub: claims.sub!, iat: claims.iat!, exp: claims.exp! });
-  expect(hit).toMatchObject({ reason: 'revoked', record: { kind: 'token', jti: claims.jti, by: 'code-reuse' } });
+  expect(typeof claims.gid).toBe('string');
+  const facts = { jti: claims.jti!, client_id: claims.client_id as string, sub: claims.sub!, iat: claims.iat!, exp: claims.exp! };
+  // The whole grant is revoked (every token carrying its gid), not only this jti.
+  expect(await w.revocations.findForToken(facts)).toBeUndefined();
+  const hit = await w.revocations.findForToken(tokenFacts(claims as Parameters<typeof tokenFacts>[0]));
+  expect(hit).toMatchObject({ reason: 'grant_revoked', record: { kind: 'grant', gid: claims.gid, by: 'code-reuse', sub: w.alice.sub } });
   const reused = w.audit.events.find((e) => e.event === 'code.reused');
   expect(reused).toMatchObject({ outcome: 'failure', reason: 'code_reused', jti: claims.jti, sub: w.alice.sub, client_id: w.web.client.clientId });
   expect(w.audit.events.filter((e) => e.event === 'token.denied').map((e) => e.reason)).toEqual(['code_reused']);

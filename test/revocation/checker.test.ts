@@ -125,6 +125,30 @@ describe('snapshot mode (default)', () => {
     expect(checker.check(token({ sub: 'alice' }, 0))).toBeNull();
   });
 
+  test('grant and session revocations: every token of the grant dies (any iat), tokens of the session up to its not-before; no DynamoDB call per decision', async () => {
+    const checker = snapshotChecker();
+    await checker.ready();
+    const ofGrant = token({ gid: 'fam-1', sid: 'sess-x' }, 100);
+    const newestOfGrant = token({ gid: 'fam-1' }, -5); // minted after the revoke's second (a concurrent rotation)
+    const otherGrant = token({ gid: 'fam-2' }, 100);
+    const ofSession = token({ sid: 'sess-1', gid: 'fam-3' }, 100);
+    const sessionSameSecond = token({ sid: 'sess-1' }, 0);
+    const noClaims = token({}, 100);
+    await writer.revokeGrant('fam-1', { sub: ofGrant.sub, by: 'refresh-reuse' });
+    await writer.revokeSession('sess-1', { notBefore: notBeforeNow(clock), by: 'logout' });
+    await afterOneRefresh(checker, noClaims);
+    proxy.calls.length = 0;
+    expect(checker.check(ofGrant)).toBe('grant_revoked');
+    expect(checker.check(newestOfGrant)).toBe('grant_revoked');
+    expect(checker.check(otherGrant)).toBeNull();
+    expect(checker.check(ofSession)).toBe('session_ended');
+    expect(checker.check(sessionSameSecond)).toBe('session_ended');
+    expect(checker.check(token({ sid: 'sess-1' }, -1))).toBeNull(); // a later sign-in's token with the same sid cannot exist, but iat decides
+    expect(checker.check(noClaims)).toBeNull();
+    expect(proxy.calls).toEqual([]);
+    expect(checker.stats()).toMatchObject({ grants: 1, sessions: 1 });
+  });
+
   test('steady-state decisions make no DynamoDB call; at most one feed Query per refresh interval', async () => {
     const checker = snapshotChecker();
     await checker.ready();
@@ -339,6 +363,13 @@ describe('strict mode', () => {
     await writer.revokeSubject('strict-s', { notBefore: notBeforeNow(clock) });
     expect(await checker.check(bySub)).toBe('subject_revoked');
     expect(await checker.check(token({ client_id: 'strict-c', sub: 'strict-s' }, -1))).toBeNull();
+    const ofGrant = token({ gid: 'strict-g', sid: 'strict-sid' }, 100);
+    await writer.revokeGrant('strict-g');
+    proxy.calls.length = 0;
+    expect(await checker.check(ofGrant)).toBe('grant_revoked');
+    await writer.revokeSession('strict-sid2', { notBefore: notBeforeNow(clock) });
+    expect(await checker.check(token({ sid: 'strict-sid2' }, 100))).toBe('session_ended');
+    expect(proxy.calls).toEqual(['BatchGetItem', 'BatchGetItem']);
   });
 
   test('a store failure denies', async () => {

@@ -6,7 +6,21 @@ import type { Clock } from '../../lib/core/clock';
 import { epochSeconds } from '../../lib/core/clock';
 import type { Config } from '../../lib/config/types';
 import { hitFor } from '../../lib/models/revocation-match';
-import type { ClientRevocation, RevocationFeedPage, RevocationHit, RevocationRecord, RevokeTokenInput, RevokeTokenOptions, SubjectRevocation, TokenFacts, TokenRevocation } from '../../lib/models/revocation';
+import type {
+  ClientRevocation,
+  GrantRevocation,
+  RevocationFeedPage,
+  RevocationHit,
+  RevocationRecord,
+  RevokeGrantInput,
+  RevokeSessionInput,
+  RevokeTokenInput,
+  RevokeTokenOptions,
+  SessionRevocation,
+  SubjectRevocation,
+  TokenFacts,
+  TokenRevocation,
+} from '../../lib/models/revocation';
 import { encodePosition, laterPosition, positionBound } from '../../lib/stores/feed-position';
 import { retention } from '../../lib/stores/keyspace';
 import type { RevocationStore } from '../../lib/stores/ports';
@@ -57,7 +71,23 @@ export class MemoryRevocationStore implements RevocationStore {
     return this.moveNotBefore<SubjectRevocation>(`subject#${sub}`, opts.notBefore, { kind: 'subject', sub, notBefore: opts.notBefore, revokedAt: epochSeconds(this.clock), ...(opts.by ? { by: opts.by } : {}) });
   }
 
-  private moveNotBefore<R extends ClientRevocation | SubjectRevocation>(key: string, notBefore: number, record: R): R {
+  async revokeGrant(gid: string, input: RevokeGrantInput = {}): Promise<GrantRevocation> {
+    if (!gid) throw new TypeError('gid must be a non-empty string');
+    const existing = this.live(`grant#${gid}`);
+    if (existing) return structuredClone(existing.record) as GrantRevocation;
+    const revokedAt = epochSeconds(this.clock);
+    const record: GrantRevocation = { kind: 'grant', gid, ...(input.sub ? { sub: input.sub } : {}), ...(input.client_id ? { client_id: input.client_id } : {}), revokedAt, ...(input.by ? { by: input.by } : {}) };
+    const expiresAt = retention.revokedGrant(revokedAt, this.config.maxTokenLifetimeSeconds, this.config.clockSkewSeconds);
+    this.records.set(`grant#${gid}`, { record: structuredClone(record), expiresAt, position: this.nextPosition() });
+    return record;
+  }
+
+  async revokeSession(sid: string, input: RevokeSessionInput): Promise<SessionRevocation> {
+    if (!sid) throw new TypeError('sid must be a non-empty string');
+    return this.moveNotBefore<SessionRevocation>(`session#${sid}`, input.notBefore, { kind: 'session', sid, ...(input.sub ? { sub: input.sub } : {}), notBefore: input.notBefore, revokedAt: epochSeconds(this.clock), ...(input.by ? { by: input.by } : {}) });
+  }
+
+  private moveNotBefore<R extends ClientRevocation | SubjectRevocation | SessionRevocation>(key: string, notBefore: number, record: R): R {
     if (!Number.isSafeInteger(notBefore) || notBefore < 0) throw new TypeError('notBefore must be epoch seconds');
     if (notBefore > epochSeconds(this.clock) + retention.maxNotBeforeAheadSeconds) throw new RangeError('notBefore is too far in the future');
     const current = this.live(key);
@@ -69,7 +99,10 @@ export class MemoryRevocationStore implements RevocationStore {
   }
 
   async findForToken(token: TokenFacts): Promise<RevocationHit | undefined> {
-    for (const key of [`token#${token.jti}`, `client#${token.client_id}`, `subject#${token.sub}`]) {
+    const keys = [`token#${token.jti}`, `client#${token.client_id}`, `subject#${token.sub}`];
+    if (token.gid !== undefined) keys.push(`grant#${token.gid}`);
+    if (token.sid !== undefined) keys.push(`session#${token.sid}`);
+    for (const key of keys) {
       const hit = hitFor(this.live(key)?.record, token);
       if (hit) return structuredClone(hit);
     }

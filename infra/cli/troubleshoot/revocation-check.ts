@@ -1,6 +1,6 @@
 /**
  * `explain`: the revocation row. The record that kills the token comes from RevocationStore.findForToken
- * (one consistent read of the token's jti, client and subject records, matched by the same rule as the
+ * (one consistent read of the token's jti, client, subject, grant and session records, matched by the same rule as the
  * authorizer's snapshot), with when and by whom from the record and, where audited, from the audit trail.
  * Also says when a disabled client's token is NOT covered by any record (the authorizer then allows it).
  */
@@ -13,6 +13,7 @@ import { humanDuration, humanMs, isoSeconds } from './durations';
 import { revocationBound } from './revocation-bound';
 import type { ExplainCheck } from './types';
 import type { RevocationHit, TokenFacts } from '../../../lib/models/revocation';
+import { tokenFacts } from '../../../lib/models/revocation-match';
 
 export interface RevocationCheckDeps {
   config: Config;
@@ -29,7 +30,7 @@ export function factsOf(p: Record<string, unknown> | undefined): TokenFacts | un
   if (!p) return undefined;
   const str = (v: unknown) => typeof v === 'string' && v !== '';
   if (!str(p.jti) || !str(p.client_id) || !str(p.sub) || !Number.isSafeInteger(p.iat) || !Number.isSafeInteger(p.exp)) return undefined;
-  return { jti: p.jti as string, client_id: p.client_id as string, sub: p.sub as string, iat: p.iat as number, exp: p.exp as number };
+  return tokenFacts(p as { jti: string; client_id: string; sub: string; iat: number; exp: number });
 }
 
 const by = (who: string | undefined) => (who ? ` by ${who}` : '');
@@ -45,8 +46,14 @@ function describeHit(hit: RevocationHit, t: TokenFacts): string {
         : `every token of client ${r.client_id} issued up to ${isoSeconds(r.notBefore)} was revoked at ${isoSeconds(r.revokedAt)}${by(r.by)} (revoke --client; this one was issued ${isoSeconds(t.iat)})`;
     case 'subject':
       return `every token for subject ${r.sub} issued up to ${isoSeconds(r.notBefore)} was revoked at ${isoSeconds(r.revokedAt)}${by(r.by)} (revoke --sub; this one was issued ${isoSeconds(t.iat)})`;
+    case 'grant':
+      return `its grant (gid ${r.gid}: the refresh-token family or code exchange it came from) was revoked at ${isoSeconds(r.revokedAt)}${by(r.by)}`;
+    case 'session':
+      return `its sign-in session ${r.sid} ended at ${isoSeconds(r.revokedAt)}${by(r.by)}: every token of the session issued up to ${isoSeconds(r.notBefore)} is revoked (this one was issued ${isoSeconds(t.iat)})`;
   }
 }
+
+const detailOf = (a: AuditRecord): Record<string, unknown> => (typeof a.detail === 'object' && a.detail !== null ? (a.detail as Record<string, unknown>) : {});
 
 function auditSearchFor(hit: RevocationHit): AuditSearch {
   const r = hit.record;
@@ -62,6 +69,10 @@ function auditSearchFor(hit: RevocationHit): AuditSearch {
       };
     case 'subject':
       return { events: ['revocation.subject'], match: (a: AuditRecord) => a.sub === r.sub, around: r.revokedAt };
+    case 'grant':
+      return { events: ['refresh.reused', 'code.reused', 'token.revoked'], match: (a: AuditRecord) => detailOf(a).gid === r.gid || detailOf(a).grant_id === r.gid, around: r.revokedAt };
+    case 'session':
+      return { events: ['session.ended'], match: (a: AuditRecord) => detailOf(a).sid === r.sid, around: r.revokedAt };
   }
 }
 

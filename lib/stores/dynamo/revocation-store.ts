@@ -3,7 +3,9 @@
  *   revocation#token#<jti>      one revoked token          TTL exp + skew
  *   revocation#client#<id>      client "not before" epoch  TTL notBefore + max lifetime + skew
  *   revocation#subject#<sub>    subject "not before" epoch TTL notBefore + max lifetime + skew
- * (sk = "revocation" for all three, so a token's three possible records are one BatchGetItem.)
+ *   revocation#grant#<gid>      a revoked grant (family)   TTL revokedAt + max lifetime + skew
+ *   revocation#session#<sid>    session "not before" epoch TTL notBefore + max lifetime + skew
+ * (sk = "revocation" for all, so a token's possible records are one BatchGetItem.)
  *
  * Every write also lands in the `feed` GSI (gsi1pk = "revocations", gsi1sk = position), so an authorizer
  * reads what changed since its last position with one Query. Positions come from a hybrid logical clock
@@ -19,7 +21,21 @@ import { DEFAULTS } from '../../config/defaults';
 import type { Config } from '../../config/types';
 import { encodePosition, laterPosition, positionBound, positionMs } from '../feed-position';
 import { hitFor } from '../../models/revocation-match';
-import type { ClientRevocation, RevocationFeedPage, RevocationHit, RevocationRecord, RevokeTokenInput, RevokeTokenOptions, SubjectRevocation, TokenFacts, TokenRevocation } from '../../models/revocation';
+import type {
+  ClientRevocation,
+  GrantRevocation,
+  RevocationFeedPage,
+  RevocationHit,
+  RevocationRecord,
+  RevokeGrantInput,
+  RevokeSessionInput,
+  RevokeTokenInput,
+  RevokeTokenOptions,
+  SessionRevocation,
+  SubjectRevocation,
+  TokenFacts,
+  TokenRevocation,
+} from '../../models/revocation';
 import { keyspace, retention, sortKeys } from '../keyspace';
 import { ConflictError, type RevocationStore } from '../ports';
 import type { DocTable, StoredDoc } from './doc-table';
@@ -32,6 +48,8 @@ export const revocationKeys = {
   token: keyspace.revokedToken,
   client: keyspace.revokedClient,
   subject: keyspace.revokedSubject,
+  grant: keyspace.revokedGrant,
+  session: keyspace.revokedSession,
 };
 
 export type RevocationStoreOptions = Pick<Config, 'clockSkewSeconds' | 'maxTokenLifetimeSeconds'>;
@@ -163,8 +181,49 @@ export class DynamoRevocationStore implements RevocationStore {
     }));
   }
 
+  /** Put-if-absent like revokeToken: the record and the feed head in one consistent BatchGetItem, a revoked grant writes nothing. */
+  async revokeGrant(gid: string, input: RevokeGrantInput = {}): Promise<GrantRevocation> {
+    requireText('gid', gid);
+    const revokedAt = epochSeconds(this.clock);
+    const record: GrantRevocation = {
+      kind: 'grant',
+      gid,
+      ...(input.sub ? { sub: input.sub } : {}),
+      ...(input.client_id ? { client_id: input.client_id } : {}),
+      revokedAt,
+      ...(input.by ? { by: input.by } : {}),
+    };
+    const expiresAt = retention.revokedGrant(revokedAt, this.opts.maxTokenLifetimeSeconds, this.opts.clockSkewSeconds);
+    const pk = revocationKeys.grant(gid);
+    const [existing, head] = await this.table.batchGet<unknown>([{ pk, sk: SK }, HEAD]);
+    if (existing) return existing.doc as GrantRevocation;
+    const position = await this.nextPosition({ head: head as StoredDoc<FeedHead> | undefined });
+    try {
+      await this.table.put(pk, SK, record, 1, { ifAbsent: true, expiresAt, gsi1pk: REVOCATION_FEED, gsi1sk: position });
+      await this.republishIfLate(pk, record, 1, position, expiresAt);
+      return record;
+    } catch (err) {
+      if (!(err instanceof ConflictError)) throw err;
+      const again = await this.table.get<GrantRevocation>(pk, SK);
+      if (again) return again.doc;
+      throw err;
+    }
+  }
+
+  revokeSession(sid: string, input: RevokeSessionInput): Promise<SessionRevocation> {
+    requireText('sid', sid);
+    return this.moveNotBefore<SessionRevocation>(revocationKeys.session(sid), input.notBefore, () => ({
+      kind: 'session',
+      sid,
+      ...(input.sub ? { sub: input.sub } : {}),
+      notBefore: input.notBefore,
+      revokedAt: epochSeconds(this.clock),
+      ...(input.by ? { by: input.by } : {}),
+    }));
+  }
+
   /** Not-before epochs only move forward: read, then a conditional put on the version read (retried on conflict). */
-  private async moveNotBefore<R extends ClientRevocation | SubjectRevocation>(pk: string, notBefore: number, make: () => R): Promise<R> {
+  private async moveNotBefore<R extends ClientRevocation | SubjectRevocation | SessionRevocation>(pk: string, notBefore: number, make: () => R): Promise<R> {
     requireEpoch('notBefore', notBefore);
     const now = epochSeconds(this.clock);
     if (notBefore > now + retention.maxNotBeforeAheadSeconds) {
@@ -197,6 +256,8 @@ export class DynamoRevocationStore implements RevocationStore {
 
   async findForToken(token: TokenFacts): Promise<RevocationHit | undefined> {
     const pks = [revocationKeys.token(token.jti), revocationKeys.client(token.client_id), revocationKeys.subject(token.sub)];
+    if (token.gid !== undefined) pks.push(revocationKeys.grant(token.gid));
+    if (token.sid !== undefined) pks.push(revocationKeys.session(token.sid));
     const found = await this.table.batchGet<RevocationRecord>(pks.map((pk) => ({ pk, sk: SK })));
     for (const item of found) {
       const hit = hitFor(item?.doc, token);

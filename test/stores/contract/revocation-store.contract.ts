@@ -46,6 +46,41 @@ export function revocationStoreContract(name: string, make: () => Promise<Revoca
       await expect(w.store.revokeSubject('s3', { notBefore: now + 100_000 })).rejects.toThrow(RangeError);
     });
 
+    test('a revoked grant kills every token carrying its gid, whatever its iat; revoking it again writes nothing new', async () => {
+      const withGid = token({ jti: 'g-token', gid: 'gid-1' });
+      expect(await w.store.findForToken(withGid)).toBeUndefined();
+      const first = await w.store.revokeGrant('gid-1', { sub: 's1', client_id: 'c1', by: 'refresh-reuse' });
+      expect(first).toMatchObject({ kind: 'grant', gid: 'gid-1', sub: 's1', client_id: 'c1', by: 'refresh-reuse', revokedAt: now });
+      expect(await w.store.findForToken(withGid)).toMatchObject({ reason: 'grant_revoked', record: { kind: 'grant', gid: 'gid-1' } });
+      expect(await w.store.findForToken(token({ jti: 'later', gid: 'gid-1', iat: now + 100 }))).toMatchObject({ reason: 'grant_revoked' });
+      expect(await w.store.findForToken(token({ gid: 'gid-2' }))).toBeUndefined();
+      expect(await w.store.findForToken(token())).toBeUndefined(); // no gid claim: not this grant's token
+      const page = await w.store.readFeed();
+      expect(page.entries.map((e) => e.record)).toEqual([first]);
+      w.clock.advance(5_000);
+      expect(await w.store.revokeGrant('gid-1', { by: 'someone-else' })).toEqual(first);
+      expect((await w.store.readFeed(page.position)).entries).toEqual([]);
+      // Kept until every token the grant minted has expired (max lifetime + skew), then absent.
+      w.clock.advance((86_400 + 30) * 1000);
+      expect(await w.store.findForToken(token({ gid: 'gid-1', iat: now + 86_000, exp: now + 90_000 }))).toBeUndefined();
+    });
+
+    test('an ended session kills the tokens carrying its sid issued up to its not-before, and only moves forward', async () => {
+      const first = await w.store.revokeSession('sid-1', { notBefore: now, sub: 's1', by: 'logout' });
+      expect(first).toMatchObject({ kind: 'session', sid: 'sid-1', notBefore: now, sub: 's1', by: 'logout' });
+      expect(await w.store.findForToken(token({ sid: 'sid-1' }))).toMatchObject({ reason: 'session_ended', record: { kind: 'session', sid: 'sid-1' } });
+      expect(await w.store.findForToken(token({ sid: 'sid-1', iat: now }))).toMatchObject({ reason: 'session_ended' });
+      expect(await w.store.findForToken(token({ sid: 'sid-1', iat: now + 1 }))).toBeUndefined();
+      expect(await w.store.findForToken(token({ sid: 'sid-2' }))).toBeUndefined();
+      expect(await w.store.findForToken(token())).toBeUndefined();
+      expect(await w.store.revokeSession('sid-1', { notBefore: now - 50 })).toMatchObject({ notBefore: now, by: 'logout' });
+      expect(await w.store.revokeSession('sid-1', { notBefore: now + 2 })).toMatchObject({ notBefore: now + 2 });
+      expect(await w.store.findForToken(token({ sid: 'sid-1', iat: now + 1 }))).toMatchObject({ reason: 'session_ended' });
+      await expect(w.store.revokeSession('sid-3', { notBefore: now + 100_000 })).rejects.toThrow(RangeError);
+      // One record per session: the feed holds its latest not-before.
+      expect((await w.store.readFeed()).entries.map((e) => e.record)).toEqual([expect.objectContaining({ kind: 'session', sid: 'sid-1', notBefore: now + 2 })]);
+    });
+
     test('the feed gives records in write order after a position; without one, every live record', async () => {
       await w.store.revokeToken({ jti: 'a', exp: now + 60 });
       const mid = await w.store.readFeed();
