@@ -162,8 +162,15 @@ export class UserAdmin {
       return user;
     }
     await this.emit('user.disabled', user);
+    await this.sessionsEnded(user, 'user_disabled');
     await this.revoke(user);
     return user;
+  }
+
+  /** Every SSO session of the user ended (by `sessionsNotBefore`: no session needs to be found one by one). */
+  private async sessionsEnded(user: UserRecord, reason: 'user_disabled' | 'password_reset'): Promise<void> {
+    this.deps.audit.emit({ event: 'session.ended', outcome: 'success', reason, sub: user.sub, actor: this.actor, detail: { sessions: 'all', sessions_not_before: user.sessionsNotBefore ?? 0 } });
+    await this.deps.audit.flush();
   }
 
   private async revoke(user: UserRecord): Promise<void> {
@@ -181,6 +188,7 @@ export class UserAdmin {
     const now = epochSeconds(this.clock);
     const user = await this.deps.users.update(sub, (u) => ({ ...u, passwordHash, passwordChangedAt: now, updatedAt: now, sessionsNotBefore: Math.max(now, u.sessionsNotBefore ?? 0) }));
     await this.emit('user.changed', user, { change: 'password' });
+    await this.sessionsEnded(user, 'password_reset');
     return user;
   }
 
