@@ -43,7 +43,10 @@ async function untilStatus(token: string, status: number): Promise<number> {
 
 beforeAll(async () => {
   [stack, browser, app] = await Promise.all([startTestStack(), launchBrowser(), startClientApp()]);
-  await admin(['users', 'create', '--username', 'alice', '--roles', 'reader', '--password-stdin', '--email', 'alice@example.com', '--email-verified', '--name', 'Alice Liddell'], `${PASSWORD}\n`);
+  const created = await admin(['users', 'create', '--username', 'alice', '--roles', 'reader', '--password-stdin', '--email', 'alice@example.com', '--email-verified', '--name', 'Alice'], `${PASSWORD}\n`);
+  expect(created).toMatchObject({ email: 'alice@example.com', email_verified: true, name: 'Alice' });
+  // The profile claims change with users set-profile (the email stays verified: it did not change).
+  expect(await admin(['users', 'set-profile', 'alice', '--name', 'Alice Liddell'])).toMatchObject({ name: 'Alice Liddell', email: 'alice@example.com', email_verified: true });
   rp = await admin(['clients', 'create', '--name', 'RP', '--scopes', 'openid profile email read:data', '--grant-types', 'authorization_code', '--redirect-uris', `${app.origin}/cb`]);
   // Registered after the fact, as an operator would: clients update.
   const updated = await admin(['clients', 'update', rp.client_id, '--post-logout-redirect-uris', `${app.origin}/bye`]);
