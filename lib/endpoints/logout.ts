@@ -9,7 +9,7 @@
  *   - nothing signed in and no hint → nothing to end.
  * After the end: 302 (303 after a form) to the registered post_logout_redirect_uri with `state`, else a "signed
  * out" page. Ending a session (lib/sessions/end-session.ts): revocation by sid (its access tokens die at the gateway
- * within the bound), the session record removed (its refresh-token families and codes die), the cookie cleared.
+ * within the bound, its refresh-token families die), the session record removed (its codes die), the cookie cleared.
  */
 import type { AuditEvent, AuditSink } from '../audit/types';
 import type { CachedClientLookup } from '../clients/client-cache';

@@ -1,11 +1,13 @@
 /**
  * Ending an SSO session (logout). In this order:
  *   1. revocation by `sid` through the feed, not-before = now + a margin: every access token issued in the session,
- *      for any client, is denied at the gateway within the revocation bound (zero DynamoDB calls per decision). The
- *      margin covers a token endpoint that read the session just before step 2: its token's iat (the client's
- *      authentication time) is earlier still, so it dies too.
- *   2. the session record removed: the cookie, codes issued in it and every refresh-token family started in it
- *      (the refresh grant reads the session record) stop working, for every client, offline_access included.
+ *      for any client, is denied at the gateway within the revocation bound (zero DynamoDB calls per decision), and
+ *      every refresh-token family started in it, for every client, offline_access included, is dead (the refresh
+ *      grant of issue 16 reads the session's revocation record with the family: families created up to the
+ *      not-before). The margin covers a token endpoint that read the session just before step 2: its token's iat
+ *      (the client's authentication time) is earlier still, so it dies too.
+ *   2. the session record removed: the cookie and the codes issued in it stop working (the code grant checks the
+ *      session), so nothing new can be issued in the session.
  *   3. the caller clears the cookie.
  * A failure in 1 leaves everything as it was (the user retries); a failure in 2 leaves the tokens revoked and the
  * session alive until a retry. Audit `session.ended` (reason `logout`).
