@@ -4,8 +4,9 @@
  *       [--grant-types "authorization_code refresh_token | password"] [--redirect-uris "URI …"] [--post-logout-redirect-uris "URI …"] [--public] [--third-party]
  *   npm run --silent admin -- clients list|show ID|rotate-secret ID [--old-secret-ttl S]|retire-secret ID|disable ID|enable ID [--json]
  *   npm run --silent admin -- clients create … [--auth-method private_key_jwt --jwks JSON|--jwks-uri URL] [--max-tokens-per-minute N]
- *   npm run --silent admin -- clients update ID [--max-tokens-per-minute N|none] [--jwks JSON|--jwks-uri URL] [--json]
- *   npm run --silent admin -- users create --username NAME --roles "a b" [--password-stdin] [--email E] [--name N] [--json]
+ *   npm run --silent admin -- clients update ID [--max-tokens-per-minute N|none] [--jwks JSON|--jwks-uri URL] [--post-logout-redirect-uris "URI …"|""] [--json]
+ *   npm run --silent admin -- users create --username NAME --roles "a b" [--password-stdin] [--email E [--email-verified]] [--name N] [--json]
+ *   npm run --silent admin -- users set-profile NAME [--email E|""] [--name N|""] [--email-verified|--email-unverified] [--json]
  *   npm run --silent admin -- users list|show NAME|disable NAME|enable NAME|set-password NAME --password-stdin|set-roles NAME --roles "a b"|delete NAME|revoke-consent NAME [--client ID] [--json]
  *   npm run --silent admin -- revoke --client ID | --sub SUB | --jti JTI [--json]
  *   npm run --silent admin -- tokens list --sub SUB [--json]
@@ -38,7 +39,8 @@ const USAGE = `usage: npm run --silent admin -- <command> [options]
   clients list | show ID | rotate-secret ID [--old-secret-ttl SECONDS] | retire-secret ID | disable ID | enable ID
   clients create … ${CLIENT_SETTINGS_USAGE}
   ${CLIENT_UPDATE_USAGE}
-  users create --username NAME --roles "reader writer" [--password-stdin] [--email E] [--name N]
+  users create --username NAME --roles "reader writer" [--password-stdin] [--email E [--email-verified]] [--name N]
+  users set-profile NAME [--email E|""] [--name N|""] [--email-verified|--email-unverified]
   users list | show NAME | disable NAME | enable NAME | set-password NAME --password-stdin
   users set-roles NAME --roles "a b" | delete NAME | revoke-consent NAME [--client ID]
   revoke --client ID | --sub SUB | --jti JTI
@@ -78,6 +80,8 @@ const OPTIONS = {
   roles: { type: 'string' },
   'password-stdin': { type: 'boolean' },
   email: { type: 'string' },
+  'email-verified': { type: 'boolean' },
+  'email-unverified': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   ...CLIENT_SETTINGS_OPTIONS,
 } as const;

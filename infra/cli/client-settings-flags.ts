@@ -23,7 +23,7 @@ export const CLIENT_SETTINGS_OPTIONS = {
 export const CLIENT_SETTINGS_USAGE = `[--auth-method private_key_jwt --jwks 'JSON'|@FILE | --jwks-uri URL] [--max-tokens-per-minute N]
                  [--refresh-rotation on|off] [--refresh-absolute-lifetime SECONDS] [--refresh-idle-lifetime SECONDS]`;
 export const CLIENT_UPDATE_USAGE = `clients update ID [--max-tokens-per-minute N|none] [--jwks 'JSON'|@FILE | --jwks-uri URL] [--refresh-rotation on|off]
-                 [--refresh-absolute-lifetime SECONDS] [--refresh-idle-lifetime SECONDS]`;
+                 [--refresh-absolute-lifetime SECONDS] [--refresh-idle-lifetime SECONDS] [--post-logout-redirect-uris "URI …"|""]`;
 
 interface Values {
   'auth-method'?: string;
@@ -33,6 +33,7 @@ interface Values {
   'refresh-rotation'?: string;
   'refresh-absolute-lifetime'?: string;
   'refresh-idle-lifetime'?: string;
+  'post-logout-redirect-uris'?: string;
 }
 
 function seconds(flag: string, raw: string | undefined): number | undefined {
@@ -78,7 +79,7 @@ export const clientSettingsInput = (v: Values): ClientSettingsInput & RefreshSet
 
 export function clientSettingsUpdate(v: Values & Record<string, unknown>, others: string[]): ClientSettingsUpdate & RefreshSettingsInput {
   const named = others.filter((flag) => v[flag] !== undefined);
-  if (named.length) throw new CliError(`clients update changes --max-tokens-per-minute, --jwks, --jwks-uri or --refresh-* only (not --${named.join(', --')})`, 2);
+  if (named.length) throw new CliError(`clients update changes --max-tokens-per-minute, --jwks, --jwks-uri, --refresh-* or --post-logout-redirect-uris only (not --${named.join(', --')})`, 2);
   if (v['auth-method'] !== undefined) throw new CliError('clients update cannot change --auth-method: create a new client', 2);
   const raw = v['max-tokens-per-minute'];
   const change: ClientSettingsUpdate & RefreshSettingsInput = {
@@ -86,6 +87,7 @@ export function clientSettingsUpdate(v: Values & Record<string, unknown>, others
     jwksUri: v['jwks-uri'],
     maxTokensPerMinute: raw === 'none' ? null : perMinute(raw),
     ...refreshSettingsInput(v),
+    postLogoutRedirectUris: v['post-logout-redirect-uris'] === undefined ? undefined : v['post-logout-redirect-uris'].split(/\s+/).filter(Boolean),
   };
   if (Object.values(change).every((x) => x === undefined) && !hasRefreshSettings(change)) throw new CliError(`usage: ${CLIENT_UPDATE_USAGE}`, 2);
   return change;

@@ -4,6 +4,7 @@
  *                 (without --password-stdin a password is generated and shown once)
  *   users list | show NAME | disable NAME | enable NAME | set-password NAME --password-stdin | set-roles NAME --roles "…"
  *   users delete NAME | revoke-consent NAME [--client ID]
+ *   users create … [--email-verified]; users set-profile NAME [--email E|""] [--name N|""] [--email-verified|--email-unverified]
  * A password never appears in the process list: it comes on stdin (one line) or is generated.
  */
 import { createUserAdmin } from '../../lib/composition/user-admin';
@@ -19,6 +20,15 @@ export interface UsersValues {
   email?: string;
   name?: string;
   client?: string;
+  'email-verified'?: boolean;
+  'email-unverified'?: boolean;
+}
+
+function verifiedFlag(v: UsersValues, sub: string): boolean | undefined {
+  if (v['email-verified'] && v['email-unverified']) throw new CliError(`users ${sub}: --email-verified or --email-unverified, not both`, 2);
+  if (v['email-verified']) return true;
+  if (v['email-unverified']) return sub === 'create' ? undefined : false;
+  return undefined;
 }
 
 const words = (s: string | undefined) => (s ?? '').split(/\s+/).filter(Boolean);
@@ -53,7 +63,7 @@ export async function runUsersCommand(
       if (!v.username) throw new CliError('users create needs --username NAME', 2);
       const generated = v['password-stdin'] ? undefined : generatePassword();
       const password = generated ?? (await readPassword());
-      const user = await admin.create({ username: v.username, password, roles: words(v.roles), email: v.email, name: v.name });
+      const user = await admin.create({ username: v.username, password, roles: words(v.roles), email: v.email, name: v.name, emailVerified: verifiedFlag(v, 'create') });
       if (generated && !v.json) out('The password is shown once; give it to the user now.');
       show(
         { ...describeUser(user), ...(generated ? { password: generated } : {}) },
@@ -92,6 +102,11 @@ export async function runUsersCommand(
       if (v.roles === undefined) throw new CliError('users set-roles needs --roles "role-a role-b" (or "" for none)', 2);
       const u = describeUser(await admin.setRoles(needName(), words(v.roles)));
       show(u, `${u.username}: roles ${u.roles.join(' ') || '(none)'}`);
+      return 0;
+    }
+    case 'set-profile': {
+      const u = describeUser(await admin.setProfile(needName(), { email: v.email, name: v.name, emailVerified: verifiedFlag(v, sub) }));
+      show(u, `${u.username}: name ${u.name ?? '(none)'}, email ${u.email ?? '(none)'}${u.email ? (u.email_verified ? ' (verified)' : ' (unverified)') : ''}`);
       return 0;
     }
     case 'delete': {

@@ -9,7 +9,7 @@ import { ClientAdmin } from '../../lib/clients/client-admin';
 import { createContainer } from '../../lib/composition/container';
 import { createUserAdmin } from '../../lib/composition/user-admin';
 import { randomIds } from '../../lib/core/ids';
-import { DEMO_APP_CLIENT_ID, DEMO_APP_SCOPE, demoAppRedirectUri } from '../../lib/demo-app/demo-app';
+import { DEMO_APP_CLIENT_ID, DEMO_APP_SCOPE, demoAppPostLogoutUri, demoAppRedirectUri } from '../../lib/demo-app/demo-app';
 import { DynamoClientStore } from '../../lib/stores/dynamo/client-store';
 import { generatePassword } from '../../lib/users/password';
 import type { LocalStack } from './stack';
@@ -20,9 +20,14 @@ export const DEMO_USERNAME = 'demo';
 export async function seedPeopleDemo(stack: Pick<LocalStack, 'config' | 'table' | 'url'>, stateDir = LOCAL_STATE_DIR): Promise<string> {
   const c = createContainer(stack.config, { table: stack.table, audit: { functionName: 'local-start', stdout: () => {} }, metrics: false });
   const lines: string[] = [];
-  if (!(await c.clientStore().get(DEMO_APP_CLIENT_ID))) {
-    const admin = new ClientAdmin({ config: stack.config, clients: new DynamoClientStore(stack.table), audit: c.audit(), actor: 'npm-start', ids: { ...randomIds, clientId: () => DEMO_APP_CLIENT_ID } });
-    await admin.createPublic({ name: 'Demo app', scopes: DEMO_APP_SCOPE.split(' '), redirectUris: [demoAppRedirectUri(stack.config.issuer, { registered: true })] });
+  const admin = new ClientAdmin({ config: stack.config, clients: new DynamoClientStore(stack.table), audit: c.audit(), actor: 'npm-start', ids: { ...randomIds, clientId: () => DEMO_APP_CLIENT_ID } });
+  const postLogout = demoAppPostLogoutUri(stack.config.issuer);
+  const demoApp = await c.clientStore().get(DEMO_APP_CLIENT_ID);
+  if (!demoApp) {
+    await admin.createPublic({ name: 'Demo app', scopes: DEMO_APP_SCOPE.split(' '), redirectUris: [demoAppRedirectUri(stack.config.issuer, { registered: true })], postLogoutRedirectUris: [postLogout] });
+  } else if (!(demoApp.postLogoutRedirectUris ?? []).includes(postLogout)) {
+    // A state directory of an earlier version (or another port): its sign-out goes back to this stack's demo app.
+    await admin.update(DEMO_APP_CLIENT_ID, { postLogoutRedirectUris: [postLogout] });
   }
   const marker = join(stateDir, 'demo-user');
   const existing = await c.userStore().findByUsername(DEMO_USERNAME);

@@ -49,6 +49,7 @@ export type AuditEventName =
   | 'user.deleted'
   | 'refresh.reused'
   | 'id_token.issued'
+  | 'userinfo.requested'
   | 'session.ended';
 
 export interface AuditEvent {

@@ -259,6 +259,7 @@ export class ClientAdmin {
     if (change.refreshRotation !== undefined) detail.refresh_rotation = change.refreshRotation;
     if (change.refreshAbsoluteLifetimeSeconds !== undefined) detail.refresh_absolute_lifetime_seconds = change.refreshAbsoluteLifetimeSeconds;
     if (change.refreshIdleLifetimeSeconds !== undefined) detail.refresh_idle_lifetime_seconds = change.refreshIdleLifetimeSeconds;
+    if (change.postLogoutRedirectUris !== undefined) detail.post_logout_redirect_uris = client.postLogoutRedirectUris?.length ?? 0;
     this.emit('client.updated', clientId, undefined, detail);
     await this.deps.audit.flush();
     return client;

@@ -8,6 +8,7 @@ import type { Config } from '../config/types';
 import { importVerificationJwks, JwkError } from '../jose/public-keys';
 import type { ClientKeySettings, ClientQuotaSettings, PublicJwkJson } from '../models/client-keys';
 import type { ClientRecord } from '../models/client';
+import { redirectUriProblems } from './redirect-uris';
 
 export class InvalidClientSettings extends Error {
   constructor(message: string) {
@@ -32,6 +33,8 @@ export interface ClientSettingsUpdate {
   jwks?: string;
   jwksUri?: string;
   maxTokensPerMinute?: number | null;
+  /** Where RP-initiated logout may send the browser back to (replaces the list; [] removes them). */
+  postLogoutRedirectUris?: string[];
 }
 
 const SECRET_METHODS = new Set(['client_secret_basic', 'client_secret_post']);
@@ -111,6 +114,14 @@ export function updatedSettings(c: ClientRecord, change: ClientSettingsUpdate, c
   }
   if (change.maxTokensPerMinute === null) delete next.maxTokensPerMinute;
   else if (change.maxTokensPerMinute !== undefined) next.maxTokensPerMinute = quota(change.maxTokensPerMinute);
+  if (change.postLogoutRedirectUris !== undefined) {
+    const uris = [...new Set(change.postLogoutRedirectUris)];
+    if (uris.length && !c.grantTypes.includes('authorization_code')) throw new InvalidClientSettings('post-logout redirect URIs are for clients that sign users in (authorization_code)');
+    const problems = redirectUriProblems(uris);
+    if (problems.length) throw new InvalidClientSettings(`invalid post-logout redirect URI(s):\n  ${problems.join('\n  ')}`);
+    if (uris.length) next.postLogoutRedirectUris = uris;
+    else delete next.postLogoutRedirectUris;
+  }
   return next;
 }
 

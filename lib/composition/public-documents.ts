@@ -1,5 +1,5 @@
-/** functions/jwks.ts and functions/metadata.ts: the public documents (no client authentication). */
-import { handleDiscoveryRequest } from '../endpoints/discovery';
+/** functions/jwks.ts, functions/metadata.ts and functions/openid-configuration.ts: the public documents (no client authentication). */
+import { handleDiscoveryRequest, handleOpenidConfigurationRequest } from '../endpoints/discovery';
 import { handleJwksRequest } from '../endpoints/jwks';
 import { lambdaContainer } from './container';
 
@@ -9,3 +9,5 @@ export const handleJwks = () => {
 };
 
 export const handleDiscovery = () => handleDiscoveryRequest(lambdaContainer().config);
+
+export const handleOpenidConfiguration = () => handleOpenidConfigurationRequest(lambdaContainer().config);

@@ -95,6 +95,11 @@ export const DEFAULTS = {
   sessionAbsoluteTimeoutSeconds: 43_200,
   /** A session's idle deadline is pushed forward at most this often (so most uses write nothing): 1/12 of the idle timeout, at least this. */
   sessionTouchMinIntervalSeconds: 60,
+  /**
+   * Logout: the session's revocation covers tokens issued up to this far after it is written (lib/sessions/end-session.ts),
+   * so a token minted from the session while the session record is being removed (at most 2 store attempts) dies too.
+   */
+  sessionEndMarginSeconds: 5,
   /** Authorization codes live this long (RFC 6749 §4.1.2: short; single use). */
   authorizationCodeLifetimeSeconds: 60,
   /** The password grant (RFC 6749 §4.3) is off unless custom.portcullis.passwordGrant.enabled is true (RFC 9700 §2.4). */

@@ -11,4 +11,10 @@ export const ENDPOINT_PATHS = {
   login: '/oauth2/login',
   /** Where the consent form posts. */
   consent: '/oauth2/consent',
+  /** OpenID Connect Discovery 1.0 §4. */
+  openidConfiguration: '/.well-known/openid-configuration',
+  /** OpenID Connect Core 1.0 §5.3 (GET and POST). */
+  userinfo: '/oauth2/userinfo',
+  /** OpenID Connect RP-Initiated Logout 1.0 (GET and POST). */
+  logout: '/oauth2/logout',
 } as const;

@@ -14,7 +14,9 @@ import type { GrantServices } from '../grants/grant';
 import type { HttpRequest } from '../http/request';
 import { noStoreJson, type HttpResponse } from '../http/response';
 import type { KeyRing } from '../keys/key-ring';
+import { requestAuditFields } from '../http/audit-fields';
 import { mintAccessToken } from '../tokens/access-token';
+import { mintIdToken } from '../tokens/id-token';
 import { tokenResponseBody } from '../tokens/token-response';
 import { runClientEndpoint, type ClientEndpointDeps } from './client-endpoint';
 
@@ -54,8 +56,19 @@ export function handleTokenRequest(req: HttpRequest, deps: TokenEndpointDeps): P
       const mint = { issuedAt: Math.floor(authenticatedAt / 1000), ...outcome.accessToken };
       const signer = await guardDependency(deps.keyRing.activeSigner());
       const { token, claims } = await guardDependency(mintAccessToken(mint, signer, { clock, ids: deps.ids ?? randomIds }));
+      const idToken = outcome.idToken ? await guardDependency(mintIdToken(outcome.idToken, signer, { clock, accessToken: token, issuedAt: claims.iat })) : undefined;
+      if (idToken) {
+        deps.audit.emit({
+          ...requestAuditFields(req),
+          event: 'id_token.issued',
+          outcome: 'success',
+          client_id: client.clientId,
+          sub: idToken.claims.sub,
+          detail: { sid: idToken.claims.sid, kid: signer.kid, access_token_jti: claims.jti, nonce: idToken.claims.nonce !== undefined },
+        });
+      }
       return {
-        response: noStoreJson(200, tokenResponseBody({ accessToken: token, expiresInSeconds: mint.lifetimeSeconds, scope: claims.scope, refreshToken: outcome.refreshToken })),
+        response: noStoreJson(200, tokenResponseBody({ accessToken: token, expiresInSeconds: mint.lifetimeSeconds, scope: claims.scope, refreshToken: outcome.refreshToken, idToken: idToken?.token })),
         audit: {
           sub: claims.sub,
           jti: claims.jti,

@@ -10,7 +10,8 @@
  *   - ONE consistent read then gets the user and the session: a user disabled or gone, or a session that has ended,
  *     gets no token. The scope is the code's, capped by the roles the user has now.
  * Access token: RFC 9068 with `sub` = the user, `client_id`, `scope`, `sid`, `auth_time`, `gid` (the grant's public id:
- * a code replay, a refresh token's reuse or revocation revoke every token carrying it).
+ * a code replay, a refresh token's reuse or revocation revoke every token carrying it). With `openid`, an id_token
+ * too (lib/tokens/id-token.ts), with the nonce the code kept.
  */
 import { randomBytes } from 'node:crypto';
 import { epochSeconds } from '../core/clock';
@@ -21,6 +22,7 @@ import { hashCode, s256 } from '../authorization/codes';
 import { sessionStillLive } from '../sessions/sessions';
 import { retention } from '../stores/keyspace';
 import { capByRoles } from '../users/roles';
+import { wantsIdToken } from '../tokens/id-token';
 import { grantId as grantIdOf } from '../refresh/grant-id';
 import { issuesRefreshTokens, startFamily } from '../refresh/start-family';
 import type { Grant, GrantServices } from './grant';
@@ -102,12 +104,16 @@ export const authorizationCodeGrant: Grant = {
     if (!sessionStillLive(state, record.sid, record.sub, now)) throw invalidGrant('The sign-in session has ended', 'session_ended');
     const scopes = capByRoles(record.scopes, state.user.roles, config);
     if (scopes.length === 0) throw invalidGrant('The user no longer has any of the granted scopes', 'no_scope_for_user');
+    const idToken = wantsIdToken(scopes)
+      ? { issuer: config.issuer, clientId: client.clientId, user: state.user, scopes, authTime: record.authTime, sid: record.sid, nonce: record.nonce, lifetimeSeconds }
+      : undefined;
     // A client allowed the refresh_token grant gets a refresh token with every code exchange (offline_access or not).
     const started =
       families && issuesRefreshTokens(client)
         ? await guardDependency(startFamily(families, config, { familyKey: grantId, client, sub: record.sub, sid: record.sid, authTime: record.authTime, scopes, nowSeconds: now }))
         : undefined;
     return {
+      ...(idToken ? { idToken } : {}),
       ...(started ? { refreshToken: started.token } : {}),
       accessToken: {
         issuer: config.issuer,

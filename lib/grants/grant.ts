@@ -9,6 +9,7 @@ import type { ClientCredentials } from '../client-auth/method';
 import type { FormParams } from '../http/form';
 import type { ClientRecord, GrantType } from '../models/client';
 import type { MintInput } from '../tokens/access-token';
+import type { IdTokenInput } from '../tokens/id-token';
 import type { AuditSink } from '../audit/types';
 import type { IdGenerator } from '../core/ids';
 import type { AuthorizationCodeStore, RefreshFamilyStore, RevocationStore, SignInStateReader, UserStore } from '../stores/ports';
@@ -48,6 +49,8 @@ export interface GrantOutcome {
   accessToken: MintInput;
   /** A refresh token to return with it (RFC 6749 §5.1). */
   refreshToken?: string;
+  /** OpenID Connect: the id_token to issue with it (the grant covers `openid`); minted after the access token (at_hash). */
+  idToken?: IdTokenInput;
   /** Small, non-secret facts for the audit event (`detail`). */
   auditDetail?: Record<string, string | number | boolean>;
 }

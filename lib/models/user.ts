@@ -19,6 +19,8 @@ export interface UserRecord {
   sessionsNotBefore?: number;
   /** Optional profile claims (the OpenID Connect issue uses them for `email` / `name`). */
   email?: string;
+  /** Whether the operator checked that the address is the user's (`email_verified`; false when absent). */
+  emailVerified?: boolean;
   name?: string;
   /** Epoch seconds. */
   createdAt: number;

@@ -69,6 +69,9 @@ export function sameToken(a: string | undefined, b: string | undefined): boolean
  */
 export const consentCsrfToken = (secret: string) => createHash('sha256').update(`portcullis consent csrf\0${secret}`, 'utf8').digest('base64url');
 
+/** The logout confirmation form's CSRF token: bound to the session the same way (another label, so the two never coincide). */
+export const logoutCsrfToken = (secret: string) => createHash('sha256').update(`portcullis logout csrf\0${secret}`, 'utf8').digest('base64url');
+
 export function setSessionCookie(names: CookieNames, value: string, maxAgeSeconds: number): string {
   return serializeCookie(names.session, value, { maxAgeSeconds, httpOnly: true, secure: names.secure, sameSite: 'Lax', path: '/' });
 }

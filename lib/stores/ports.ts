@@ -143,6 +143,8 @@ export interface SessionStore {
   get(sid: string): Promise<SessionRecord | undefined>;
   /** Pushes the idle deadline (the TTL) forward with one conditional write; false once the session is gone. */
   touch(sid: string, expiresAt: number): Promise<boolean>;
+  /** Ends the session (logout): the record is removed, so no cookie, code or refresh token can use it again. True when it was there. */
+  end(sid: string): Promise<boolean>;
 }
 
 /** What an authorization or token request needs about a signed-in browser, read together (one BatchGetItem). */

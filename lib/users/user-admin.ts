@@ -37,6 +37,23 @@ export interface CreateUserInput {
   roles: string[];
   email?: string;
   name?: string;
+  /** The operator checked the address (`email_verified` in id_tokens and userinfo). */
+  emailVerified?: boolean;
+}
+
+/** `users set-profile`: what is named changes; an empty string removes the email or the name. */
+export interface ProfileChange {
+  email?: string;
+  name?: string;
+  emailVerified?: boolean;
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+$/;
+const MAX_PROFILE_CHARS = 256;
+
+function checkProfile(p: { email?: string; name?: string }): void {
+  if (p.email && (!EMAIL.test(p.email) || p.email.length > MAX_PROFILE_CHARS)) throw new AdminError('--email must be an email address');
+  if (p.name && (p.name.length > MAX_PROFILE_CHARS || /[\u0000-\u001f\u007f]/.test(p.name))) throw new AdminError(`--name must be at most ${MAX_PROFILE_CHARS} printable characters`);
 }
 
 export const newUserSub = () => `usr_${randomBytes(16).toString('base64url')}`;
@@ -51,6 +68,7 @@ export function describeUser(u: UserRecord) {
     roles: u.roles,
     status: u.status,
     email: u.email ?? null,
+    email_verified: u.email ? u.emailVerified === true : null,
     name: u.name ?? null,
     created_at: iso(u.createdAt),
     updated_at: iso(u.updatedAt),
@@ -97,7 +115,8 @@ export class UserAdmin {
     const username = this.username(input.username);
     const roles = this.checkRoles(input.roles);
     UserAdmin.checkPassword(input.password);
-    if (input.email !== undefined && !/^[^\s@]+@[^\s@]+$/.test(input.email)) throw new AdminError('--email must be an email address');
+    checkProfile(input);
+    if (input.emailVerified && !input.email) throw new AdminError('--email-verified needs --email');
     const now = epochSeconds(this.clock);
     const user: UserRecord = {
       sub: (this.deps.newSub ?? newUserSub)(),
@@ -106,6 +125,7 @@ export class UserAdmin {
       status: 'active',
       passwordHash: await hashPassword(input.password),
       ...(input.email ? { email: input.email } : {}),
+      ...(input.email && input.emailVerified ? { emailVerified: true } : {}),
       ...(input.name ? { name: input.name } : {}),
       createdAt: now,
       updatedAt: now,
@@ -142,8 +162,15 @@ export class UserAdmin {
       return user;
     }
     await this.emit('user.disabled', user);
+    await this.sessionsEnded(user, 'user_disabled');
     await this.revoke(user);
     return user;
+  }
+
+  /** Every SSO session of the user ended (by `sessionsNotBefore`: no session needs to be found one by one). */
+  private async sessionsEnded(user: UserRecord, reason: 'user_disabled' | 'password_reset'): Promise<void> {
+    this.deps.audit.emit({ event: 'session.ended', outcome: 'success', reason, sub: user.sub, actor: this.actor, detail: { sessions: 'all', sessions_not_before: user.sessionsNotBefore ?? 0 } });
+    await this.deps.audit.flush();
   }
 
   private async revoke(user: UserRecord): Promise<void> {
@@ -161,6 +188,7 @@ export class UserAdmin {
     const now = epochSeconds(this.clock);
     const user = await this.deps.users.update(sub, (u) => ({ ...u, passwordHash, passwordChangedAt: now, updatedAt: now, sessionsNotBefore: Math.max(now, u.sessionsNotBefore ?? 0) }));
     await this.emit('user.changed', user, { change: 'password' });
+    await this.sessionsEnded(user, 'password_reset');
     return user;
   }
 
@@ -170,6 +198,37 @@ export class UserAdmin {
     const checked = this.checkRoles(roles);
     const user = await this.deps.users.update(sub, (u) => ({ ...u, roles: checked, updatedAt: epochSeconds(this.clock) }));
     await this.emit('user.changed', user, { change: 'roles', roles: checked.join(' ') });
+    return user;
+  }
+
+  /**
+   * The profile claims (OpenID Connect `profile` and `email` scopes): the next id_token and userinfo answer carry
+   * them. A new email address is unverified unless `emailVerified` says otherwise.
+   */
+  async setProfile(rawUsername: string, change: ProfileChange): Promise<UserRecord> {
+    const { sub } = await this.get(rawUsername);
+    if (change.email === undefined && change.name === undefined && change.emailVerified === undefined) throw new AdminError('users set-profile needs --email, --name or --email-verified');
+    checkProfile(change);
+    const user = await this.deps.users.update(sub, (u) => {
+      const next: UserRecord = { ...u, updatedAt: epochSeconds(this.clock) };
+      if (change.name !== undefined) {
+        if (change.name) next.name = change.name;
+        else delete next.name;
+      }
+      if (change.email !== undefined && change.email !== u.email) {
+        delete next.emailVerified;
+        if (change.email) next.email = change.email;
+        else delete next.email;
+      }
+      if (change.emailVerified !== undefined) {
+        if (!next.email) throw new AdminError('--email-verified needs an email address (--email)');
+        if (change.emailVerified) next.emailVerified = true;
+        else delete next.emailVerified;
+      }
+      return next;
+    });
+    const changed = [change.email !== undefined && 'email', change.name !== undefined && 'name', change.emailVerified !== undefined && 'email_verified'].filter(Boolean).join(' ');
+    await this.emit('user.changed', user, { change: 'profile', fields: changed });
     return user;
   }
 

@@ -78,7 +78,7 @@ test('the admin CLI for a deployed stage runs with the packaged functions\' tuna
 });
 
 test('every packaged function\'s environment is the one functionEnvironment computes (the issuer aside: an execute-api URL)', () => {
-  expect(Object.keys(variables).sort()).toEqual(['authorize', 'authorizer', 'authorizerHttpApi', 'consent', 'introspect', 'jwks', 'login', 'metadata', 'revoke', 'token']);
+  expect(Object.keys(variables).sort()).toEqual(['authorize', 'authorizer', 'authorizerHttpApi', 'consent', 'introspect', 'jwks', 'login', 'logout', 'metadata', 'openidConfiguration', 'revoke', 'token', 'userinfo']);
   for (const [fn, vars] of Object.entries(variables)) {
     const { PORTCULLIS_ISSUER: issuer, ...rest } = vars;
     expect(JSON.stringify(issuer)).toContain('execute-api');

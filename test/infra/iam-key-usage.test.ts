@@ -182,6 +182,42 @@ async function passwordScenario(config: ReturnType<typeof loadConfig>) {
   for (let i = 0; i < 2; i++) expect((await attempt('wrong password')).statusCode).toBe(400);
   expect((await attempt('iam user password')).statusCode).toBe(200);
 }
+/**
+ * OpenID Connect in the browser signed in by peopleScenario: an id_token at the exchange, userinfo with the access
+ * token, discovery, then RP-initiated logout with the hint (revocation by sid, the session removed) and the same hint
+ * again without the cookie (the hint's session is read first).
+ */
+async function oidcScenario(config: ReturnType<typeof loadConfig>) {
+  const admin = createClientAdmin(config, ddb.table, createAuditSink(config, { stdout: () => {} }), 'test');
+  const rp = await admin.create({ name: 'rp', scopes: ['openid', 'profile', 'read:data'], redirectUris: ['https://rp.example/cb'], postLogoutRedirectUris: ['https://rp.example/bye'] });
+  const { verifier, challenge } = pkce();
+  type Handler = { handler: (e: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult & SetCookies> };
+  const authorize = await container<Handler>('authorize', '../../functions/authorize');
+  const q = new URLSearchParams({ response_type: 'code', client_id: rp.client.clientId, redirect_uri: 'https://rp.example/cb', scope: 'openid profile', state: 's', nonce: 'n', code_challenge: challenge, code_challenge_method: 'S256' }).toString();
+  const toRp = await authorize.handler(apiEvent('GET', cookieHeader(), null, q));
+  const code = new URL(String(toRp.headers?.Location)).searchParams.get('code')!;
+  const token = await container<Handler>('token', '../../functions/token');
+  const exchanged = await token.handler(apiEvent('POST', { Authorization: basic(rp.client.clientId, rp.secret) }, new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: 'https://rp.example/cb', code_verifier: verifier }).toString()));
+  const tokens = JSON.parse(exchanged.body) as { access_token: string; id_token: string };
+  expect(typeof tokens.id_token).toBe('string');
+
+  const discovery = await container<Handler>('openidConfiguration', '../../functions/openid-configuration');
+  expect((await discovery.handler(apiEvent('GET'))).statusCode).toBe(200);
+  const userinfo = await container<Handler>('userinfo', '../../functions/userinfo');
+  const claims = await userinfo.handler(apiEvent('GET', { Authorization: `Bearer ${tokens.access_token}` }));
+  expect(claims.statusCode).toBe(200);
+  expect(JSON.parse(claims.body)).toMatchObject({ preferred_username: 'iam-user' });
+
+  const logout = await container<Handler>('logout', '../../functions/logout');
+  const hint = new URLSearchParams({ id_token_hint: tokens.id_token, post_logout_redirect_uri: 'https://rp.example/bye' }).toString();
+  const out = await logout.handler(apiEvent('GET', cookieHeader(), null, hint));
+  expect(out.statusCode).toBe(302);
+  expect(String(out.headers?.Location)).toBe('https://rp.example/bye');
+  keepCookies(out);
+  const again = await logout.handler(apiEvent('GET', {}, null, hint));
+  expect(again.statusCode).toBe(302);
+  expect((await userinfo.handler(apiEvent('GET', { Authorization: `Bearer ${tokens.access_token}` }))).statusCode).toBe(401);
+}
 const body = (token: string) => `token=${encodeURIComponent(token)}`;
 const asSigner = async () => assertionForm(await signAssertion(signerKey, signer.clientId, 'http://localhost:3000/oauth2/token', Date.now()));
 const signed = async (handler: ApiHandler, rest: string) => handler(apiEvent('POST', {}, `${rest}&${await asSigner()}`));
@@ -279,6 +315,7 @@ test('every request of every function is allowed by its role, and every permissi
   expect(JSON.parse((await form(introspect.handler, webAuth, body(people.refreshToken))).body)).toEqual({ active: false });
   expect((await form(revoke.handler, webAuth, body(people.second))).statusCode).toBe(200);
   expect(JSON.parse((await form(introspect.handler, webAuth, body(people.second))).body)).toEqual({ active: false });
+  await oidcScenario(config);
 
   const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
   for (const mode of ['snapshot', 'strict']) {
@@ -317,6 +354,21 @@ test('every request of every function is allowed by its role, and every permissi
     );
     expect({ role, unused }).toEqual({ role, unused: [] });
   }
-  expect([...byRole.keys()].sort()).toEqual(['AuthorizeRole', 'AuthorizerRole', 'ConsentRole', 'IntrospectRole', 'JwksRole', 'LoginRole', 'MetadataRole', 'RevokeRole', 'TokenRole']);
+  expect([...byRole.keys()].sort()).toEqual([
+    'AuthorizeRole',
+    'AuthorizerRole',
+    'ConsentRole',
+    'IntrospectRole',
+    'JwksRole',
+    'LoginRole',
+    'LogoutRole',
+    'MetadataRole',
+    'OpenidConfigurationRole',
+    'RevokeRole',
+    'TokenRole',
+    'UserinfoRole',
+  ]);
   expect(seen('metadata')).toEqual([]);
+  expect(seen('openidConfiguration')).toEqual([]);
+  expect(new Set(seen('logout').filter((r) => r.action === 'DeleteItem').map((r) => r.leadingKeys[0].split('#')[0]))).toEqual(new Set(['session']));
 }, 60_000);

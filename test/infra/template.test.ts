@@ -71,8 +71,10 @@ test('the authorizer may read the table but never write it; the metadata functio
   const auth = template.Resources.AuthorizerRole;
   const actions = statements(auth).flatMap((s) => ([] as string[]).concat(s.Action));
   expect(actions.filter((a) => a.startsWith('dynamodb:')).sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:Query']);
-  const meta = statements(template.Resources.MetadataRole).flatMap((s) => ([] as string[]).concat(s.Action));
-  expect(meta.some((a) => a.startsWith('dynamodb:') || a.startsWith('kms:'))).toBe(false);
+  for (const role of ['MetadataRole', 'OpenidConfigurationRole']) {
+    const meta = statements(template.Resources[role]).flatMap((s) => ([] as string[]).concat(s.Action));
+    expect({ role, touchesData: meta.some((a) => a.startsWith('dynamodb:') || a.startsWith('kms:')) }).toEqual({ role, touchesData: false });
+  }
 });
 
 test('functions are bundled individually with esbuild (one small zip each), on nodejs22.x', () => {
@@ -182,7 +184,7 @@ test('audit log group with retention, least-privilege logs permissions on it, an
   const group = template.Resources.AuditLogGroup;
   expect(group.Properties.LogGroupName).toBe('/portcullis/prod/audit');
   expect(group.Properties.RetentionInDays).toBe(365);
-  for (const role of ['TokenRole', 'RevokeRole', 'IntrospectRole', 'AuthorizerRole', 'JwksRole', 'MetadataRole']) {
+  for (const role of ['TokenRole', 'RevokeRole', 'IntrospectRole', 'AuthorizerRole', 'JwksRole', 'MetadataRole', 'OpenidConfigurationRole', 'UserinfoRole', 'LogoutRole']) {
     const st = statements(template.Resources[role]).find((s) => JSON.stringify(s.Resource).includes('AuditLogGroup'));
     expect(([] as string[]).concat(st!.Action).sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
   }
@@ -209,6 +211,11 @@ test('KMS signing key: SIGN_VERIFY RSA_2048, key policy lets the token role sign
   expect(kmsActions('JwksRole')).toEqual([{ actions: ['kms:GetPublicKey'], condition: expect.stringContaining('portcullis:signing-key') }]);
   expect(kmsActions('AuthorizerRole')).toEqual([]);
   expect(kmsActions('MetadataRole')).toEqual([]);
+  expect(kmsActions('OpenidConfigurationRole')).toEqual([]);
+  // userinfo and logout verify our tokens (an access token, an id_token_hint): public keys only, never Sign.
+  for (const role of ['UserinfoRole', 'LogoutRole']) {
+    expect({ role, kms: kmsActions(role) }).toEqual({ role, kms: [{ actions: ['kms:GetPublicKey'], condition: expect.stringContaining('portcullis:signing-key') }] });
+  }
 });
 
 /** Per role: `Action` (table) or `Action index/feed` → the partitions (LeadingKeys patterns) it may name. */
@@ -253,6 +260,15 @@ test('DynamoDB: every role names exactly the partitions it needs, per action (dy
     JwksRole: { Query: [P.keys] },
     AuthorizerRole: { BatchGetItem: revocations, 'Query index/feed': [P.revocationFeed] },
     MetadataRole: {},
+    OpenidConfigurationRole: {},
+    UserinfoRole: { Query: [P.keys], BatchGetItem: revocations, GetItem: [P.user] },
+    LogoutRole: {
+      Query: [P.keys],
+      GetItem: sorted(P.client, P.session, P.revokedSession, P.revocationFeedHead),
+      BatchGetItem: sorted(P.session, P.user),
+      PutItem: sorted(P.revokedSession, P.revocationFeedHead),
+      DeleteItem: [P.session],
+    },
     DemoRole: {},
     DemoAppRole: {},
     AuthorizeRole: {

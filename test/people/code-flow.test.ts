@@ -51,12 +51,13 @@ test('sign in: a new session cookie (flags), a 303 to the client with code, stat
   const tokenRes = await w.exchange(p.get('code')!, verifier);
   expect(tokenRes.statusCode).toBe(200);
   const body = JSON.parse(tokenRes.body);
-  expect(body).toEqual({ access_token: expect.any(String), token_type: 'Bearer', expires_in: 3600, scope: 'openid read:data' });
+  // openid was granted: an id_token too (test/people/openid-connect.test.ts checks it).
+  expect(body).toEqual({ access_token: expect.any(String), token_type: 'Bearer', expires_in: 3600, scope: 'openid read:data', id_token: expect.any(String) });
   expect(decodeProtectedHeader(body.access_token).typ).toBe('at+jwt');
   const claims = decodeJwt(body.access_token);
   const sid = session.split('=')[1].split('.')[1];
   expect(claims).toMatchObject({ iss: 'https://auth.example.test', aud: 'https://api.example.test', sub: w.alice.sub, client_id: w.web.client.clientId, scope: 'openid read:data', sid, auth_time: Math.floor(w.clock.now() / 1000) });
-  expect(w.audit.events.map((e) => e.event)).toEqual(['user.created', 'client.created', 'login.succeeded', 'code.issued', 'token.issued']);
+  expect(w.audit.events.map((e) => e.event)).toEqual(['user.created', 'client.created', 'login.succeeded', 'code.issued', 'id_token.issued', 'token.issued']);
 });
 
 test('SSO: with a live session the next request (another client too) gets a code at once; prompt=login shows the form; max_age is honoured', async () => {

@@ -45,6 +45,7 @@ test('create: a random stable sub, a normalized unique username, an Argon2id has
     roles: ['reader', 'writer'],
     status: 'active',
     email: 'alice@example.com',
+    email_verified: false,
     name: 'Alice A.',
     created_at: '2026-06-01T12:00:00.000Z',
     updated_at: '2026-06-01T12:00:00.000Z',
@@ -81,7 +82,8 @@ test('disable ends every session (sessionsNotBefore) and revokes the tokens by s
   const now = Math.floor(w.clock.now() / 1000);
   expect(disabled).toMatchObject({ status: 'disabled', sessionsNotBefore: now });
   expect(w.revoked).toEqual([{ sub, by: 'admin-cli:test' }]);
-  expect(w.audit.events.map((e) => e.event)).toEqual(['user.created', 'user.disabled', 'revocation.subject']);
+  expect(w.audit.events.map((e) => e.event)).toEqual(['user.created', 'user.disabled', 'session.ended', 'revocation.subject']);
+  expect(w.audit.events[2]).toMatchObject({ outcome: 'success', reason: 'user_disabled', sub, detail: { sessions: 'all', sessions_not_before: now } });
   w.clock.advance(60_000);
   const enabled = await w.admin.setStatus('carol', 'active');
   expect(enabled).toMatchObject({ status: 'active', sessionsNotBefore: now });

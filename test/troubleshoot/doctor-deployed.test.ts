@@ -51,10 +51,10 @@ test('a stage without TTL, audit log group or signing key: each is an error or w
   const group = find(r, 'audit.log-group', 'error')[0];
   expect(group.message).toContain('/portcullis/prod/audit does not exist');
   expect(cwl.calls('DescribeLogGroups')).toHaveLength(1);
-  // No function deployed: each is an error (prod deploys ten, no demo).
+  // No function deployed: each is an error (prod deploys thirteen, no demo).
   const notDeployed = find(r, 'audit.function-logging', 'error');
   expect(notDeployed.map((f) => f.message.split(' ')[1]).sort()).toEqual(
-    ['authorize', 'authorizer', 'authorizerHttpApi', 'consent', 'introspect', 'jwks', 'login', 'metadata', 'revoke', 'token'].map((f) => `portcullis-prod-${f}`).sort(),
+    ['authorize', 'authorizer', 'authorizerHttpApi', 'consent', 'introspect', 'jwks', 'login', 'logout', 'metadata', 'openidConfiguration', 'revoke', 'token', 'userinfo'].map((f) => `portcullis-prod-${f}`).sort(),
   );
   expect(notDeployed[0].message).toMatch(/is not deployed in us-east-1/);
   const noKey = find(r, 'keys.no-active', 'error')[0];
@@ -64,7 +64,7 @@ test('a stage without TTL, audit log group or signing key: each is an error or w
   expect(find(r, 'audience.placeholder', 'warning')[0].message).toContain('placeholder audience');
   // prod deploys no demo: no route needs the demo scopes.
   expect(find(r, 'scopes.unused', 'warning').map((f) => f.message).join('\n')).toContain('"read:data"');
-  expect(r.errors).toBe(3 + 10);
+  expect(r.errors).toBe(3 + 13);
 });
 
 test('the log group without retention is a warning; a KMS key that signs passes the probe; a disabled one does not', async () => {
@@ -102,7 +102,7 @@ test('deployed issuer: --issuer must be the issuer serverless.yml deploys for th
 });
 
 test('the audit trail: the group\'s retention, KMS encryption and data protection, and every function\'s LoggingConfig', async () => {
-  const FUNCTIONS = ['authorize', 'authorizer', 'authorizerHttpApi', 'consent', 'introspect', 'jwks', 'login', 'metadata', 'revoke', 'token'].map((f) => `portcullis-prod-${f}`);
+  const FUNCTIONS = ['authorize', 'authorizer', 'authorizerHttpApi', 'consent', 'introspect', 'jwks', 'login', 'logout', 'metadata', 'openidConfiguration', 'revoke', 'token', 'userinfo'].map((f) => `portcullis-prod-${f}`);
   const good = { LogFormat: 'JSON', LogGroup: '/portcullis/prod/audit', ApplicationLogLevel: 'INFO', SystemLogLevel: 'WARN' };
   for (const fn of FUNCTIONS) lambda.set(fn, { LoggingConfig: good });
   lambda.set('portcullis-prod-jwks', {}); // never configured: Text, /aws/lambda/<fn>
@@ -118,7 +118,7 @@ test('the audit trail: the group\'s retention, KMS encryption and data protectio
     ]),
   );
   expect(wrong).toHaveLength(2);
-  expect(find(r, 'audit.function-logging', 'ok')[0].message).toMatch(/^8 function\(s\) log to \/portcullis\/prod\/audit in JSON/);
+  expect(find(r, 'audit.function-logging', 'ok')[0].message).toMatch(/^11 function\(s\) log to \/portcullis\/prod\/audit in JSON/);
   expect(find(r, 'audit.encryption', 'error')[0].message).toContain('is not encrypted with a KMS key');
   expect(find(r, 'audit.data-protection', 'warning')).toHaveLength(1);
   expect(lambda.requests.every((q) => q.method === 'GET' && /^\/2015-03-31\/functions\/portcullis-prod-[A-Za-z]+\/configuration/.test(q.path))).toBe(true);

@@ -29,4 +29,10 @@ export class MemorySessionStore implements SessionStore {
     s.expiresAt = expiresAt;
     return true;
   }
+
+  async end(sid: string): Promise<boolean> {
+    const live = this.live(sid) !== undefined;
+    this.sessions.delete(sid);
+    return live;
+  }
 }

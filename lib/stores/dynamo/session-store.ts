@@ -1,12 +1,12 @@
 /**
  * SSO sessions in the shared table: session#<sid> / session, the record as doc JSON (the cookie's secret only as
  * its SHA-256), TTL `expiresAt` = the idle deadline capped by the absolute one, moved forward by `touch` with one
- * conditional UpdateItem. Past its TTL a session is absent (dynalite never deletes; DynamoDB deletes lazily).
+ * conditional UpdateItem, removed by `end` (logout) with one conditional DeleteItem. Past its TTL a session is absent (dynalite never deletes; DynamoDB deletes lazily).
  */
 import type { SessionRecord } from '../../models/session';
 import { keyspace, sortKeys } from '../keyspace';
 import type { SessionStore } from '../ports';
-import { moveExpiry } from './item-ops';
+import { deleteLiveItem, moveExpiry } from './item-ops';
 import type { DocTable, StoredDoc } from './doc-table';
 
 const PK = keyspace.session;
@@ -31,5 +31,10 @@ export class DynamoSessionStore implements SessionStore {
 
   touch(sid: string, expiresAt: number): Promise<boolean> {
     return moveExpiry(this.table, PK(sid), SK, expiresAt);
+  }
+
+  /** One conditional DeleteItem (logout). */
+  end(sid: string): Promise<boolean> {
+    return deleteLiveItem(this.table, PK(sid), SK);
   }
 }

@@ -42,5 +42,17 @@ export function sessionStoreContract(name: string, make: () => Promise<{ store: 
       expect(await store.get('sid-1')).toBeUndefined();
       expect(await store.touch('sid-unknown', now + 99_999)).toBe(false);
     });
+
+    test('end removes the session (it reads as absent, touch cannot revive it); ending it again or an unknown sid is a no-op', async () => {
+      await store.create(session());
+      await store.create(session({ sid: 'sid-2' }));
+      expect(await store.end('sid-1')).toBe(true);
+      expect(await store.get('sid-1')).toBeUndefined();
+      expect(await store.touch('sid-1', now + 7200)).toBe(false);
+      expect(await store.get('sid-1')).toBeUndefined();
+      expect(await store.end('sid-1')).toBe(false);
+      expect(await store.end('sid-unknown')).toBe(false);
+      expect(await store.get('sid-2')).toEqual(session({ sid: 'sid-2' }));
+    });
   });
 }
