@@ -16,7 +16,7 @@ function callback(issuer: string): HttpRequest {
     path: '/demo/app/callback',
     query: parseQueryString(`state=s1&code=c1&iss=${encodeURIComponent(issuer)}`),
     headers: {},
-    cookies: new Map([['demo-app-flow', 's1.verifier']]),
+    cookies: new Map([['demo-app-flow', 's1.verifier.n1']]),
     body: null,
     isBase64Encoded: false,
   };
