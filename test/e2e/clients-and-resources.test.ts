@@ -147,6 +147,6 @@ describe('the admin CLI', () => {
     expect(lastJson((await admin('clients', 'show', c.clientId, '--json')).stdout)).not.toHaveProperty('token_quota');
     const other = await admin('clients', 'update', c.clientId, '--scopes', 'read:data');
     expect(other.code).toBe(2);
-    expect(other.stderr).toMatch(/changes --max-tokens-per-minute, --jwks, --jwks-uri or --post-logout-redirect-uris only/);
+    expect(other.stderr).toMatch(/changes --max-tokens-per-minute, --jwks, --jwks-uri, --refresh-\* or --post-logout-redirect-uris only/);
   }, 60_000);
 });
