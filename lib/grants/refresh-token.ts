@@ -10,6 +10,9 @@
  * its access tokens), `refresh.reused` is audited. A concurrent refresh that loses the race (its hash moved to
  * previous meanwhile) retries once as a grace-window refresh: no 5xx, one current token at the end.
  * The scope may narrow (never widen) the family's; the client's scopes and the user's roles of now cap it.
+ * OpenID Connect (Core 1.0 §12.2): a refresh whose scope keeps `openid` gets a new id_token with the family's sub, sid and
+ * auth_time (the original sign-in), aud = the same client, no nonce (it binds an authentication request, and a refresh is
+ * none), at_hash of the new access token, and the standard claims of the user item the BatchGetItem already read.
  */
 import { epochSeconds } from '../core/clock';
 import { guardDependency } from '../core/dependency-guard';
@@ -21,6 +24,7 @@ import { grantId } from '../refresh/grant-id';
 import { hashRefreshToken, newRefreshToken, parseRefreshToken } from '../refresh/refresh-token';
 import { revokeFamily } from '../refresh/revoke-grant';
 import type { RotateRequest } from '../stores/ports';
+import { wantsIdToken } from '../tokens/id-token';
 import { capByRoles } from '../users/roles';
 import type { Grant, GrantServices } from './grant';
 
@@ -90,7 +94,10 @@ export const refreshTokenGrant: Grant = {
     if (!ok) throw invalidGrant('refresh_conflict');
 
     const lifetimeSeconds = Math.min(client.tokenLifetimeSeconds ?? config.tokenLifetimeSeconds, config.maxTokenLifetimeSeconds);
+    // deadReason checked that the user read is this family's, and active.
+    const idToken = wantsIdToken(scopes) ? { issuer: config.issuer, clientId: client.clientId, user: state.user!, scopes, authTime: f.authTime, sid: f.sid, lifetimeSeconds } : undefined;
     return {
+      ...(idToken ? { idToken } : {}),
       accessToken: {
         issuer: config.issuer,
         audience: config.audience,

@@ -1,12 +1,14 @@
 /**
  * portcullis as an OpenID Provider for a certified relying-party library: openid-client 6 drives discovery, the code
- * flow with PKCE and nonce, id_token validation, userinfo and RP-initiated logout, with a real Chromium signing in on
- * the local stack (serverless-offline + dynalite, the same code as `npm start`). After the logout, prompt=none answers
- * login_required and the access token is refused at the gateway (/demo/data) within the revocation bound. Negative:
+ * flow with PKCE and nonce, id_token validation, userinfo, refresh (a new id_token, validated by the library, and a
+ * rotated refresh token) and RP-initiated logout, with a real Chromium signing in on the local stack (serverless-offline
+ * + dynalite, the same code as `npm start`). After the logout, prompt=none answers login_required, the latest refresh
+ * token gets invalid_grant (the session's families die with it) and the access token is refused at the gateway
+ * (/demo/data) within the revocation bound. Negative:
  * a wrong nonce, an id_token used as an access token, hints from another issuer or forged, open-redirect tries on
  * post_logout_redirect_uri. And the demo app's id_token claims and Sign out button.
- * Refresh is not exercised here: the refresh-token grant (issue 16) is not on this branch.
  */
+import { createHash } from 'node:crypto';
 import * as client from 'openid-client';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { launchBrowser, startClientApp, submitSignIn, watchedPage, type ClientApp } from '../../testkit/browser';
@@ -47,7 +49,7 @@ beforeAll(async () => {
   expect(created).toMatchObject({ email: 'alice@example.com', email_verified: true, name: 'Alice' });
   // The profile claims change with users set-profile (the email stays verified: it did not change).
   expect(await admin(['users', 'set-profile', 'alice', '--name', 'Alice Liddell'])).toMatchObject({ name: 'Alice Liddell', email: 'alice@example.com', email_verified: true });
-  rp = await admin(['clients', 'create', '--name', 'RP', '--scopes', 'openid profile email read:data', '--grant-types', 'authorization_code', '--redirect-uris', `${app.origin}/cb`]);
+  rp = await admin(['clients', 'create', '--name', 'RP', '--scopes', 'openid profile email read:data', '--grant-types', 'authorization_code refresh_token', '--redirect-uris', `${app.origin}/cb`]);
   // Registered after the fact, as an operator would: clients update.
   const updated = await admin(['clients', 'update', rp.client_id, '--post-logout-redirect-uris', `${app.origin}/bye`]);
   expect(updated.post_logout_redirect_uris).toEqual([`${app.origin}/bye`]);
@@ -101,7 +103,7 @@ test('discovery: openid-client reads /.well-known/openid-configuration, consiste
   for (const name of ['issuer', 'authorization_endpoint', 'token_endpoint', 'jwks_uri', 'userinfo_endpoint', 'end_session_endpoint']) expect(oauth[name]).toBe(m[name as keyof typeof m]);
 }, 60_000);
 
-test('code flow with PKCE and nonce; the library validates the id_token; userinfo; logout ends the session everywhere', async () => {
+test('code flow with PKCE and nonce; the library validates the id_token; userinfo; refresh; logout ends the session everywhere', async () => {
   const { page, dialogs } = await freshBrowser();
   const a = await authorize(page);
   expect(a.callback.origin).toBe(app.origin);
@@ -114,6 +116,19 @@ test('code flow with PKCE and nonce; the library validates the id_token; userinf
   // The id_token is no access token at the gateway.
   expect(await readData(tokens.id_token!)).toBe(401);
 
+  // Refresh (OIDC Core §12.2): the library validates the new id_token; same iss, sub, aud, sid, auth_time, no nonce,
+  // at_hash of the new access token; the refresh token rotates.
+  expect(tokens.refresh_token).toEqual(expect.any(String));
+  const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token!);
+  expect(refreshed.refresh_token).toEqual(expect.any(String));
+  expect(refreshed.refresh_token).not.toBe(tokens.refresh_token);
+  expect(refreshed.access_token).not.toBe(tokens.access_token);
+  const again = refreshed.claims()!;
+  expect(again).toMatchObject({ iss: stack.url, aud: rp.client_id, sub: claims.sub, sid: claims.sid, auth_time: claims.auth_time, name: 'Alice Liddell', email: 'alice@example.com' });
+  expect(again).not.toHaveProperty('nonce');
+  expect(again.at_hash).toBe(createHash('sha256').update(refreshed.access_token).digest().subarray(0, 16).toString('base64url'));
+  expect(await readData(refreshed.access_token)).toBe(200);
+
   // RP-initiated logout as the library builds it: no page, back at the client with state.
   const end = client.buildEndSessionUrl(config, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: `${app.origin}/bye`, state: 'bye-1' });
   await page.goto(end.href);
@@ -124,9 +139,15 @@ test('code flow with PKCE and nonce; the library validates the id_token; userinf
   // The browser is signed out: prompt=none → login_required.
   const silent = await authorize(page, { prompt: 'none' }, false);
   expect(silent.callback.searchParams.get('error')).toBe('login_required');
+  // The session's refresh-token families died with it: the latest refresh token gets invalid_grant (at once: the refresh
+  // grant reads the session's revocation record).
+  const dead = (await client.refreshTokenGrant(config, refreshed.refresh_token!).catch((e: unknown) => e)) as client.ResponseBodyError;
+  expect(dead).toBeInstanceOf(client.ResponseBodyError);
+  expect({ status: dead.status, error: dead.error }).toEqual({ status: 400, error: 'invalid_grant' });
   // The access token dies at the gateway within the bound; userinfo refuses it at once.
   const tookMs = await untilStatus(tokens.access_token, 401);
   expect(tookMs).toBeLessThanOrEqual(boundMs());
+  expect(await untilStatus(refreshed.access_token, 401)).toBeLessThanOrEqual(boundMs());
   await expect(client.fetchUserInfo(config, tokens.access_token, claims.sub)).rejects.toThrow();
   const raw = await fetch(`${stack.url}/oauth2/userinfo`, { headers: { Authorization: `Bearer ${tokens.access_token}` } });
   expect(raw.status).toBe(401);

@@ -36,7 +36,7 @@ afterAll(async () => {
   await ddb.close();
 });
 
-async function world() {
+async function world(scopes = ['read:data']) {
   const config = testConfig({ env: { PORTCULLIS_ROLES: JSON.stringify({ reader: ['read:data'] }) } });
   const client = createDynamoClient({ region: 'us-east-1', endpoint: recorder.endpoint, timeoutMs: 5000 });
   destroy.push(() => client.destroy());
@@ -48,9 +48,9 @@ async function world() {
   const clients = new MemoryClientStore();
   const audit = new MemoryAuditSink();
   const admin = new ClientAdmin({ config, clients, audit });
-  const app = await admin.create({ name: 'app', scopes: ['read:data'], redirectUris: ['https://app.example/cb'], grantTypes: ['authorization_code', 'refresh_token'] });
+  const app = await admin.create({ name: 'app', scopes: ['openid', 'read:data'], redirectUris: ['https://app.example/cb'], grantTypes: ['authorization_code', 'refresh_token'] });
   const now = epochSeconds(systemClock);
-  const started = await startFamily(families, config, { familyKey: newFamilyKey(), client: app.client, sub, sid: newFamilyKey(), authTime: now, scopes: ['read:data'], nowSeconds: now });
+  const started = await startFamily(families, config, { familyKey: newFamilyKey(), client: app.client, sub, sid: newFamilyKey(), authTime: now, scopes, nowSeconds: now });
   const deps: TokenEndpointDeps = {
     config,
     clients: new CachedClientLookup(clients, config.clientCacheTtlMs),
@@ -70,6 +70,15 @@ test('an uncontended refresh makes exactly 2 DynamoDB calls at the wire: one Bat
   recorder.requests.length = 0;
   const ok = await w.refresh(w.token);
   expect(ok.statusCode).toBe(200);
+  expect(recorder.requests.map((r) => r.action)).toEqual(['BatchGetItem', 'UpdateItem']);
+});
+
+test('with openid the refresh answers an id_token, still with exactly 2 DynamoDB calls (the user item is in the BatchGetItem)', async () => {
+  const w = await world(['openid', 'read:data']);
+  recorder.requests.length = 0;
+  const ok = await w.refresh(w.token);
+  expect(ok.statusCode).toBe(200);
+  expect(JSON.parse(ok.body)).toMatchObject({ scope: 'openid read:data', id_token: expect.any(String) });
   expect(recorder.requests.map((r) => r.action)).toEqual(['BatchGetItem', 'UpdateItem']);
 });
 
