@@ -11,7 +11,8 @@
  * previous meanwhile) retries once as a grace-window refresh: no 5xx, one current token at the end.
  * The scope may narrow (never widen) the family's; the client's scopes and the user's roles of now cap it.
  * RFC 8707: the access tokens are for the family's resource (the code's; default: the default audience); a `resource`
- * sent here must name that same API → otherwise invalid_target (checked before anything is read or written).
+ * sent here must name that same API → otherwise invalid_target (an undeclared one before the read, another declared
+ * one after it and before any write: nothing rotates).
  */
 import { epochSeconds } from '../core/clock';
 import { guardDependency } from '../core/dependency-guard';
