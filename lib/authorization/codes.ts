@@ -32,6 +32,7 @@ export async function issueCode(
     sid: i.session.sid,
     authTime: i.session.authTime,
     ...(i.request.nonce !== undefined ? { nonce: i.request.nonce } : {}),
+    ...(i.request.resource !== undefined ? { resource: i.request.resource } : {}),
     issuedAt: i.nowSeconds,
     codeExpiresAt: i.nowSeconds + deps.config.authorizationCodeLifetimeSeconds,
   };
@@ -43,7 +44,7 @@ export async function issueCode(
     client_id: record.clientId,
     sub: record.sub,
     scopes_granted: record.scopes,
-    detail: { sid: record.sid, expires_in: deps.config.authorizationCodeLifetimeSeconds },
+    detail: { sid: record.sid, expires_in: deps.config.authorizationCodeLifetimeSeconds, ...(record.resource !== undefined ? { resource: record.resource } : {}) },
   });
   return code;
 }

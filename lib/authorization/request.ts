@@ -9,6 +9,8 @@
  * invalid one is reported and not echoed); scope: requested (or the client's defaults), each declared and allowed
  * for the client (else invalid_scope); prompt none|login|consent|select_account (none alone); max_age ≥ 0;
  * nonce kept for the OpenID Connect issue; login_hint pre-fills the username; request objects are not supported.
+ * resource (RFC 8707, one): a declared API (lib/oauth/resources.ts), else invalid_target; the scopes are kept to its
+ * scopes (none left → invalid_scope) before the sign-in and consent, and the code is bound to it.
  */
 import type { CachedClientLookup } from '../clients/client-cache';
 import { redirectUriMatches } from '../clients/redirect-uris';
@@ -17,6 +19,7 @@ import { guardDependency } from '../core/dependency-guard';
 import { OAuthError, type OAuthErrorCode } from '../core/errors';
 import type { QueryParams } from '../http/request';
 import type { ClientRecord } from '../models/client';
+import { resolveResource, scopesForTarget } from '../oauth/resources';
 import { grantScopes, parseScope } from '../oauth/scopes';
 
 export type Prompt = 'none' | 'login' | 'consent' | 'select_account';
@@ -28,6 +31,8 @@ export interface AuthorizationRequest {
   /** Requested (or default) scopes, each declared and allowed for the client; the user's roles cap them later. */
   scopes: string[];
   codeChallenge: string;
+  /** RFC 8707: the API the tokens are for, when not the default audience (the scopes are already kept to its). */
+  resource?: string;
   nonce?: string;
   prompt: Set<Prompt>;
   /** Seconds; undefined when not sent. */
@@ -151,6 +156,16 @@ export async function validateAuthorizationRequest(query: QueryParams, deps: { c
     if (err instanceof OAuthError) throw fail('invalid_scope', err.description ?? 'The scope is invalid', err.reason);
     throw err;
   }
+  // RFC 8707 §2: the API the tokens are for (a repeated `resource` was refused above, as any repeated parameter).
+  let resource: string | undefined;
+  try {
+    const target = resolveResource(one('resource'), deps.config);
+    scopes = scopesForTarget(scopes, target);
+    if (target.audience !== deps.config.audience) resource = target.audience;
+  } catch (err) {
+    if (err instanceof OAuthError) throw fail(err.code, err.description ?? 'The resource is invalid', err.reason ?? 'invalid_target');
+    throw err;
+  }
 
   const prompt = new Set<Prompt>();
   for (const p of (one('prompt') ?? '').split(' ').filter(Boolean)) {
@@ -174,6 +189,7 @@ export async function validateAuthorizationRequest(query: QueryParams, deps: { c
     loginHint,
     scopes,
     codeChallenge: challenge,
+    ...(resource !== undefined ? { resource } : {}),
     nonce,
     prompt,
     maxAge: rawMaxAge === undefined ? undefined : Number(rawMaxAge),

@@ -9,6 +9,9 @@
  *     (RFC 6749 §4.1.2, RFC 9700 §4.2.1).
  *   - ONE consistent read then gets the user and the session: a user disabled or gone, or a session that has ended,
  *     gets no token. The scope is the code's, capped by the roles the user has now.
+ * RFC 8707: the token's `aud` is the resource the code is bound to (the authorization request's `resource`; default:
+ * the default audience) and its scope stays within that resource's scopes. A `resource` sent here must name that same
+ * API (checked by the redemption's condition, so a mismatch burns nothing) → otherwise invalid_target.
  * Access token: RFC 9068 with `sub` = the user, `client_id`, `scope`, `sid`, `auth_time`, `gid` (the grant's public id:
  * a code replay, a refresh token's reuse or revocation revoke every token carrying it). With `openid`, an id_token
  * too (lib/tokens/id-token.ts), with the nonce the code kept.
@@ -21,6 +24,7 @@ import { randomIds } from '../core/ids';
 import { hashCode, s256 } from '../authorization/codes';
 import { sessionStillLive } from '../sessions/sessions';
 import { retention } from '../stores/keyspace';
+import { invalidTarget, resolveResource } from '../oauth/resources';
 import { capByRoles } from '../users/roles';
 import { wantsIdToken } from '../tokens/id-token';
 import { grantId as grantIdOf } from '../refresh/grant-id';
@@ -38,7 +42,7 @@ function needed(s: GrantServices) {
 
 export const authorizationCodeGrant: Grant = {
   grantType: 'authorization_code',
-  parameters: ['code', 'redirect_uri', 'code_verifier'],
+  parameters: ['code', 'redirect_uri', 'code_verifier', 'resource'],
   async handle({ params, client, clock }, services) {
     const { config } = services;
     const { codes, signInState, revocations, families } = needed(services);
@@ -50,6 +54,9 @@ export const authorizationCodeGrant: Grant = {
     if (!verifier) throw invalidRequest('code_verifier is required (PKCE)', 'missing_code_verifier');
     if (!VERIFIER.test(verifier)) throw invalidRequest('code_verifier must be 43 to 128 characters of A-Z a-z 0-9 - . _ ~', 'bad_code_verifier');
     if (code.length > 256) throw invalidGrant('The authorization code is invalid or expired', 'unknown_code');
+    // RFC 8707 §2.2: an undeclared resource → invalid_target; a declared one must be the code's (null: the default audience).
+    const presentedResource = params.get('resource') !== undefined ? resolveResource(params.get('resource'), config).audience : undefined;
+    const boundResource = presentedResource === undefined ? undefined : presentedResource === config.audience ? null : presentedResource;
 
     const now = epochSeconds(clock);
     const lifetimeSeconds = Math.min(client.tokenLifetimeSeconds ?? config.tokenLifetimeSeconds, config.maxTokenLifetimeSeconds);
@@ -62,7 +69,7 @@ export const authorizationCodeGrant: Grant = {
     const result = await guardDependency(
       codes.redeem(
         hashCode(code),
-        { clientId: client.clientId, redirectUri, codeChallenge: s256(verifier) },
+        { clientId: client.clientId, redirectUri, codeChallenge: s256(verifier), ...(boundResource !== undefined ? { resource: boundResource } : {}) },
         { redeemedAt: now, jti, tokenExp, grantId, expiresAt: retention.redeemedCode(now + config.authorizationCodeLifetimeSeconds, tokenExp, config.clockSkewSeconds) },
         now,
       ),
@@ -75,6 +82,7 @@ export const authorizationCodeGrant: Grant = {
       case 'mismatch':
         if (result.field === 'client_id') throw invalidGrant('The authorization code was issued to another client', 'client_mismatch');
         if (result.field === 'redirect_uri') throw invalidGrant('redirect_uri does not match the authorization request', 'redirect_uri_mismatch');
+        if (result.field === 'resource') throw invalidTarget('The resource is not the one of the authorization request', 'resource_mismatch');
         throw invalidGrant('The code_verifier does not match the code_challenge', 'pkce_mismatch');
       case 'reused': {
         const { record, redemption } = result;
@@ -102,7 +110,9 @@ export const authorizationCodeGrant: Grant = {
     const state = await guardDependency(signInState.read({ sid: record.sid, sub: record.sub }));
     if (!state.user || state.user.status !== 'active') throw invalidGrant('The user can no longer sign in', 'user_disabled');
     if (!sessionStillLive(state, record.sid, record.sub, now)) throw invalidGrant('The sign-in session has ended', 'session_ended');
-    const scopes = capByRoles(record.scopes, state.user.roles, config);
+    // The resource the code is bound to (still declared: undeclared since → invalid_target), its scopes only.
+    const target = resolveResource(record.resource, config);
+    const scopes = capByRoles(record.scopes, state.user.roles, config).filter((s) => !target.scopes || target.scopes.includes(s));
     if (scopes.length === 0) throw invalidGrant('The user no longer has any of the granted scopes', 'no_scope_for_user');
     const idToken = wantsIdToken(scopes)
       ? { issuer: config.issuer, clientId: client.clientId, user: state.user, scopes, authTime: record.authTime, sid: record.sid, nonce: record.nonce, lifetimeSeconds }
@@ -110,14 +120,14 @@ export const authorizationCodeGrant: Grant = {
     // A client allowed the refresh_token grant gets a refresh token with every code exchange (offline_access or not).
     const started =
       families && issuesRefreshTokens(client)
-        ? await guardDependency(startFamily(families, config, { familyKey: grantId, client, sub: record.sub, sid: record.sid, authTime: record.authTime, scopes, nowSeconds: now }))
+        ? await guardDependency(startFamily(families, config, { familyKey: grantId, client, sub: record.sub, sid: record.sid, authTime: record.authTime, scopes, nowSeconds: now, ...(record.resource !== undefined ? { resource: record.resource } : {}) }))
         : undefined;
     return {
       ...(idToken ? { idToken } : {}),
       ...(started ? { refreshToken: started.token } : {}),
       accessToken: {
         issuer: config.issuer,
-        audience: config.audience,
+        audience: target.audience,
         clientId: client.clientId,
         subject: record.sub,
         scopes,
@@ -125,7 +135,7 @@ export const authorizationCodeGrant: Grant = {
         jti,
         extraClaims: { sid: record.sid, auth_time: record.authTime, gid },
       },
-      auditDetail: { sid: record.sid, gid, ...(started ? { refresh_token: true } : {}) },
+      auditDetail: { sid: record.sid, gid, ...(started ? { refresh_token: true } : {}), ...(record.resource !== undefined ? { resource: record.resource } : {}) },
     };
   },
 };

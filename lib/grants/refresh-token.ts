@@ -13,11 +13,15 @@
  * OpenID Connect (Core 1.0 §12.2): a refresh whose scope keeps `openid` gets a new id_token with the family's sub, sid and
  * auth_time (the original sign-in), aud = the same client, no nonce (it binds an authentication request, and a refresh is
  * none), at_hash of the new access token, and the standard claims of the user item the BatchGetItem already read.
+ * RFC 8707: the access tokens are for the family's resource (the code's; default: the default audience); a `resource`
+ * sent here must name that same API → otherwise invalid_target (an undeclared one before the read, another declared
+ * one after it and before any write: nothing rotates).
  */
 import { epochSeconds } from '../core/clock';
 import { guardDependency } from '../core/dependency-guard';
 import { OAuthError, invalidRequest } from '../core/errors';
 import { DEFAULTS } from '../config/defaults';
+import { invalidTarget, resolveResource } from '../oauth/resources';
 import { invalidScope, parseScope } from '../oauth/scopes';
 import { deadReason, nextExpiry, presentedState, rotates } from '../refresh/family-state';
 import { grantId } from '../refresh/grant-id';
@@ -37,7 +41,7 @@ function needed(s: GrantServices) {
 
 export const refreshTokenGrant: Grant = {
   grantType: 'refresh_token',
-  parameters: ['refresh_token', 'scope'],
+  parameters: ['refresh_token', 'scope', 'resource'],
   async handle({ params, client, clock }, services) {
     const { config } = services;
     const { families, revocations } = needed(services);
@@ -46,6 +50,8 @@ export const refreshTokenGrant: Grant = {
     const parsed = parseRefreshToken(presented);
     if (!parsed) throw invalidGrant('malformed_refresh_token');
     const requested = params.get('scope') !== undefined ? parseScope(params.get('scope')!) : undefined;
+    // RFC 8707: an undeclared resource → invalid_target before any read; a declared one is compared with the family's below.
+    const presentedAudience = params.get('resource') !== undefined ? resolveResource(params.get('resource'), config).audience : undefined;
     const now = epochSeconds(clock);
     const graceSeconds = config.refreshTokens.reuseGraceSeconds;
     const hash = hashRefreshToken(presented);
@@ -55,6 +61,8 @@ export const refreshTokenGrant: Grant = {
     const f = state.family;
     if (!f || f.sid !== parsed.sid) throw invalidGrant('unknown_refresh_token');
     if (f.clientId !== client.clientId) throw invalidGrant('client_mismatch', 'The refresh token was issued to another client');
+    const audience = f.resource ?? config.audience;
+    if (presentedAudience !== undefined && presentedAudience !== audience) throw invalidTarget('The resource is not the one the refresh token was issued for', 'resource_mismatch');
     const dead = deadReason(state, now);
     if (dead) throw invalidGrant(dead);
     const which = presentedState(f, hash, now, graceSeconds);
@@ -100,7 +108,7 @@ export const refreshTokenGrant: Grant = {
       ...(idToken ? { idToken } : {}),
       accessToken: {
         issuer: config.issuer,
-        audience: config.audience,
+        audience,
         clientId: client.clientId,
         subject: f.sub,
         scopes,

@@ -17,6 +17,11 @@ export interface AuthorizationCodeRecord {
   authTime: number;
   /** OpenID Connect nonce, kept for the id_token of the next issue. */
   nonce?: string;
+  /**
+   * RFC 8707: the API the tokens are for (their `aud`), when the authorization request named one other than the
+   * default audience; absent → the default audience. The scopes above are already kept to that API's.
+   */
+  resource?: string;
   /** Epoch seconds. */
   issuedAt: number;
   /** Epoch seconds: no redemption at or after it (issuedAt + code lifetime, 60 s by default). */
@@ -41,6 +46,6 @@ export type RedeemResult =
   /** Already redeemed: a replay. The redemption says which token to revoke. */
   | { status: 'reused'; record: AuthorizationCodeRecord; redemption: CodeRedemption }
   /** The code exists and is live, but this request does not match it (nothing written, the code still works). */
-  | { status: 'mismatch'; record: AuthorizationCodeRecord; field: 'client_id' | 'redirect_uri' | 'code_verifier' }
+  | { status: 'mismatch'; record: AuthorizationCodeRecord; field: 'client_id' | 'redirect_uri' | 'code_verifier' | 'resource' }
   | { status: 'expired' }
   | { status: 'unknown' };

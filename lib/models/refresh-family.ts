@@ -18,6 +18,8 @@ export interface RefreshFamily {
   authTime: number;
   /** The scope granted at the code exchange: a refresh may narrow it, never widen it. */
   scopes: string[];
+  /** RFC 8707: the `aud` of its access tokens when not the default audience (the code's resource); never changes. */
+  resource?: string;
   /** The scope of the last access token (what introspection reports). */
   lastScopes: string[];
   createdAt: number;

@@ -4,8 +4,10 @@
  * to that API (custom.portcullis.resources), so a token for API A fails at API B's authorizer and carries none of
  * B's privileges. Without `resource` the token is for the default audience, with the scopes requested, as before.
  *
- * For every grant that takes `resource` (client_credentials, password; not yet the authorization endpoint, which
- * ignores it — it should call resolveResource with the request's `resource` and keep the answer with the code):
+ * Where `resource` is taken: the client_credentials and password grants at the token endpoint; the authorization
+ * endpoint (lib/authorization/request.ts: resolved and the scope trimmed before the sign-in, kept with the code, so
+ * the code exchange issues for it and a refresh family keeps it; a `resource` at the exchange or a refresh must name
+ * the same API → invalid_target). All of them use:
  *   - resolveResource: the target audience, or `invalid_target` (400) for an identifier that is not declared;
  *   - scopesForTarget: the granted scopes kept to the target's (shown in the answer's `scope`, RFC 6749 §3.3);
  *     none left → invalid_scope.

@@ -20,6 +20,8 @@ export interface StartFamilyInput {
   authTime: number;
   scopes: string[];
   nowSeconds: number;
+  /** RFC 8707: the API of the code exchange, when not the default audience; every refresh keeps it. */
+  resource?: string;
 }
 
 /** Whether the code exchange of this client gets a refresh token (whatever the scope: offline_access is not required). */
@@ -40,6 +42,7 @@ export async function startFamily(store: RefreshFamilyStore, config: Pick<Config
     sid: input.sid,
     authTime: input.authTime,
     scopes: [...input.scopes],
+    ...(input.resource !== undefined ? { resource: input.resource } : {}),
     lastScopes: [...input.scopes],
     createdAt: input.nowSeconds,
     lastUsedAt: input.nowSeconds,

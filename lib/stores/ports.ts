@@ -159,6 +159,14 @@ export interface SignInStateReader {
   read(keys: { sid: string; sub: string; consentClientId?: string }): Promise<SignInState>;
 }
 
+/** What a token request presents against a code's bindings. */
+export interface PresentedCode {
+  clientId: string;
+  redirectUri: string;
+  codeChallenge: string;
+  resource?: string | null;
+}
+
 /** Authorization codes, stored by the SHA-256 of the code (lib/authorization/codes.ts). */
 export interface AuthorizationCodeStore {
   /** `codeHash`: hex SHA-256 of the code. Fails with ConflictError if it exists. */
@@ -167,10 +175,12 @@ export interface AuthorizationCodeStore {
    * Redeems the code with ONE conditional write when it is live, unredeemed and every binding matches (client,
    * redirect_uri, the S256 challenge of the presented verifier); records which token comes of it. Otherwise nothing
    * is written and a consistent read says why (a replay returns what the first redemption recorded).
+   * `presented.resource` (RFC 8707, the token request's `resource`): undefined → not checked; null → the code must be
+   * for the default audience (no resource); a string → the code's resource must be exactly it.
    */
   redeem(
     codeHash: string,
-    presented: { clientId: string; redirectUri: string; codeChallenge: string },
+    presented: PresentedCode,
     redemption: CodeRedemption & { expiresAt: number },
     nowSeconds: number,
   ): Promise<RedeemResult>;

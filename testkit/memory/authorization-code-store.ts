@@ -1,6 +1,6 @@
 /** In-memory AuthorizationCodeStore (same contract as DynamoDB's): a redemption is one synchronous step, so atomic. */
 import type { AuthorizationCodeRecord, CodeRedemption, RedeemResult } from '../../lib/models/authorization-code';
-import { ConflictError, type AuthorizationCodeStore } from '../../lib/stores/ports';
+import { ConflictError, type AuthorizationCodeStore, type PresentedCode } from '../../lib/stores/ports';
 
 interface Item {
   record: AuthorizationCodeRecord;
@@ -17,7 +17,7 @@ export class MemoryAuthorizationCodeStore implements AuthorizationCodeStore {
 
   async redeem(
     codeHash: string,
-    presented: { clientId: string; redirectUri: string; codeChallenge: string },
+    presented: PresentedCode,
     redemption: CodeRedemption & { expiresAt: number },
     nowSeconds: number,
   ): Promise<RedeemResult> {
@@ -29,6 +29,7 @@ export class MemoryAuthorizationCodeStore implements AuthorizationCodeStore {
     if (record.clientId !== presented.clientId) return { status: 'mismatch', record, field: 'client_id' };
     if (record.redirectUri !== presented.redirectUri) return { status: 'mismatch', record, field: 'redirect_uri' };
     if (record.codeChallenge !== presented.codeChallenge) return { status: 'mismatch', record, field: 'code_verifier' };
+    if (presented.resource !== undefined && (record.resource ?? null) !== presented.resource) return { status: 'mismatch', record, field: 'resource' };
     const { expiresAt: _ttl, ...done } = redemption;
     item.redemption = done;
     return { status: 'redeemed', record };

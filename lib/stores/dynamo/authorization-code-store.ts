@@ -3,6 +3,7 @@
  *   doc (S)            the record, JSON
  *   clientId, redirectUri, codeChallenge (S), codeExpiresAt (N)   the bindings, as attributes, so that the redemption
  *                      is ONE conditional UpdateItem that checks them all
+ *   resource (S)       RFC 8707: the API the code is for, only when not the default audience (checked when presented)
  *   redeemedAt, tokenExp (N), jti, grantId (S)                  written by that redemption
  *   expiresAt (N)      TTL: codeExpiresAt; once redeemed, the issued token's exp + skew (a replay is recognised as
  *                      long as the token lives, RFC 6749 §4.1.2)
@@ -12,7 +13,7 @@
 import { ConditionalCheckFailedException, GetItemCommand, PutItemCommand, UpdateItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { AuthorizationCodeRecord, CodeRedemption, RedeemResult } from '../../models/authorization-code';
 import { keyspace, retention, sortKeys } from '../keyspace';
-import { ConflictError, type AuthorizationCodeStore } from '../ports';
+import { ConflictError, type AuthorizationCodeStore, type PresentedCode } from '../ports';
 import type { DocTable } from './doc-table';
 
 const SK = sortKeys.authorizationCode;
@@ -35,6 +36,7 @@ export class DynamoAuthorizationCodeStore implements AuthorizationCodeStore {
             redirectUri: { S: record.redirectUri },
             codeChallenge: { S: record.codeChallenge },
             codeExpiresAt: n(record.codeExpiresAt),
+            ...(record.resource !== undefined ? { resource: { S: record.resource } } : {}),
             expiresAt: n(retention.unredeemedCode(record.codeExpiresAt)),
           },
           ConditionExpression: 'attribute_not_exists(pk)',
@@ -48,10 +50,13 @@ export class DynamoAuthorizationCodeStore implements AuthorizationCodeStore {
 
   async redeem(
     codeHash: string,
-    presented: { clientId: string; redirectUri: string; codeChallenge: string },
+    presented: PresentedCode,
     redemption: CodeRedemption & { expiresAt: number },
     nowSeconds: number,
   ): Promise<RedeemResult> {
+    // RFC 8707: a resource presented at the token endpoint must be the code's (null: the code has none).
+    const resourceCondition =
+      presented.resource === undefined ? '' : presented.resource === null ? ' AND attribute_not_exists(#res)' : ' AND #res = :res';
     try {
       const out = await this.table.client.send(
         new UpdateItemCommand({
@@ -59,7 +64,9 @@ export class DynamoAuthorizationCodeStore implements AuthorizationCodeStore {
           Key: key(codeHash),
           UpdateExpression: 'SET redeemedAt = :at, jti = :jti, tokenExp = :exp, grantId = :gid, expiresAt = :ttl',
           ConditionExpression:
-            'attribute_exists(pk) AND attribute_not_exists(redeemedAt) AND codeExpiresAt > :now AND clientId = :c AND redirectUri = :r AND codeChallenge = :cc',
+            'attribute_exists(pk) AND attribute_not_exists(redeemedAt) AND codeExpiresAt > :now AND clientId = :c AND redirectUri = :r AND codeChallenge = :cc' +
+            resourceCondition,
+          ...(resourceCondition ? { ExpressionAttributeNames: { '#res': 'resource' } } : {}),
           ExpressionAttributeValues: {
             ':at': n(redemption.redeemedAt),
             ':jti': { S: redemption.jti },
@@ -70,6 +77,7 @@ export class DynamoAuthorizationCodeStore implements AuthorizationCodeStore {
             ':c': { S: presented.clientId },
             ':r': { S: presented.redirectUri },
             ':cc': { S: presented.codeChallenge },
+            ...(typeof presented.resource === 'string' ? { ':res': { S: presented.resource } } : {}),
           },
           ReturnValues: 'ALL_NEW',
         }),
@@ -82,7 +90,7 @@ export class DynamoAuthorizationCodeStore implements AuthorizationCodeStore {
   }
 
   /** The redemption was refused: one consistent read says why. */
-  private async whyNot(codeHash: string, presented: { clientId: string; redirectUri: string; codeChallenge: string }, nowSeconds: number): Promise<RedeemResult> {
+  private async whyNot(codeHash: string, presented: PresentedCode, nowSeconds: number): Promise<RedeemResult> {
     const out = await this.table.client.send(new GetItemCommand({ TableName: this.table.tableName, Key: key(codeHash), ConsistentRead: true }));
     const item = out.Item;
     if (!item?.doc?.S) return { status: 'unknown' };
@@ -97,6 +105,8 @@ export class DynamoAuthorizationCodeStore implements AuthorizationCodeStore {
     if (Number(item.codeExpiresAt?.N ?? 0) <= nowSeconds) return { status: 'expired' };
     if (record.clientId !== presented.clientId) return { status: 'mismatch', record, field: 'client_id' };
     if (record.redirectUri !== presented.redirectUri) return { status: 'mismatch', record, field: 'redirect_uri' };
+    if (record.codeChallenge !== presented.codeChallenge) return { status: 'mismatch', record, field: 'code_verifier' };
+    if (presented.resource !== undefined && (item.resource?.S ?? null) !== presented.resource) return { status: 'mismatch', record, field: 'resource' };
     return { status: 'mismatch', record, field: 'code_verifier' };
   }
 }

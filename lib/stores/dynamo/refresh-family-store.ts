@@ -1,7 +1,7 @@
 /**
  * Refresh-token families in the shared table: refresh#<sub> / family#<familyKey>. The fields a refresh changes are
  * attributes of their own, so that ONE conditional UpdateItem rotates the family; the rest is the JSON `doc`.
- *   doc (S)                 familyKey, gid, sub, clientId, sid, authTime, scopes, createdAt, rotation,
+ *   doc (S)                 familyKey, gid, sub, clientId, sid, authTime, scopes, resource, createdAt, rotation,
  *                           absoluteExpiresAt, idleLifetimeSeconds (never change)
  *   cur, prev (S)           SHA-256 of the current and the previous token (never a token)
  *   rotatedAt (N)           when cur became current by rotation: prev's grace window starts there
@@ -38,6 +38,7 @@ function toItem(f: RefreshFamily): Item {
     sid: f.sid,
     authTime: f.authTime,
     scopes: f.scopes,
+    ...(f.resource !== undefined ? { resource: f.resource } : {}),
     createdAt: f.createdAt,
     rotation: f.rotation,
     absoluteExpiresAt: f.absoluteExpiresAt,

@@ -44,6 +44,16 @@ export function authorizationCodeStoreContract(name: string, make: () => Promise
       expect((await store.redeem('h1', presented, redemption('j1'), NOW + 1)).status).toBe('redeemed');
     });
 
+    test('RFC 8707: a presented resource must be the code\'s (null: none); a mismatch is refused and burns nothing', async () => {
+      const bound = { ...record, resource: 'https://api2.example' };
+      await store.create('h2', bound);
+      expect(await store.redeem('h2', { ...presented, resource: 'https://api3.example' }, redemption('j1'), NOW + 1)).toEqual({ status: 'mismatch', record: bound, field: 'resource' });
+      expect(await store.redeem('h2', { ...presented, resource: null }, redemption('j1'), NOW + 1)).toEqual({ status: 'mismatch', record: bound, field: 'resource' });
+      expect(await store.redeem('h1', { ...presented, resource: 'https://api2.example' }, redemption('j1'), NOW + 1)).toEqual({ status: 'mismatch', record, field: 'resource' });
+      expect(await store.redeem('h2', { ...presented, resource: 'https://api2.example' }, redemption('j2'), NOW + 1)).toEqual({ status: 'redeemed', record: bound });
+      expect(await store.redeem('h1', { ...presented, resource: null }, redemption('j3'), NOW + 1)).toEqual({ status: 'redeemed', record });
+    });
+
     test('at its expiry a code can no longer be redeemed', async () => {
       expect(await store.redeem('h1', presented, redemption('j1'), NOW + 60)).toEqual({ status: 'expired' });
     });

@@ -70,6 +70,13 @@ export function refreshFamilyStoreContract(name: string, make: () => Promise<Ref
       expect((await w.store.read({ ...keys, familyKey: 'other' })).family).toBeUndefined();
     });
 
+    test('RFC 8707: a family keeps its resource (absent when the default audience)', async () => {
+      await w.store.create(family({ familyKey: 'famR', resource: 'https://api2.example' }));
+      expect((await w.store.get('usr_a', 'famR'))?.resource).toBe('https://api2.example');
+      await w.store.create(family());
+      expect(await w.store.get('usr_a', 'fam1')).not.toHaveProperty('resource');
+    });
+
     test('rotation from the current token: it becomes previous, the new one current, generation + 1; a stale hash changes nothing', async () => {
       await w.store.create(family({ previousHash: 'h0' }));
       w.clock.advance(5_000);
