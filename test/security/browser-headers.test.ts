@@ -8,7 +8,7 @@
 import { seedPeopleDemo } from '../../infra/local/people-demo';
 import { demoAppRedirectUri, handleDemoAppRequest } from '../../lib/demo-app/demo-app';
 import { parseQueryString } from '../../lib/http/request';
-import { BROWSER_PAGES, browserHeaderProblems, cookieProblems, seen, seenInProcess, type PageContext } from '../../testkit/browser-headers';
+import { BROWSER_PAGES, browserHeaderProblems, clearsCookie, cookieProblems, seen, seenInProcess, type PageContext } from '../../testkit/browser-headers';
 import { browserRequest, CookieJar, formFields, peopleWorld } from '../../testkit/people-world';
 import { startTestStack, type TestStack } from '../../testkit/stack';
 import { readFileSync } from 'node:fs';
@@ -34,6 +34,20 @@ describe('the header and cookie checks themselves', () => {
     expect(cookieProblems('__Host-sid=1; Path=/; HttpOnly; Secure; SameSite=Lax', { secure: true })).toEqual([]);
     expect(cookieProblems('flow=1; Path=/demo/app; HttpOnly; Secure; SameSite=Lax', { secure: true })).toEqual([]);
     expect(cookieProblems('flow=1; Path=/demo/app; HttpOnly; SameSite=Lax', { secure: true })).toEqual(['cookie flow: not Secure on an https issuer']);
+  });
+});
+
+describe('the cookie-clearing check', () => {
+  const answer = (...cookies: string[]) => {
+    const h = new Headers();
+    for (const c of cookies) h.append('set-cookie', c);
+    return new Response(null, { status: 303, headers: h });
+  };
+  it('passes an emptied cookie with Max-Age=0 and fails a missing or still-set one', () => {
+    expect(clearsCookie(answer('portcullis-session=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax'), 'portcullis-session')).toEqual([]);
+    expect(clearsCookie(answer(), 'portcullis-session')).toEqual(['does not clear portcullis-session']);
+    expect(clearsCookie(answer('portcullis-session=abc; Path=/; Max-Age=0; HttpOnly; SameSite=Lax'), 'portcullis-session')).toHaveLength(1);
+    expect(clearsCookie(answer('portcullis-session=; Path=/; HttpOnly; SameSite=Lax'), 'portcullis-session')).toHaveLength(1);
   });
 });
 
