@@ -9,6 +9,7 @@
  * Seeded: PORTCULLIS_FUZZ_SEED (default 19, so CI is repeatable; `random` for a new one). A failure prints the seed
  * and fast-check's counterexample and path.
  */
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { seedPeopleDemo } from '../../infra/local/people-demo';
 import { FUZZ_ENDPOINTS, type FuzzContext } from '../../testkit/fuzz/endpoints';
@@ -30,18 +31,19 @@ const MIN_RUNS = Math.min(RUNS, 5);
  * revocation record, the feed's clock and the family's state change on a refused request, as they must.
  */
 const REFUSAL_WRITES: Record<string, RegExp> = { '/oauth2/token': /^(added|changed) (revocation#grant#\S+ revocation|revocation#feed head|refresh#\S+ family#\S+)$/ };
-const VERIFIER = 'dBjftJeZ4CVP-mJ92K9ekt2uMyfl6R05obTwwohPTnI'; // RFC 7636 App. B: authorizeQuery's challenge
+const VERIFIER = 'fuzz-verifier-0123456789-0123456789-0123456789';
+const CHALLENGE = createHash('sha256').update(VERIFIER).digest('base64url');
 
 /** A code flow of a public client in `jar` (signing in when the jar has no session): its token answer. */
 async function codeFlow(url: string, clientId: string, redirectUri: string, jar: Map<string, string>, user: { username: string; password: string }) {
-  const query = authorizeQuery(clientId, redirectUri, { scope: 'openid read:data', nonce: 'n' });
+  const query = authorizeQuery(clientId, redirectUri, { scope: 'openid read:data', nonce: 'n', code_challenge: CHALLENGE });
   let res = await visit(`${url}/oauth2/authorize?${query}`, jar);
   if (res.status === 200) res = await visit(`${url}/oauth2/login`, jar, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ ...hiddenFields(await res.text()), ...user }).toString() });
   const code = new URL(res.headers.get('location') ?? 'x:/').searchParams.get('code');
   if (!code) throw new Error(`no code: ${res.status} ${res.headers.get('location')}`);
   const token = await fetch(`${url}/oauth2/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: VERIFIER, client_id: clientId }) });
   const body = (await token.json()) as { access_token: string; refresh_token?: string; id_token?: string };
-  if (!body.refresh_token || !body.id_token) throw new Error(`code exchange: ${token.status} ${JSON.stringify(Object.keys(body))}`);
+  if (!body.refresh_token || !body.id_token) throw new Error(`code exchange: ${token.status} ${JSON.stringify({ ...body, access_token: undefined, id_token: undefined })}`);
   return body as { access_token: string; refresh_token: string; id_token: string };
 }
 
