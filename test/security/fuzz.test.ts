@@ -90,6 +90,14 @@ test('every endpoint of openapi.yaml has a fuzz generator', () => {
   expect(FUZZ_ENDPOINTS.map((e) => e.path).filter((p) => p !== '*').sort()).toEqual(Object.keys(doc.paths).sort());
 });
 
+test('the no-store invariant: a token member without no-store fails; a discovery document naming the grants does not', () => {
+  const get = { method: 'GET', target: '/.well-known/openid-configuration', headers: {} };
+  const answer = (body: object, cacheControl: string) => ({ status: 200, headers: { 'content-type': 'application/json', 'cache-control': cacheControl }, setCookies: [], body: JSON.stringify(body) });
+  const NO_STORE = 'a token-bearing answer without Cache-Control: no-store';
+  expect(answerProblems(doc, '/.well-known/openid-configuration', get, answer({ grant_types_supported: ['refresh_token'], id_token_signing_alg_values_supported: ['RS256'] }, 'public, max-age=300'))).not.toContain(NO_STORE);
+  expect(answerProblems(doc, '/.well-known/openid-configuration', get, answer({ issuer: 'x', refresh_token: 'y' }, 'public, max-age=300'))).toContain(NO_STORE);
+});
+
 describe.each(FUZZ_ENDPOINTS.map((e, i) => [e.path, e, i] as const))('fuzzing %s', (path, endpoint, index) => {
   it('holds every invariant', async () => {
     const table = stack.table;
