@@ -96,6 +96,20 @@ const tokenFields = (ctx: FuzzContext) => ({
   password: param(fc.constant(ctx.password)),
 });
 
+/** The user's real refresh token from its own public client, well formed: the first one rotates it, the later ones are reuses (400, the family revoked). */
+const realRefresh = (ctx: FuzzContext): fc.Arbitrary<FuzzRequest> =>
+  fc
+    .record({ scope: fc.constantFrom(undefined, 'openid', 'read:data', 'openid read:data write:data'), noise: noiseHeaders })
+    .map((r) =>
+      build({
+        method: 'POST',
+        path: '/oauth2/token',
+        body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: ctx.user.refreshToken, client_id: ctx.user.clientId, ...(r.scope ? { scope: r.scope } : {}) }).toString(),
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        noise: r.noise,
+      }),
+    );
+
 const presentedFields = (ctx: FuzzContext) => ({
   token: param(fc.oneof(fc.constant(ctx.accessToken), junkJwt, fc.constant(`${ctx.accessToken}x`))),
   token_type_hint: param(fc.constantFrom('access_token', 'refresh_token', 'id_token', 'ACCESS_TOKEN')),
@@ -228,7 +242,7 @@ const unrouted: FuzzEndpoint = {
 };
 
 export const FUZZ_ENDPOINTS: FuzzEndpoint[] = [
-  clientForm('/oauth2/token', tokenFields),
+  { path: '/oauth2/token', requests: (ctx) => fc.oneof({ weight: 5, arbitrary: clientForm('/oauth2/token', tokenFields).requests(ctx) }, { weight: 1, arbitrary: realRefresh(ctx) }) },
   clientForm('/oauth2/revoke', presentedFields),
   clientForm('/oauth2/introspect', presentedFields),
   simpleGet('/.well-known/jwks.json'),
