@@ -22,7 +22,7 @@ export interface FuzzContext {
   accessToken: string;
   /** A signed-in user's session cookie (`portcullis-session`), and from the demo app's code flows: a refresh token, an
    *  access token with `openid` (another grant, so the refresh token's reuse does not revoke it) and an id_token. */
-  user: { clientId: string; sessionCookie: string; refreshToken: string; accessToken: string; idToken: string; postLogoutRedirectUri: string };
+  user: { clientId: string; sessionCookie: string; refreshToken: string; retiredRefreshToken: string; accessToken: string; idToken: string; postLogoutRedirectUri: string };
   /** A real sign-in page's form and cookie. */
   signIn: { csrfCookie: string; csrf: string; authRequest: string };
   username: string;
@@ -96,15 +96,15 @@ const tokenFields = (ctx: FuzzContext) => ({
   password: param(fc.constant(ctx.password)),
 });
 
-/** The user's real refresh token from its own public client, well formed: the first one rotates it, the later ones are reuses (400, the family revoked). */
+/** The user's real refresh tokens from its own public client, well formed: a live one (rotated, then refreshed again inside the grace window) and a retired one (a reuse: 400, its family revoked). */
 const realRefresh = (ctx: FuzzContext): fc.Arbitrary<FuzzRequest> =>
   fc
-    .record({ scope: fc.constantFrom(undefined, 'openid', 'read:data', 'openid read:data write:data'), noise: noiseHeaders })
+    .record({ token: fc.constantFrom(ctx.user.refreshToken, ctx.user.retiredRefreshToken), scope: fc.constantFrom(undefined, 'openid', 'read:data', 'openid read:data write:data'), noise: noiseHeaders })
     .map((r) =>
       build({
         method: 'POST',
         path: '/oauth2/token',
-        body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: ctx.user.refreshToken, client_id: ctx.user.clientId, ...(r.scope ? { scope: r.scope } : {}) }).toString(),
+        body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: r.token, client_id: ctx.user.clientId, ...(r.scope ? { scope: r.scope } : {}) }).toString(),
         headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
         noise: r.noise,
       }),
