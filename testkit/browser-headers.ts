@@ -98,6 +98,15 @@ export interface PageVisit {
   /** Expected status (a page that answers otherwise is a broken list, not a pass). */
   status: number;
   run(ctx: PageContext, jar: Map<string, string>): Promise<Response>;
+  /** What else this answer must show (problems; empty: it does). */
+  check?(res: Response): string[];
+}
+
+/** The answer clears this cookie: Max-Age=0 with an empty value (its flags are checked like every cookie's). */
+export function clearsCookie(res: Response, name: string): string[] {
+  const c = res.headers.getSetCookie().find((x) => x.startsWith(`${name}=`));
+  if (!c) return [`does not clear ${name}`];
+  return /^[^=]+=;/.test(c) && /;\s*max-age=0(;|$)/i.test(c) ? [] : [`${name} not cleared: ${c}`];
 }
 
 const challenge = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
@@ -128,15 +137,20 @@ export function hiddenFields(page: string): Record<string, string> {
 
 const form = { 'content-type': 'application/x-www-form-urlencoded' };
 let lastPage = '';
+let lastLocation = '';
 const keep = async (res: Response) => {
   lastPage = await res.clone().text();
   return res;
 };
+const keepLocation = (res: Response) => {
+  lastLocation = res.headers.get('location') ?? '';
+  return res;
+};
 
 /**
- * Every HTML page and redirect, in the order a browser meets them (one jar for the whole list: sign-in, SSO, consent).
- * Pages the other issues add go here: logout (GET/POST /oauth2/logout: the page and the redirect, the cleared session
- * cookie), and any OpenID Connect page.
+ * Every HTML page and redirect, in the order a browser meets them (one jar for the whole list: sign-in, SSO, consent,
+ * the demo app, then RP-initiated logout: the demo app's sign-out, the confirmation page, an unregistered URI, the
+ * confirmed logout that clears the session cookie).
  */
 export const BROWSER_PAGES: PageVisit[] = [
   { name: 'authorize: unknown client (error page)', status: 400, run: (c, j) => visit(`${c.url}/oauth2/authorize?${authorizeQuery('nobody', c.firstParty.redirectUri)}`, j) },
@@ -157,5 +171,14 @@ export const BROWSER_PAGES: PageVisit[] = [
   { name: 'demo app: login (redirect, sets the flow cookie)', status: 302, run: (c, j) => visit(`${c.url}/demo/app/login`, j) },
   { name: 'demo app: callback with a refused code (error page, clears the flow cookie)', status: 400, run: (c, j) => visit(`${c.url}/demo/app/callback?${new URLSearchParams({ code: 'nope', state: (j.get('demo-app-flow') ?? '').split('.')[0], iss: c.url })}`, j) },
   { name: 'demo app: callback without the flow (error page)', status: 400, run: (c, j) => visit(`${c.url}/demo/app/callback?code=x&state=y`, j) },
+  { name: 'demo app: logout (redirect to the end_session_endpoint, clears its id_token cookie)', status: 302, run: async (c, j) => keepLocation(await visit(`${c.url}/demo/app/logout`, j)) },
+  { name: 'logout: the confirmation page (signed in, no hint)', status: 200, run: async (_c, j) => keep(await visit(`${lastLocation}&state=st`, j)) },
+  { name: 'logout: an unregistered post_logout_redirect_uri (error page, no redirect)', status: 400, run: (c, j) => visit(`${c.url}/oauth2/logout?${new URLSearchParams({ client_id: c.firstParty.clientId, post_logout_redirect_uri: 'https://evil.example/' })}`, j) },
+  {
+    name: 'logout: confirmed (redirect to the registered URI with state, clears the session cookie)',
+    status: 303,
+    run: (c, j) => visit(`${c.url}/oauth2/logout`, j, { method: 'POST', headers: form, body: new URLSearchParams({ ...hiddenFields(lastPage), decision: 'logout' }).toString() }),
+    check: (res) => [...clearsCookie(res, 'portcullis-session'), ...(new URL(res.headers.get('location') ?? 'x:/').searchParams.get('state') === 'st' ? [] : [`Location ${res.headers.get('location')}`])],
+  },
   { name: 'docs: the rendered API description', status: 200, run: (c, j) => visit(`${c.url}/docs`, j) },
 ];

@@ -8,7 +8,7 @@
 import { seedPeopleDemo } from '../../infra/local/people-demo';
 import { demoAppRedirectUri, handleDemoAppRequest } from '../../lib/demo-app/demo-app';
 import { parseQueryString } from '../../lib/http/request';
-import { BROWSER_PAGES, browserHeaderProblems, cookieProblems, seen, seenInProcess, type PageContext } from '../../testkit/browser-headers';
+import { BROWSER_PAGES, browserHeaderProblems, clearsCookie, cookieProblems, seen, seenInProcess, type PageContext } from '../../testkit/browser-headers';
 import { browserRequest, CookieJar, formFields, peopleWorld } from '../../testkit/people-world';
 import { startTestStack, type TestStack } from '../../testkit/stack';
 import { readFileSync } from 'node:fs';
@@ -37,6 +37,20 @@ describe('the header and cookie checks themselves', () => {
   });
 });
 
+describe('the cookie-clearing check', () => {
+  const answer = (...cookies: string[]) => {
+    const h = new Headers();
+    for (const c of cookies) h.append('set-cookie', c);
+    return new Response(null, { status: 303, headers: h });
+  };
+  it('passes an emptied cookie with Max-Age=0 and fails a missing or still-set one', () => {
+    expect(clearsCookie(answer('portcullis-session=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax'), 'portcullis-session')).toEqual([]);
+    expect(clearsCookie(answer(), 'portcullis-session')).toEqual(['does not clear portcullis-session']);
+    expect(clearsCookie(answer('portcullis-session=abc; Path=/; Max-Age=0; HttpOnly; SameSite=Lax'), 'portcullis-session')).toHaveLength(1);
+    expect(clearsCookie(answer('portcullis-session=; Path=/; HttpOnly; SameSite=Lax'), 'portcullis-session')).toHaveLength(1);
+  });
+});
+
 describe('every page and redirect of the local stack', () => {
   let stack: TestStack;
   let ctx: PageContext;
@@ -61,13 +75,15 @@ describe('every page and redirect of the local stack', () => {
   it('answers each with the security headers and cookie flags (plain http: no Secure, no __Host-)', async () => {
     const jar = new Map<string, string>();
     const results: Array<[string, number, string[]]> = [];
+    let signedIn = false;
     for (const p of BROWSER_PAGES) {
       const res = await p.run(ctx, jar);
-      results.push([p.name, res.status, browserHeaderProblems(seen(res), { secure: false })]);
+      results.push([p.name, res.status, [...browserHeaderProblems(seen(res), { secure: false }), ...(p.check?.(res) ?? [])]]);
+      signedIn ||= jar.has('portcullis-session');
     }
     expect(results).toEqual(BROWSER_PAGES.map((p) => [p.name, p.status, []]));
-    // The list covered the cookies that matter: the session and CSRF cookies, the demo app's flow cookie.
-    expect([...jar.keys()].sort()).toEqual(expect.arrayContaining(['portcullis-session']));
+    // The list covered the session cookie: set by the sign-in, cleared by the logout at the end.
+    expect([signedIn, jar.has('portcullis-session')]).toEqual([true, false]);
   }, 120_000);
 
   it('serves openapi.yaml as the repository has it, and /docs renders every path of it without script', async () => {

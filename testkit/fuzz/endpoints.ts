@@ -3,13 +3,9 @@
  * Each makes valid and invalid requests for its endpoint: the right and wrong methods, parameter combinations and
  * duplicates, encodings, sizes, unicode, content types, header casing, credentials, cookies on browser endpoints.
  *
- * Adding an endpoint: one entry in FUZZ_ENDPOINTS. For the endpoints other issues add:
- *   grant_type=refresh_token / password: add the grant and its parameters (refresh_token; username, password) to
- *     TOKEN_GRANTS / tokenFields below (they are already sent as unsupported grants);
- *   GET /.well-known/openid-configuration: `simpleGet('/.well-known/openid-configuration')`;
- *   GET|POST /oauth2/userinfo: `bearerRoute('/oauth2/userinfo', ['GET', 'POST'])`;
- *   GET|POST /oauth2/logout: a browser entry like `authorize` (id_token_hint, post_logout_redirect_uri, state,
- *     client_id; the session cookie).
+ * Adding an endpoint: one entry in FUZZ_ENDPOINTS (and a grant: its name in TOKEN_GRANTS, its fields in tokenFields).
+ * The token endpoint gets a real refresh token of the demo app (its first use rotates it, later ones are refused
+ * reuses that revoke the family); userinfo a user's access token with `openid`; logout a real id_token and session.
  */
 import fc from 'fast-check';
 import { basicCredentials, bodyOf, casing, contentType, cookieHeader, formOf, hostileValue, param, safeTarget, type FuzzRequest } from './requests';
@@ -24,6 +20,9 @@ export interface FuzzContext {
   publicClient: { id: string; redirectUri: string };
   /** A valid access token of `client` (read:data). */
   accessToken: string;
+  /** A signed-in user's session cookie (`portcullis-session`), and from the demo app's code flows: a refresh token, an
+   *  access token with `openid` (another grant, so the refresh token's reuse does not revoke it) and an id_token. */
+  user: { clientId: string; sessionCookie: string; refreshToken: string; retiredRefreshToken: string; accessToken: string; idToken: string; postLogoutRedirectUri: string };
   /** A real sign-in page's form and cookie. */
   signIn: { csrfCookie: string; csrf: string; authRequest: string };
   username: string;
@@ -59,7 +58,7 @@ const junkJwt = fc.constantFrom('eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.', 'eyJhbGc
 
 /** The client authentication fields of a form (client_secret_post, private_key_jwt, public client_id). */
 const clientFields = (ctx: FuzzContext) => ({
-  client_id: param(fc.constantFrom(ctx.client.id, ctx.decoy, ctx.publicClient.id)),
+  client_id: param(fc.constantFrom(ctx.client.id, ctx.decoy, ctx.publicClient.id, ctx.user.clientId)),
   client_secret: fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: param(fc.constant(ctx.client.secret)) }),
   client_assertion_type: fc.oneof({ weight: 4, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: param(fc.constant(ASSERTION_TYPE)) }),
   client_assertion: fc.oneof({ weight: 4, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: param(junkJwt) }),
@@ -92,10 +91,24 @@ const tokenFields = (ctx: FuzzContext) => ({
   code: param(fc.string({ minLength: 10, maxLength: 60 })),
   redirect_uri: param(fc.constant(ctx.publicClient.redirectUri)),
   code_verifier: param(fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyzABC0123456789-._~'), minLength: 43, maxLength: 43 })),
-  refresh_token: param(fc.string({ maxLength: 60 })),
+  refresh_token: param(fc.oneof({ weight: 2, arbitrary: fc.constant(ctx.user.refreshToken) }, { weight: 1, arbitrary: fc.string({ maxLength: 60 }) })),
   username: param(fc.constant(ctx.username)),
   password: param(fc.constant(ctx.password)),
 });
+
+/** The user's real refresh tokens from its own public client, well formed: a live one (rotated, then refreshed again inside the grace window) and a retired one (a reuse: 400, its family revoked). */
+const realRefresh = (ctx: FuzzContext): fc.Arbitrary<FuzzRequest> =>
+  fc
+    .record({ token: fc.constantFrom(ctx.user.refreshToken, ctx.user.retiredRefreshToken), scope: fc.constantFrom(undefined, 'openid', 'read:data', 'openid read:data write:data'), noise: noiseHeaders })
+    .map((r) =>
+      build({
+        method: 'POST',
+        path: '/oauth2/token',
+        body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: r.token, client_id: ctx.user.clientId, ...(r.scope ? { scope: r.scope } : {}) }).toString(),
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        noise: r.noise,
+      }),
+    );
 
 const presentedFields = (ctx: FuzzContext) => ({
   token: param(fc.oneof(fc.constant(ctx.accessToken), junkJwt, fc.constant(`${ctx.accessToken}x`))),
@@ -111,8 +124,8 @@ export const simpleGet = (path: string): FuzzEndpoint => ({
       .map((r) => build({ method: r.method, path, query: r.query, body: r.method === 'GET' || r.method === 'HEAD' ? undefined : r.body, headers: {}, noise: r.noise })),
 });
 
-/** A route behind an authorizer: bearer tokens right, wrong, duplicated, in odd places. */
-export const bearerRoute = (path: string, methods: string[]): FuzzEndpoint => ({
+/** A route behind an authorizer: bearer tokens right, wrong, duplicated, in odd places (`token`: another valid one). */
+export const bearerRoute = (path: string, methods: string[], token?: (ctx: FuzzContext) => string): FuzzEndpoint => ({
   path,
   requests: (ctx) =>
     fc
@@ -121,6 +134,7 @@ export const bearerRoute = (path: string, methods: string[]): FuzzEndpoint => ({
         auth: fc.oneof(
           fc.constant(undefined),
           fc.constant(`Bearer ${ctx.accessToken}`),
+          fc.constant(token ? `Bearer ${token(ctx)}` : undefined),
           junkJwt.map((t) => `Bearer ${t}`),
           fc.constantFrom(`bearer ${ctx.accessToken}`, `Bearer  ${ctx.accessToken}`, `Basic ${ctx.accessToken}`, ctx.accessToken, 'Bearer', `Bearer ${ctx.accessToken}, Bearer x`),
           hostileValue,
@@ -191,6 +205,33 @@ const demoCallback: FuzzEndpoint = {
       ),
 };
 
+/** RP-initiated logout: the real id_token, session cookie and registered URI, or junk; GET query or POST form (the confirmation form's fields too). */
+const logout: FuzzEndpoint = {
+  path: '/oauth2/logout',
+  requests: (ctx) =>
+    fc
+      .record({
+        method: methodOf('GET', 'POST'),
+        params: formOf({
+          id_token_hint: param(fc.oneof(fc.constant(ctx.user.idToken), junkJwt, fc.constant(ctx.accessToken))),
+          client_id: param(fc.constantFrom(ctx.user.clientId, ctx.publicClient.id, ctx.client.id, ctx.decoy)),
+          post_logout_redirect_uri: param(fc.constantFrom(ctx.user.postLogoutRedirectUri, `${ctx.user.postLogoutRedirectUri}&x=1`, 'https://evil.example/', ctx.publicClient.redirectUri)),
+          state: param(fc.string({ maxLength: 30 })),
+          decision: fc.option(param(fc.constantFrom('logout', 'stay', 'LOGOUT')), { nil: undefined }),
+          csrf: fc.option(param(fc.string({ maxLength: 20 })), { nil: undefined }),
+        }),
+        type: contentType,
+        cookie: cookieHeader(SESSION_COOKIES, { 'portcullis-session': ctx.user.sessionCookie }),
+        cookieName: casing('Cookie'),
+        noise: noiseHeaders,
+      })
+      .map((r) =>
+        r.method.toUpperCase() === 'GET'
+          ? build({ method: r.method, path: '/oauth2/logout', query: r.params, headers: { [r.cookieName]: r.cookie }, noise: r.noise })
+          : build({ method: r.method, path: '/oauth2/logout', body: r.params, headers: { 'Content-Type': r.type, [r.cookieName]: r.cookie }, noise: r.noise }),
+      ),
+};
+
 /** Paths no function declares, near the real ones. */
 const unrouted: FuzzEndpoint = {
   path: '*',
@@ -201,11 +242,12 @@ const unrouted: FuzzEndpoint = {
 };
 
 export const FUZZ_ENDPOINTS: FuzzEndpoint[] = [
-  clientForm('/oauth2/token', tokenFields),
+  { path: '/oauth2/token', requests: (ctx) => fc.oneof({ weight: 5, arbitrary: clientForm('/oauth2/token', tokenFields).requests(ctx) }, { weight: 1, arbitrary: realRefresh(ctx) }) },
   clientForm('/oauth2/revoke', presentedFields),
   clientForm('/oauth2/introspect', presentedFields),
   simpleGet('/.well-known/jwks.json'),
   simpleGet('/.well-known/oauth-authorization-server'),
+  simpleGet('/.well-known/openid-configuration'),
   {
     path: '/oauth2/authorize',
     requests: (ctx) =>
@@ -224,11 +266,15 @@ export const FUZZ_ENDPOINTS: FuzzEndpoint[] = [
     auth_request: param(fc.constant(ctx.signIn.authRequest)),
     decision: param(fc.constantFrom('allow', 'deny', 'ALLOW')),
   })),
+  bearerRoute('/oauth2/userinfo', ['GET', 'POST'], (ctx) => ctx.user.accessToken),
   bearerRoute('/demo/data', ['GET', 'POST']),
   bearerRoute('/demo/reports', ['GET']),
   bearerRoute('/v2/demo/data', ['GET', 'POST']),
   simpleGet('/demo/app'),
   simpleGet('/demo/app/login'),
   demoCallback,
+  simpleGet('/demo/app/logout'),
+  // Last: a real hint or the confirmation form ends the user's session (its tokens die with it).
+  logout,
   unrouted,
 ];

@@ -44,7 +44,10 @@ export function answerProblems(doc: OpenApiDoc, path: string, req: FuzzRequest, 
       out.push('a JSON content type with a body that is not JSON');
     }
   }
-  if (/access_token|id_token|refresh_token/.test(ans.body) && !/(^|,\s*)no-store\b/.test(ans.headers['cache-control'] ?? '')) out.push('a token-bearing answer without Cache-Control: no-store');
+  // A JSON answer carries a token as a member (the discovery documents name the grant and `id_token_signing_…` as
+  // values and keys of their own); any other answer (an HTML page showing a token) by the word.
+  const bearsToken = json !== undefined ? /"(access_token|id_token|refresh_token)"\s*:/.test(ans.body) : /access_token|id_token|refresh_token/.test(ans.body);
+  if (bearsToken && !/(^|,\s*)no-store\b/.test(ans.headers['cache-control'] ?? '')) out.push('a token-bearing answer without Cache-Control: no-store');
 
   if (EMULATOR_REFUSAL.test(ans.body)) return out;
   // A request line or headers past the server's limits (API Gateway has its own: 10,240 characters of URL, 10 MB).
