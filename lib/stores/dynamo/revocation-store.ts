@@ -143,10 +143,18 @@ export class DynamoRevocationStore implements RevocationStore {
     const expiresAt = retention.revokedToken(input.exp, this.opts.clockSkewSeconds);
     // Already expired beyond the skew: no verifier accepts it any more, nothing to store.
     if (expiresAt <= epochSeconds(this.clock)) return record;
-    const pk = revocationKeys.token(input.jti);
+    return this.putOnce(revocationKeys.token(input.jti), record, expiresAt, opts.beforeWrite);
+  }
+
+  /**
+   * Put-if-absent on the feed: the record and the feed head in one consistent BatchGetItem; a record already there is
+   * answered as is and nothing is written; a new one reserves a feed position (after `beforeWrite`) and a lost race
+   * answers the winner's record.
+   */
+  private async putOnce<T extends RevocationRecord>(pk: string, record: T, expiresAt: number, beforeWrite?: () => Promise<void>): Promise<T> {
     const [existing, head] = await this.table.batchGet<unknown>([{ pk, sk: SK }, HEAD]);
-    if (existing) return existing.doc as TokenRevocation;
-    await opts.beforeWrite?.();
+    if (existing) return existing.doc as T;
+    await beforeWrite?.();
     const position = await this.nextPosition({ head: head as StoredDoc<FeedHead> | undefined });
     try {
       await this.table.put(pk, SK, record, 1, { ifAbsent: true, expiresAt, gsi1pk: REVOCATION_FEED, gsi1sk: position });
@@ -154,8 +162,8 @@ export class DynamoRevocationStore implements RevocationStore {
       return record;
     } catch (err) {
       if (!(err instanceof ConflictError)) throw err;
-      const existing = await this.table.get<TokenRevocation>(pk, SK);
-      if (existing) return existing.doc;
+      const again = await this.table.get<T>(pk, SK);
+      if (again) return again.doc;
       throw err;
     }
   }
@@ -197,20 +205,7 @@ export class DynamoRevocationStore implements RevocationStore {
       ...(input.by ? { by: input.by } : {}),
     };
     const expiresAt = retention.revokedGrant(revokedAt, this.opts.maxTokenLifetimeSeconds, this.opts.clockSkewSeconds, this.opts.refreshTokens?.absoluteLifetimeSeconds);
-    const pk = revocationKeys.grant(gid);
-    const [existing, head] = await this.table.batchGet<unknown>([{ pk, sk: SK }, HEAD]);
-    if (existing) return existing.doc as GrantRevocation;
-    const position = await this.nextPosition({ head: head as StoredDoc<FeedHead> | undefined });
-    try {
-      await this.table.put(pk, SK, record, 1, { ifAbsent: true, expiresAt, gsi1pk: REVOCATION_FEED, gsi1sk: position });
-      await this.republishIfLate(pk, record, 1, position, expiresAt);
-      return record;
-    } catch (err) {
-      if (!(err instanceof ConflictError)) throw err;
-      const again = await this.table.get<GrantRevocation>(pk, SK);
-      if (again) return again.doc;
-      throw err;
-    }
+    return this.putOnce(revocationKeys.grant(gid), record, expiresAt);
   }
 
   revokeSession(sid: string, input: RevokeSessionInput): Promise<SessionRevocation> {
