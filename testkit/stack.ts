@@ -17,10 +17,14 @@ const portFree = (port: number) =>
     s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
   });
 
-/** A base port whose neighbours (+10..+13, used by serverless-offline) are free too. */
+/**
+ * A base port whose neighbours (+10..+13, used by serverless-offline) are free too. Below Linux's ephemeral range
+ * (32768–60999), so no outgoing connection or port-0 listener (dynalite, the SDK's sockets) takes one between this
+ * check and serverless-offline's listen; two test files picking the same base are handled by startTestStack's retry.
+ */
 async function freeBasePort(): Promise<number> {
   for (let i = 0; i < 50; i++) {
-    const base = 20_000 + Math.floor(Math.random() * 2000) * 20;
+    const base = 20_000 + Math.floor(Math.random() * 600) * 20;
     const all = await Promise.all([0, 10, 11, 12, 13].map((d) => portFree(base + d)));
     if (all.every(Boolean)) return base;
   }
@@ -36,14 +40,21 @@ export interface TestStack extends LocalStack {
 }
 
 export async function startTestStack(env: Record<string, string> = {}, opts: { serverlessFile?: string } = {}): Promise<TestStack> {
-  const stateDir = mkdtempSync(join(tmpdir(), 'portcullis-e2e-'));
-  const port = await freeBasePort();
-  const logs: string[] = [];
-  let stack: LocalStack;
-  try {
-    stack = await startLocalStack({ port, stateDir, persist: false, env, serverlessFile: opts.serverlessFile, log: (l) => logs.push(l) });
-  } catch (err) {
-    throw new Error(`${(err as Error).message}\n${logs.join('').slice(-4000)}`);
+  let stateDir = '';
+  let stack: LocalStack | undefined;
+  // A port taken between the check and the listen (EADDRINUSE): the failed start stopped everything; try new ports.
+  for (let attempt = 1; !stack; attempt++) {
+    stateDir = mkdtempSync(join(tmpdir(), 'portcullis-e2e-'));
+    const port = await freeBasePort();
+    const logs: string[] = [];
+    try {
+      stack = await startLocalStack({ port, stateDir, persist: false, env, serverlessFile: opts.serverlessFile, log: (l) => logs.push(l) });
+    } catch (err) {
+      const output = logs.join('');
+      rmSync(stateDir, { recursive: true, force: true });
+      if (attempt < 3 && output.includes('EADDRINUSE')) continue;
+      throw new Error(`${(err as Error).message}\n${output.slice(-4000)}`);
+    }
   }
   const admin = createContainer(stack.config, { table: stack.table, audit: { stdout: () => {} }, metrics: false }).clientAdmin('e2e');
   const createClient = async (input: Partial<CreateClientInput> = {}) => {
