@@ -1,8 +1,8 @@
 /**
- * Two single-item operations of the people stores, kept out of DocTable so that the functions that do not need them
+ * Single-item conditional operations of the people and refresh-family stores, kept out of DocTable so that the functions that do not need them
  * (the authorizer above all) do not bundle their SDK commands.
  */
-import { DeleteItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, UpdateItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { epochSeconds } from '../../core/clock';
 import type { DocTable } from './doc-table';
 
@@ -15,17 +15,23 @@ export async function deleteItem(table: DocTable, pk: string, sk: string): Promi
  * Moves a live item's TTL (`expiresAt`) with one conditional UpdateItem; false when the item is absent or already
  * past its TTL (nothing written, so an item that has ended stays ended).
  */
-export async function moveExpiry(table: DocTable, pk: string, sk: string, expiresAt: number): Promise<boolean> {
+export function moveExpiry(table: DocTable, pk: string, sk: string, expiresAt: number): Promise<boolean> {
+  return conditionalUpdate(table, { pk: { S: pk }, sk: { S: sk } }, 'SET expiresAt = :e', 'attribute_exists(pk) AND expiresAt > :now', {
+    ':e': { N: String(expiresAt) },
+    ':now': { N: String(epochSeconds(table.clock)) },
+  });
+}
+
+/** One UpdateItem under a condition: true when written, false when the condition failed (nothing written). */
+export async function conditionalUpdate(
+  table: DocTable,
+  key: Record<string, AttributeValue>,
+  update: string,
+  condition: string,
+  values: Record<string, AttributeValue>,
+): Promise<boolean> {
   try {
-    await table.client.send(
-      new UpdateItemCommand({
-        TableName: table.tableName,
-        Key: { pk: { S: pk }, sk: { S: sk } },
-        UpdateExpression: 'SET expiresAt = :e',
-        ConditionExpression: 'attribute_exists(pk) AND expiresAt > :now',
-        ExpressionAttributeValues: { ':e': { N: String(expiresAt) }, ':now': { N: String(epochSeconds(table.clock)) } },
-      }),
-    );
+    await table.client.send(new UpdateItemCommand({ TableName: table.tableName, Key: key, UpdateExpression: update, ConditionExpression: condition, ExpressionAttributeValues: values }));
     return true;
   } catch (err) {
     if ((err as { name?: string }).name === 'ConditionalCheckFailedException') return false;

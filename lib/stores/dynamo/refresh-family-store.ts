@@ -12,7 +12,7 @@
  *   expiresAt (N)           TTL: min(last use + idle, absolute); past it the family is absent
  * A refresh reads the family, the user and the grant and session revocation records in ONE BatchGetItem.
  */
-import { BatchGetItemCommand, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand, type AttributeValue, type BatchGetItemCommandOutput, type KeysAndAttributes } from '@aws-sdk/client-dynamodb';
+import { BatchGetItemCommand, GetItemCommand, PutItemCommand, QueryCommand, type AttributeValue, type BatchGetItemCommandOutput, type KeysAndAttributes } from '@aws-sdk/client-dynamodb';
 import { epochSeconds } from '../../core/clock';
 import type { RefreshFamily, RefreshState } from '../../models/refresh-family';
 import type { GrantRevocation, SessionRevocation } from '../../models/revocation';
@@ -20,6 +20,7 @@ import type { UserRecord } from '../../models/user';
 import { keyspace, sortKeys } from '../keyspace';
 import { ConflictError, type RefreshFamilyStore, type RotateRequest } from '../ports';
 import type { DocTable } from './doc-table';
+import { conditionalUpdate } from './item-ops';
 
 type Item = Record<string, AttributeValue>;
 const n = (v: number): AttributeValue => ({ N: String(v) });
@@ -153,21 +154,7 @@ export class DynamoRefreshFamilyStore implements RefreshFamilyStore {
     } else {
       condition += ' AND cur = :h';
     }
-    try {
-      await this.table.client.send(
-        new UpdateItemCommand({
-          TableName: this.table.tableName,
-          Key: familyKey(sub, key),
-          UpdateExpression: update,
-          ConditionExpression: condition,
-          ExpressionAttributeValues: values,
-        }),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionFailure(err)) return false;
-      throw err;
-    }
+    return conditionalUpdate(this.table, familyKey(sub, key), update, condition, values);
   }
 
   async revoke(sub: string, key: string, r: { nowSeconds: number; reason: string; by?: string }): Promise<boolean> {
@@ -177,21 +164,7 @@ export class DynamoRefreshFamilyStore implements RefreshFamilyStore {
       update += ', revokedBy = :by';
       values[':by'] = s(r.by);
     }
-    try {
-      await this.table.client.send(
-        new UpdateItemCommand({
-          TableName: this.table.tableName,
-          Key: familyKey(sub, key),
-          UpdateExpression: update,
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(revokedAt) AND expiresAt > :now',
-          ExpressionAttributeValues: values,
-        }),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionFailure(err)) return false;
-      throw err;
-    }
+    return conditionalUpdate(this.table, familyKey(sub, key), update, 'attribute_exists(pk) AND attribute_not_exists(revokedAt) AND expiresAt > :now', values);
   }
 
   async get(sub: string, key: string): Promise<RefreshFamily | undefined> {
